@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Set up .venv for the verifier. Torch: reuse one already installed for python3 (a GPU machine),
+# else take the CUDA build where nvidia-smi sees a GPU, else the CPU build torch==2.13.0.
+# Usage: scripts/setup.sh [--test]   (--test adds the test dependencies)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python=${PYTHON:-python3}
+extras=""
+[ "${1:-}" = "--test" ] && extras="[test]"
+
+if [ ! -x .venv/bin/python ]; then
+    if "$python" -c "import torch" 2>/dev/null; then
+        echo "setup: using the torch already installed for $python" >&2
+        "$python" -m venv --system-site-packages .venv
+    else
+        "$python" -m venv .venv
+    fi
+fi
+if ! .venv/bin/python -c "import torch" 2>/dev/null; then
+    if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi >/dev/null 2>&1; then
+        .venv/bin/pip install --quiet torch
+    else
+        .venv/bin/pip install --quiet torch==2.13.0
+    fi
+fi
+.venv/bin/pip install --quiet -e ".${extras}"
+echo "setup: ready ($(.venv/bin/python -c 'import torch; print("torch", torch.__version__)'))" >&2

@@ -1,0 +1,58 @@
+"""The symbolic layer decides identities, limits and certified implications, and refutes false ones."""
+import sympy as sp
+
+from verifier import symbolic
+from verifier.claims import Identity, Implication, Limit
+from verifier.evaluate import judge_symbolic
+
+a, b, c = sp.symbols("a b c", positive=True)
+z = sp.Symbol("z", real=True)
+
+
+def test_identity_proved_and_refuted():
+    assert judge_symbolic(Identity("square", lhs=(a + b) ** 2, rhs=a**2 + 2 * a * b + b**2)).verdict == "SYMBOLIC"
+    assert judge_symbolic(Identity("false", lhs=sp.Integer(2), rhs=sp.Integer(3))).verdict == "FAIL"
+
+
+def test_limit():
+    assert judge_symbolic(Limit("sinc", expr=sp.sin(z) / z, var=z, point=0, value=1)).verdict == "SYMBOLIC"
+    assert judge_symbolic(Limit("wrong", expr=sp.sin(z) / z, var=z, point=0, value=2)).verdict == "FAIL"
+
+
+def test_implication_with_certificate():
+    # a >= b and b >= c imply a >= c with multipliers (1, 1).
+    claim = Implication("transitive", premises=(sp.Ge(a, b), sp.Ge(b, c)), conclusion=sp.Ge(a, c),
+                        multipliers=(1, 1), positive=("a", "b", "c"))
+    assert judge_symbolic(claim).verdict == "SYMBOLIC"
+    # A wrong certificate (or a false implication) is not accepted.
+    wrong = Implication("wrong", premises=(sp.Ge(a, b),), conclusion=sp.Ge(b, a), multipliers=(1,), positive=("a", "b"))
+    assert judge_symbolic(wrong).verdict == "INCONCLUSIVE"
+
+
+def test_contradiction_certificate():
+    # a >= 2b and b >= a are contradictory for positive a, b: (a - 2b) + 2(b - a)... = -a < 0.
+    claim = Implication("contradiction", premises=(sp.Ge(a, 2 * b), sp.Ge(b, a)), conclusion=sp.false,
+                        multipliers=(1, 2), positive=("a", "b"))
+    assert judge_symbolic(claim).verdict == "SYMBOLIC"
+
+
+def test_assumptions_at_parameters():
+    q, s = sp.symbols("q sigma0", positive=True)
+    violated = symbolic.check_assumptions((sp.Ge(q, 3), sp.Le(s, sp.Rational(1, 1000))), {"q": 3, "sigma0": 0.1})
+    assert violated == ["sigma0 <= 1/1000"]
+
+
+def test_leading_exponent():
+    n = sp.Symbol("n", positive=True)
+    assert symbolic.leading_exponent(3 * n**2 + n, n) == 2
+    assert symbolic.leading_exponent(sp.sqrt(n) * sp.log(n) ** 0, n) == sp.Rational(1, 2)
+
+
+def test_evaluate_mixes_parameters_and_measurements():
+    import numpy as np
+
+    x = sp.Symbol("x")
+    values = symbolic.evaluate(2 * x + a, {"a": 1.0}, {"x": np.array([0.0, 1.0])})
+    assert values.tolist() == [1.0, 3.0]
+    minimum = symbolic.evaluate(sp.Min(x, sp.Symbol("y")), {}, {"x": np.array([1.0, 5.0]), "y": np.array([2.0, 3.0])})
+    assert minimum.tolist() == [1.0, 3.0]

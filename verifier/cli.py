@@ -1,0 +1,177 @@
+"""The ``verify`` command line: list, theorem, paper, all, graph.
+
+Exit codes: 0 when every selected result is PASS or SYMBOLIC, 1 otherwise, 2 on bad usage.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, Sequence, TextIO
+
+from verifier import registry as reg
+from verifier import report
+from verifier.environment import DeviceError, resolve_device
+from verifier.runner import Options, Runner
+from verifier.spec import PROFILES
+from verifier.store import Store, default_path
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit code 2."""
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--plugin", action="append", default=[], metavar="PATH",
+                        help="load result specs from this .py file or folder (repeatable)")
+    common.add_argument("--no-autoload", action="store_true", help="do not load installed entry-point plugins")
+    common.add_argument("--store", type=Path, default=None, help=f"SQLite results store (default {default_path()})")
+
+    running = argparse.ArgumentParser(add_help=False)
+    running.add_argument("--profile", choices=PROFILES, default="quick", help="parameter profile (default quick)")
+    running.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto", help="where checks run")
+    running.add_argument("--seed", type=_int, default=0, help="base seed (default 0)")
+    running.add_argument("--replicas", type=_positive_int, default=None, help="override the profile's replica count")
+    running.add_argument("--json", type=Path, default=None, metavar="PATH", help="write the full run as JSON")
+    running.add_argument("--no-cache", action="store_true", help="re-run checks even when stored measurements match")
+
+    parser = argparse.ArgumentParser(prog="verify", description="Check theorems of ML-theory papers symbolically and by simulation.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", parents=[common], help="every known result")
+    theorem = sub.add_parser("theorem", parents=[common, running], help="one result and everything it uses")
+    theorem.add_argument("result", help="full id (huang2022/corollary-5.3) or unique alias (corollary-5.3)")
+    paper = sub.add_parser("paper", parents=[common, running], help="every result of a paper")
+    paper.add_argument("paper", help="paper key, e.g. huang2022")
+    sub.add_parser("all", parents=[common, running], help="every known result")
+    graph = sub.add_parser("graph", parents=[common], help="dependency tree with the last stored verdicts")
+    graph.add_argument("result")
+    return parser
+
+
+def _load(args: argparse.Namespace) -> reg.Registry:
+    registry = reg.load(args.plugin, autoload=not args.no_autoload)
+    for problem in registry.problems:
+        print(f"warning: could not load {problem}", file=sys.stderr)
+    return registry
+
+
+def _command_list(registry: reg.Registry) -> int:
+    rows = [["id", "alias", "kind", "paper", "check"]]
+    for rid in sorted(registry.results):
+        r = registry.results[rid]
+        rows.append([rid, r.alias, f"{r.kind.value} {r.number}", r.paper.key, "empirical" if r.empirical else "symbolic"])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    return EXIT_OK
+
+
+def _progress(stream: TextIO | None = None):
+    """A progress callback: one line per finished result (rich bar on a terminal)."""
+    stream = stream or sys.stderr
+    if stream.isatty():
+        from rich.progress import Progress
+
+        bar = Progress(transient=True)
+        state: dict[str, Any] = {}
+
+        def show(done: int, total: int, rid: str, item: dict[str, Any] | None) -> None:
+            if "task" not in state:
+                bar.start()
+                state["task"] = bar.add_task("verifying", total=total)
+            bar.update(state["task"], completed=done, description=rid)
+            if done == total and item is not None:
+                bar.stop()
+        return show
+
+    def plain(done: int, total: int, rid: str, item: dict[str, Any] | None) -> None:
+        if item is not None:
+            print(f"[{done}/{total}] {rid}: {item['verdict']} ({item['seconds']:.1f} s)", file=stream, flush=True)
+    return plain
+
+
+def _targets(args: argparse.Namespace, registry: reg.Registry) -> list[str]:
+    if args.command == "theorem":
+        return [reg.resolve(registry, args.result)]
+    if args.command == "paper":
+        ids = sorted(rid for rid, r in registry.results.items() if r.paper.key == args.paper)
+        if not ids:
+            raise UsageError(f"unknown paper '{args.paper}'; known papers: {', '.join(registry.papers()) or 'none'}")
+        return ids
+    return sorted(registry.results)
+
+
+def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Registry) -> int:
+    targets = _targets(args, registry)
+    try:
+        device = resolve_device(args.device)
+    except DeviceError as exc:
+        raise UsageError(str(exc)) from None
+    options = Options(profile=args.profile, device=device, seed=args.seed, replicas=args.replicas,
+                      use_cache=not args.no_cache)
+    store = Store(args.store or default_path())
+    try:
+        record = Runner(registry, options, store).run(targets, list(argv), _progress())
+    finally:
+        store.close()
+    report.print_table(record.results)
+    if args.json:
+        report.write_json(record.to_dict(), args.json)
+        print(f"\nJSON written to {args.json}")
+    if record.interrupted:
+        print(f"\ninterrupted: {len(record.results)} finished results are kept in the store", file=sys.stderr)
+    return EXIT_OK if record.ok else EXIT_FAILED
+
+
+def _command_graph(args: argparse.Namespace, registry: reg.Registry) -> int:
+    root = reg.resolve(registry, args.result)
+    graph = registry.graph()
+    store = Store(args.store or default_path())
+    try:
+        records = {node: store.latest(node) for node in graph.nodes}
+    finally:
+        store.close()
+    print("\n".join(report.graph_lines(graph, root, records)))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _parser().parse_args(argv)
+    try:
+        registry = _load(args)
+        if args.command == "list":
+            return _command_list(registry)
+        if args.command == "graph":
+            return _command_graph(args, registry)
+        return _command_run(args, argv, registry)
+    except (UsageError, reg.ResolveError) as exc:
+        print(f"verify: error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("verify: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

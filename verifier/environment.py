@@ -1,0 +1,56 @@
+"""The machine a run happens on: compute device and library versions (recorded with every result)."""
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import platform
+import subprocess
+from pathlib import Path
+
+
+class DeviceError(ValueError):
+    """A device was asked for that this machine cannot give."""
+
+
+def resolve_device(requested: str) -> str:
+    """``auto`` -> ``cuda`` when torch sees a GPU, else ``cpu``; ``cuda`` without a GPU is an error."""
+    if requested not in ("auto", "cpu", "cuda"):
+        raise DeviceError(f"--device must be auto, cpu or cuda, got {requested!r}")
+    if requested == "cpu":
+        return "cpu"
+    import torch
+
+    available = torch.cuda.is_available()
+    if requested == "cuda" and not available:
+        raise DeviceError("--device cuda was asked for but torch.cuda.is_available() is False on this machine")
+    return "cuda" if available else "cpu"
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _git_commit() -> str:
+    root = Path(__file__).resolve().parent.parent
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True, timeout=5)
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def describe(device: str) -> dict[str, object]:
+    """Versions and hardware, as recorded in every run."""
+    info: dict[str, object] = {
+        "python": platform.python_version(), "platform": platform.platform(), "commit": _git_commit(),
+        "device": device,
+        **{name: _version(name) for name in ("theory-verifier", "torch", "numpy", "scipy", "sympy", "networkx")},
+    }
+    if device == "cuda":
+        torch = importlib.import_module("torch")
+        info["gpu"] = torch.cuda.get_device_name(0)
+    return info

@@ -1,0 +1,231 @@
+"""Judge one claim: turn a claim and measurements into a :class:`ClaimOutcome`.
+
+Empirical claims reduce to an interval (:mod:`verifier.acceptance`) and an acceptance region; the
+claim's negative control is judged on the same data and must be rejected (FAIL) for a PASS to stand.
+Symbolic claims are decided by :mod:`verifier.symbolic`.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+import sympy as sp
+
+from verifier import acceptance, symbolic
+from verifier.acceptance import Interval
+from verifier.claims import (Approx, Bound, Claim, Duration, Identity, Implication, Limit, Ordering,
+                             Probability, Rate)
+from verifier.verdicts import Verdict
+
+
+@dataclass
+class ClaimOutcome:
+    """The judgement of one claim. ``observed``/``claimed`` are on the quantity's own scale; ``ci``
+    is the interval of the decision statistic ``statistic`` whose acceptance region is ``region``."""
+
+    label: str
+    kind: str
+    description: str
+    verdict: str
+    observed: float | None = None
+    observed_ci: tuple[float, float] | None = None
+    claimed: float | None = None
+    statistic: str = ""
+    ci: tuple[float, float] | None = None
+    region: tuple[float, float] | None = None
+    alpha: float | None = None
+    n: int | None = None
+    resolution: float | None = None
+    control: dict[str, Any] | None = None
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return _clean(asdict(self))
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe copy: non-finite floats become strings 'inf', '-inf', 'nan'."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+@dataclass
+class _Judgement:
+    verdict: Verdict
+    interval: Interval
+    region: tuple[float, float]
+    statistic: str
+    observed: Interval
+    claimed: float
+    detail: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _values(expr: sp.Basic, params: Mapping[str, float], data: Mapping[str, np.ndarray]) -> np.ndarray:
+    return symbolic.evaluate(expr, params, data)
+
+
+def _nonfinite(name: str, values: np.ndarray) -> str:
+    bad = ~np.isfinite(values)
+    if not bad.any():
+        return ""
+    first = int(np.flatnonzero(bad.ravel())[0])
+    return f"{name}: {int(bad.sum())} of {values.size} values are NaN/inf (first at index {first})"
+
+
+def _paired(claim: Claim, left: np.ndarray, right: np.ndarray, alpha: float, statistic: str,
+            region: tuple[float, float]) -> _Judgement:
+    left, right = np.broadcast_arrays(left, right)
+    problem = _nonfinite("measurement", left) or _nonfinite("bound", right)
+    diff = left - right
+    interval = acceptance.mean_interval(diff, alpha)
+    verdict = Verdict.ERROR if problem else acceptance.decide(interval, *region)
+    return _Judgement(verdict, interval, region, statistic, acceptance.mean_interval(left, alpha),
+                      float(np.mean(right)), problem)
+
+
+def _judge_bound(claim: Bound, params, data, alpha) -> _Judgement:
+    quantity = _values(claim.quantity, params, data)
+    bound = _values(claim.bound, params, data)
+    if claim.statistic == "proportion":
+        trials = int(round(float(_values(sp.sympify(claim.trials), params, data))))
+        problem = _nonfinite("measurement", quantity)
+        counts = np.rint(np.asarray(quantity, dtype=float) * trials) if not problem else quantity
+        interval = acceptance.clopper_pearson(int(np.sum(counts)), trials * quantity.size, alpha) if not problem \
+            else Interval(math.nan, math.nan, math.nan, quantity.size)
+        value = float(np.mean(bound))
+        region = (-math.inf, value) if claim.relation == "<=" else (value, math.inf)
+        verdict = Verdict.ERROR if problem else acceptance.decide(interval, *region)
+        return _Judgement(verdict, interval, region, "pooled proportion (Clopper-Pearson)", interval, value, problem)
+    region = (-math.inf, 0.0) if claim.relation == "<=" else (0.0, math.inf)
+    return _paired(claim, quantity, bound, alpha, "mean(quantity - bound)", region)
+
+
+def _judge_ordering(claim: Ordering, params, data, alpha) -> _Judgement:
+    greater = _values(claim.greater, params, data)
+    lesser = _values(claim.lesser, params, data)
+    return _paired(claim, greater, lesser, alpha, "mean(greater - lesser)", (0.0, math.inf))
+
+
+def _judge_approx(claim: Approx, params, data, alpha) -> _Judgement:
+    quantity, target = np.broadcast_arrays(_values(claim.quantity, params, data), _values(claim.target, params, data))
+    problem = _nonfinite("measurement", quantity) or _nonfinite("target", target)
+    if not problem and np.any(target == 0):
+        problem = "target is zero: a relative tolerance is undefined"
+    ratio = quantity / np.where(target == 0, np.nan, target)
+    interval = acceptance.mean_interval(ratio, alpha)
+    region = (1 - claim.rtol, 1 + claim.rtol)
+    verdict = Verdict.ERROR if problem else acceptance.decide(interval, *region)
+    return _Judgement(verdict, interval, region, "mean(quantity / target)",
+                      acceptance.mean_interval(quantity, alpha), float(np.mean(target)), problem)
+
+
+def _judge_probability(claim: Probability, params, data, alpha) -> _Judgement:
+    events = _values(claim.event, params, data).ravel()
+    value = float(_values(claim.value, params, data).mean())
+    problem = _nonfinite("event", events)
+    if not problem and not np.all((events == 0) | (events == 1)):
+        problem = "event values are not all 0 or 1"
+    interval = Interval(math.nan, math.nan, math.nan, events.size) if problem else \
+        acceptance.clopper_pearson(int(events.sum()), int(events.size), alpha)
+    if claim.relation == ">=":
+        region = (value, math.inf)
+    elif claim.relation == "<=":
+        region = (-math.inf, value)
+    else:
+        region = (value - claim.atol, value + claim.atol)
+    verdict = Verdict.ERROR if problem or not math.isfinite(value) else acceptance.decide(interval, *region)
+    return _Judgement(verdict, interval, region, "probability (Clopper-Pearson)", interval, value, problem)
+
+
+def _judge_rate(claim: Rate, params, data, alpha) -> _Judgement:
+    y, x = np.broadcast_arrays(_values(claim.quantity, params, data), _values(claim.over, params, data))
+    exponent = float(_values(claim.exponent, params, data))
+    problem = _nonfinite("quantity", y) or _nonfinite("over", x)
+    if not problem and (np.any(y <= 0) or np.any(x <= 0)):
+        problem = "a log-log fit needs positive values"
+    interval = Interval(math.nan, math.nan, math.nan, y.size) if problem else \
+        acceptance.slope_interval(np.log(x), np.log(y), alpha)
+    region = (exponent - claim.tol, exponent + claim.tol)
+    verdict = Verdict.ERROR if problem else acceptance.decide(interval, *region)
+    return _Judgement(verdict, interval, region, "log-log slope", interval, exponent, problem)
+
+
+def _judge_duration(claim: Duration, params, data, alpha) -> _Judgement:
+    measured, predicted = np.broadcast_arrays(_values(claim.measured, params, data), _values(claim.predicted, params, data))
+    measured, predicted = measured.ravel(), predicted.ravel()
+    reached = np.isfinite(measured) & np.isfinite(predicted) & (predicted > 0) & (measured > 0)
+    missing = int((~reached).sum())
+    detail = f"{missing} of {measured.size} durations not reached or not predicted" if missing else ""
+    log_ratio = np.log(measured[reached] / predicted[reached])
+    interval = acceptance.mean_interval(log_ratio, alpha)
+    region = (-math.log1p(claim.rtol), math.log1p(claim.rtol))
+    if reached.sum() == 0:
+        verdict = Verdict.ERROR
+    else:
+        verdict = acceptance.decide(interval, *region)
+        if missing > 0.1 * measured.size and verdict is Verdict.PASS:
+            verdict, detail = Verdict.INCONCLUSIVE, detail + " (more than 10%)"
+    observed = acceptance.mean_interval(measured[reached], alpha)
+    return _Judgement(verdict, interval, region, "mean log(measured / predicted)", observed,
+                      float(np.mean(predicted[reached])) if reached.any() else math.nan, detail,
+                      {"geometric_ratio": float(np.exp(interval.estimate)) if reached.any() else math.nan})
+
+
+_JUDGES = {Bound: _judge_bound, Ordering: _judge_ordering, Approx: _judge_approx,
+           Probability: _judge_probability, Rate: _judge_rate, Duration: _judge_duration}
+
+
+def _judge(claim: Claim, params, data, alpha) -> _Judgement:
+    return _JUDGES[type(claim)](claim, params, data, alpha)
+
+
+def judge_empirical(claim: Claim, params: Mapping[str, float], data: Mapping[str, np.ndarray],
+                    alpha: float) -> ClaimOutcome:
+    """Judge an empirical claim and its negative control on the same measurements."""
+    own = _judge(claim, params, data, alpha)
+    control_claim = claim.control()
+    control = _judge(control_claim, params, data, alpha) if control_claim is not None else None
+    verdict, detail = own.verdict, own.detail
+    if verdict is Verdict.PASS:
+        if control is None:
+            verdict, detail = Verdict.INCONCLUSIVE, "no negative control: the PASS is not earned"
+        elif control.verdict is not Verdict.FAIL:
+            verdict = Verdict.INCONCLUSIVE
+            detail = f"negative control ({control_claim.describe()}) was not rejected: {control.verdict.value}"
+    control_dict = None if control is None else {
+        "description": control_claim.describe(), "verdict": control.verdict.value,
+        "rejected": control.verdict is Verdict.FAIL, "claimed": control.claimed,
+        "ci": (control.interval.lo, control.interval.hi), "region": control.region}
+    lo, hi = own.interval.lo, own.interval.hi
+    return ClaimOutcome(
+        label=claim.label, kind=type(claim).__name__, description=claim.describe(), verdict=verdict.value,
+        observed=own.observed.estimate, observed_ci=(own.observed.lo, own.observed.hi), claimed=own.claimed,
+        statistic=own.statistic, ci=(lo, hi), region=own.region, alpha=alpha, n=own.interval.n,
+        resolution=(hi - lo) / 2 if math.isfinite(hi - lo) else None, control=control_dict,
+        detail="; ".join(part for part in (detail, _extras(own.extra)) if part))
+
+
+def _extras(extra: dict[str, Any]) -> str:
+    return ", ".join(f"{k} = {v:.4g}" for k, v in extra.items())
+
+
+_DECIDERS = {Identity: symbolic.decide_identity, Implication: symbolic.decide_implication, Limit: symbolic.decide_limit}
+_SYMBOLIC_VERDICTS = {"proved": Verdict.SYMBOLIC, "refuted": Verdict.FAIL, "undecided": Verdict.INCONCLUSIVE}
+
+
+def judge_symbolic(claim: Claim) -> ClaimOutcome:
+    """Decide a symbolic claim: SYMBOLIC when proved, FAIL when refuted, INCONCLUSIVE otherwise."""
+    outcome = _DECIDERS[type(claim)](claim)
+    return ClaimOutcome(label=claim.label, kind=type(claim).__name__, description=claim.describe(),
+                        verdict=_SYMBOLIC_VERDICTS[outcome.status].value, statistic="sympy", detail=outcome.detail)

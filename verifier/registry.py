@@ -1,0 +1,223 @@
+"""Registry: find result specs in the built-in ``theorems`` package, installed plugins (entry-point
+group ``theory_verifier.specs``) and ``--plugin`` paths; validate them; isolate broken ones.
+
+A spec module exposes ``RESULTS``, a list of :class:`~verifier.spec.Result`. A plugin that fails to
+import, or a result that fails validation, becomes a :class:`LoadProblem` naming the file, result id,
+field and reason; everything else still loads.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import importlib.util
+import pkgutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Iterable
+
+import sympy as sp
+
+from verifier import graph as dag
+from verifier.claims import Claim
+from verifier.spec import Kind, Result
+
+ENTRY_POINT_GROUP = "theory_verifier.specs"
+BUILTIN_PACKAGE = "theorems"
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    """Why a plugin or a result could not be loaded."""
+
+    source: str
+    result: str
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}: {self.result}" if self.result else self.source
+        return f"{where}: {self.field}: {self.reason}" if self.field else f"{where}: {self.reason}"
+
+
+@dataclass
+class Registry:
+    """The loaded, validated results and the problems met while loading."""
+
+    results: dict[str, Result] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    problems: list[LoadProblem] = field(default_factory=list)
+
+    def papers(self) -> list[str]:
+        return sorted({r.paper.key for r in self.results.values()})
+
+    def graph(self):
+        return dag.build(self.results.values())
+
+
+def _module_results(module: ModuleType, source: str) -> tuple[list[Result], list[LoadProblem]]:
+    results = getattr(module, "RESULTS", None)
+    if results is None:
+        return [], [LoadProblem(source, "", "RESULTS", "the module defines no RESULTS list")]
+    good, bad = [], []
+    for index, item in enumerate(results):
+        if isinstance(item, Result):
+            good.append(item)
+        else:
+            bad.append(LoadProblem(source, f"RESULTS[{index}]", "type", f"expected a Result, got {type(item).__name__}"))
+    return good, bad
+
+
+def _import_path(path: Path) -> ModuleType:
+    name = f"verifier_plugin_{abs(hash(str(path.resolve())))}_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _plugin_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.glob("*.py") if not p.name.startswith("_"))
+    return [path]
+
+
+def _gather(plugins: Iterable[str], autoload: bool) -> tuple[list[tuple[Result, str]], list[LoadProblem]]:
+    found: list[tuple[Result, str]] = []
+    problems: list[LoadProblem] = []
+
+    def take(load, source: str) -> None:
+        try:
+            module = load()
+        except Exception as exc:  # a broken plugin must not stop the others
+            problems.append(LoadProblem(source, "", "import", f"{type(exc).__name__}: {exc}"))
+            return
+        results, bad = _module_results(module, source)
+        found.extend((r, source) for r in results)
+        problems.extend(bad)
+
+    package = importlib.import_module(BUILTIN_PACKAGE)
+    for info in pkgutil.iter_modules(package.__path__):
+        if not info.name.startswith("_"):
+            name = f"{BUILTIN_PACKAGE}.{info.name}"
+            take(lambda name=name: importlib.import_module(name), f"{name} (built-in)")
+    if autoload:
+        for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+            take(entry.load, f"entry point {entry.name} ({entry.value})")
+    for raw in plugins:
+        path = Path(raw)
+        if not path.exists():
+            problems.append(LoadProblem(raw, "", "path", "no such file or folder"))
+            continue
+        for file in _plugin_files(path):
+            take(lambda file=file: _import_path(file), str(file))
+    return found, problems
+
+
+def validate(result: Result) -> list[tuple[str, str]]:
+    """(field, reason) for every defect of one result that can be seen without the others."""
+    errors: list[tuple[str, str]] = []
+    if "/" not in result.id or not result.id.startswith(result.paper.key + "/"):
+        errors.append(("id", f"must be '<paper key>/<slug>' with paper key {result.paper.key!r}"))
+    if not isinstance(result.kind, Kind):
+        errors.append(("kind", f"must be a Kind, got {result.kind!r}"))
+    if not result.statement.strip():
+        errors.append(("statement", "is empty"))
+    if not result.claims:
+        errors.append(("claims", "no claim: say what is checked (a definition can state a symbolic property)"))
+    parameters = {p.name for p in result.parameters}
+    known = parameters | set(result.measures)
+    for claim in result.claims:
+        if not isinstance(claim, Claim):
+            errors.append(("claims", f"expected a Claim, got {type(claim).__name__}"))
+            continue
+        if claim.empirical and claim.control() is None:
+            errors.append(("claims", f"claim {claim.label!r} has no negative control (a zero bound needs explicit_control)"))
+        if not claim.empirical:
+            continue
+        for expr in claim.expressions():
+            unknown = sorted(s.name for s in sp.sympify(expr).free_symbols if s.name not in known)
+            if unknown:
+                errors.append(("claims", f"claim {claim.label!r} uses {', '.join(unknown)}: not a parameter nor a measured quantity"))
+    for assumption in result.assumptions:
+        unknown = sorted(s.name for s in assumption.free_symbols if s.name not in parameters)
+        if unknown:
+            errors.append(("assumptions", f"{sp.sstr(assumption)} uses undefined {', '.join(unknown)}"))
+    if result.empirical:
+        if not (callable(result.check) or (isinstance(result.check, str) and ":" in result.check)):
+            errors.append(("check", "an empirical claim needs check='module:function' or a check function"))
+        for profile, values in result.profiles.items():
+            missing = sorted(parameters - set(values))
+            if missing:
+                errors.append((f"profiles[{profile!r}]", f"no value for {', '.join(missing)}"))
+            if profile not in result.replicas:
+                errors.append(("replicas", f"no replica count for profile {profile!r}"))
+    for p in result.parameters:
+        for profile, values in result.profiles.items():
+            value = values.get(p.name)
+            if value is None:
+                continue
+            if (p.lower is not None and value < p.lower) or (p.upper is not None and value > p.upper):
+                errors.append((f"profiles[{profile!r}].{p.name}", f"{value} is outside [{p.lower}, {p.upper}]"))
+    return errors
+
+
+def load(plugins: Iterable[str] = (), autoload: bool = True) -> Registry:
+    """Load every spec; broken plugins and invalid results become ``problems``."""
+    registry = Registry()
+    found, registry.problems = _gather(plugins, autoload)
+    for result, source in found:
+        if result.id in registry.results:
+            registry.problems.append(LoadProblem(source, result.id, "id", f"already defined by {registry.sources[result.id]}"))
+            continue
+        errors = validate(result)
+        registry.problems.extend(LoadProblem(source, result.id, f, why) for f, why in errors)
+        if not errors:
+            registry.results[result.id] = result
+            registry.sources[result.id] = source
+    _drop_broken_links(registry)
+    return registry
+
+
+def _drop_broken_links(registry: Registry) -> None:
+    """Remove results whose ``uses`` name an unknown result, then results on a dependency cycle."""
+    changed = True
+    while changed:
+        changed = False
+        for rid, result in list(registry.results.items()):
+            unknown = [u for u in result.uses if u not in registry.results]
+            if unknown:
+                registry.problems.append(LoadProblem(registry.sources[rid], rid, "uses", f"unknown result {', '.join(unknown)}"))
+                del registry.results[rid]
+                changed = True
+    while (cycle := dag.find_cycle(registry.graph())) is not None:
+        text = " -> ".join(cycle + cycle[:1])
+        for rid in cycle:
+            registry.problems.append(LoadProblem(registry.sources[rid], rid, "uses", f"dependency cycle {text}"))
+            del registry.results[rid]
+        _drop_broken_links(registry)
+
+
+class ResolveError(LookupError):
+    """An id that names no result, or several."""
+
+
+def resolve(registry: Registry, name: str) -> str:
+    """The full id for a full id or a unique alias; ResolveError with close matches otherwise."""
+    import difflib
+
+    if name in registry.results:
+        return name
+    matches = sorted(rid for rid in registry.results if rid.split("/", 1)[1] == name)
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise ResolveError(f"'{name}' is ambiguous: it names {', '.join(matches)}; give the full id")
+    candidates = list(registry.results) + sorted({rid.split('/', 1)[1] for rid in registry.results})
+    close = difflib.get_close_matches(name, candidates, n=5, cutoff=0.5)
+    hint = f"; did you mean: {', '.join(close)}" if close else "; `verify list` shows every result"
+    raise ResolveError(f"unknown result '{name}'{hint}")

@@ -1,0 +1,118 @@
+"""Render run records (the JSON source of truth) as a terminal table and as a JSON file."""
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+from typing import Any, Iterable, TextIO
+
+from verifier import graph as dag
+
+VERDICT_STYLE = {"PASS": "green", "SYMBOLIC": "cyan", "FAIL": "red bold", "ERROR": "red", "BLOCKED": "magenta",
+                 "INCONCLUSIVE": "yellow"}
+
+
+def number(value: Any) -> str:
+    """Four significant digits; '-' for missing values."""
+    if value is None:
+        return "-"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return f"{value:.4g}"
+
+
+def interval(ci: Any) -> str:
+    return "" if not ci else f"[{number(ci[0])}, {number(ci[1])}]"
+
+
+def claim_rows(record: dict[str, Any]) -> list[list[str]]:
+    """Table rows for one result: result, verdict, claimed, measured [CI], control, seconds."""
+    rows = []
+    claims = record.get("claims") or [{}]
+    for i, claim in enumerate(claims):
+        first = i == 0
+        label = claim.get("label", "")
+        control = claim.get("control")
+        control_text = "-" if control is None else ("rejected" if control["rejected"] else f"NOT rejected ({control['verdict']})")
+        if claim.get("statistic") == "sympy":
+            claimed, measured, control_text = claim.get("description", ""), claim.get("detail", ""), "n/a"
+        else:
+            claimed = number(claim.get("claimed"))
+            measured = f"{number(claim.get('observed'))} {interval(claim.get('observed_ci'))}".strip()
+        rows.append([record["id"] if first else "", record["verdict"] if first else "",
+                     f"{label}: {claimed}" if label else claimed, measured, control_text,
+                     number(record.get("seconds")) if first else ""])
+    if record.get("exception"):
+        rows.append(["", "", "exception", record["exception"], "", ""])
+    if record.get("blocked_by"):
+        rows.append(["", f"(own: {record['own_verdict']})", "blocked by", ", ".join(record["blocked_by"]), "", ""])
+    return rows
+
+
+HEADERS = ["result", "verdict", "claim: claimed value", "measured [CI]", "negative control", "s"]
+
+
+def _use_rich(stream: TextIO) -> bool:
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+def print_table(records: list[dict[str, Any]], stream: TextIO | None = None) -> None:
+    """The run table, rich when the stream is a terminal, plain text otherwise."""
+    stream = stream or sys.stdout
+    rows = [row for record in records for row in claim_rows(record)]
+    if _use_rich(stream):
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*HEADERS, show_lines=False)
+        for row in rows:
+            style = VERDICT_STYLE.get(row[1], "")
+            table.add_row(row[0], f"[{style}]{row[1]}[/]" if style else row[1], *row[2:])
+        Console(file=stream).print(table)
+    else:
+        widths = [max(len(str(r[i])) for r in [HEADERS, *rows]) for i in range(len(HEADERS))]
+        for row in [HEADERS, ["-" * w for w in widths], *rows]:
+            stream.write("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip() + "\n")
+    print_notes(records, stream)
+
+
+def print_notes(records: Iterable[dict[str, Any]], stream: TextIO) -> None:
+    """Finite-size readings, regime notes and reproduction commands under the table."""
+    for record in records:
+        lines = []
+        if record.get("reading"):
+            lines.append("reading: " + record["reading"])
+        if record.get("note"):
+            lines.append("note: " + record["note"])
+        for claim in record.get("claims", []):
+            if claim.get("detail") and claim.get("statistic") != "sympy":
+                lines.append(f"{claim['label']}: {claim['detail']}")
+        if record.get("replicas"):
+            lines.append(f"replicas: {record['replicas']}, seed {record['seed']}, device {record['device']}, "
+                         f"check {number(record.get('check_seconds'))} s{' (cached)' if record.get('cache_hit') else ''}")
+        lines.append("reproduce: " + record["reproduce"])
+        stream.write(f"\n{record['id']} [{record['verdict']}]\n")
+        for line in lines:
+            stream.write(textwrap.fill(line, width=100, initial_indent="  ", subsequent_indent="    ") + "\n")
+
+
+def write_json(document: dict[str, Any], path: Path | str) -> None:
+    """Write atomically (temporary file, then rename) so a reader never sees half a report."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    with os.fdopen(handle, "w") as out:
+        json.dump(document, out, indent=2, sort_keys=False, default=str)
+    os.replace(temporary, path)
+
+
+def graph_lines(graph, root: str, records: dict[str, dict[str, Any] | None]) -> list[str]:
+    """The dependency tree of ``root`` labelled with each node's last verdict."""
+    labels = {node: f"{node} [{(records.get(node) or {}).get('verdict', 'not run')}]" for node in graph.nodes}
+    return dag.tree_lines(graph, root, labels)

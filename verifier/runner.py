@@ -1,0 +1,221 @@
+"""Run results in dependency order: symbolic layer, check, acceptance, propagation, store.
+
+One record (a JSON-ready dict) per result is the source of truth from which every report is
+rendered; it is committed to the store as soon as it is finished.
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+import time
+import traceback
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping
+
+import numpy as np
+import sympy as sp
+
+from verifier import graph as dag
+from verifier import seeds as seeding
+from verifier import symbolic
+from verifier.environment import describe
+from verifier.evaluate import judge_empirical, judge_symbolic
+from verifier.registry import Registry
+from verifier.spec import Result
+from verifier.store import Store
+from verifier.verdicts import Verdict, combine
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the user chose for one run."""
+
+    profile: str = "quick"
+    device: str = "cpu"
+    seed: int = 0
+    replicas: int | None = None
+    use_cache: bool = True
+
+
+@dataclass
+class RunRecord:
+    """Everything one ``verify`` invocation produced."""
+
+    run_id: str
+    options: Options
+    environment: dict[str, Any]
+    targets: list[str]
+    results: list[dict[str, Any]] = field(default_factory=list)
+    interrupted: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.interrupted and all(Verdict(r["verdict"]).ok for r in self.results)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"run_id": self.run_id, "options": vars(self.options), "environment": self.environment,
+                "targets": self.targets, "interrupted": self.interrupted, "results": self.results}
+
+
+CheckFunction = Callable[..., Mapping[str, np.ndarray]]
+
+
+def load_check(check: str | CheckFunction) -> CheckFunction:
+    """The check function named by ``"module:function"`` (or given directly by a plugin)."""
+    if callable(check):
+        return check
+    module_name, _, function = check.partition(":")
+    return getattr(importlib.import_module(module_name), function)
+
+
+def check_name(check: str | CheckFunction) -> str:
+    return check if isinstance(check, str) else f"{check.__module__}:{check.__qualname__}"
+
+
+def check_source_digest(check: str | CheckFunction) -> str:
+    """Hash of the source of the module that defines the check (its code version)."""
+    function = load_check(check)
+    return seeding.digest(inspect.getsource(inspect.getmodule(function)))
+
+
+def spec_hash(result: Result) -> str:
+    """Hash of everything the verdict depends on in the spec, and the check's source code."""
+    return seeding.digest({
+        "id": result.id, "statement": result.statement, "reading": result.reading,
+        "parameters": [repr(p) for p in result.parameters], "profiles": result.profiles,
+        "assumptions": [sp.srepr(a) for a in result.assumptions], "claims": [repr(c) for c in result.claims],
+        "uses": list(result.uses), "check": check_name(result.check) if result.check else None,
+        "check_source": check_source_digest(result.check) if result.check else "",
+        "replicas": dict(result.replicas), "alpha": result.alpha})[:16]
+
+
+def reproduce_command(result: Result, options: Options, replicas: int | None) -> str:
+    parts = ["verify theorem", result.id, f"--profile {options.profile}", f"--seed {options.seed}",
+             f"--device {options.device}"]
+    if replicas is not None:
+        parts.append(f"--replicas {replicas}")
+    return " ".join(parts)
+
+
+class Runner:
+    """Evaluates results of a registry into records, sharing check runs between results."""
+
+    def __init__(self, registry: Registry, options: Options, store: Store | None):
+        self.registry = registry
+        self.options = options
+        self.store = store
+        self.graph = registry.graph()
+        self._measurements: dict[str, tuple[dict[str, np.ndarray], float, bool]] = {}
+
+    def plan(self, targets: Iterable[str]) -> list[str]:
+        return dag.closure(self.graph, targets)
+
+    def run(self, targets: list[str], argv: list[str],
+            progress: Callable[[int, int, str, dict[str, Any] | None], None] = lambda *a: None) -> RunRecord:
+        order = self.plan(targets)
+        record = RunRecord(uuid.uuid4().hex[:12], self.options, describe(self.options.device), targets)
+        if self.store:
+            self.store.start_run(record.run_id, argv, record.environment)
+        verdicts: dict[str, Verdict] = {}
+        try:
+            for index, rid in enumerate(order):
+                progress(index, len(order), rid, None)
+                item = self.evaluate(self.registry.results[rid], verdicts)
+                verdicts[rid] = Verdict(item["verdict"])
+                record.results.append(item)
+                if self.store:
+                    self.store.save_result(record.run_id, item)
+                progress(index + 1, len(order), rid, item)
+        except KeyboardInterrupt:
+            record.interrupted = True
+        finally:
+            if self.store:
+                self.store.finish_run(record.run_id, "interrupted" if record.interrupted else "finished")
+        return record
+
+    def _replicas(self, result: Result) -> int:
+        return self.options.replicas or int(result.replicas[self.options.profile])
+
+    def measure(self, result: Result, params: Mapping[str, float]) -> tuple[dict[str, np.ndarray], float, bool, str]:
+        """Run (or fetch from cache) the result's check; results sharing check and parameters share it."""
+        replicas = self._replicas(result)
+        name = check_name(result.check)
+        seeds = seeding.replica_seeds(name, params, self.options.seed, replicas)
+        description = {"check": name, "params": dict(params), "replicas": replicas, "seed": self.options.seed,
+                       "device": self.options.device, "code": check_source_digest(result.check)}
+        key = seeding.digest(description)
+        if key in self._measurements:
+            data, seconds, _ = self._measurements[key]
+            return data, seconds, True, key
+        if self.options.use_cache and self.store and (cached := self.store.load_measurements(key)) is not None:
+            self._measurements[key] = (cached, 0.0, True)
+            return cached, 0.0, True, key
+        start = time.perf_counter()
+        raw = load_check(result.check)(params, replicas, seeds, self.options.device)
+        data = {name: np.asarray(value) for name, value in raw.items()}
+        seconds = time.perf_counter() - start
+        self._measurements[key] = (data, seconds, False)
+        if self.store:
+            self.store.save_measurements(key, name, description, data, seconds)
+        return data, seconds, False, key
+
+    def evaluate(self, result: Result, verdicts: Mapping[str, Verdict]) -> dict[str, Any]:
+        """One record: own verdict from the claims, then BLOCKED if a dependency does not support it."""
+        start = time.perf_counter()
+        item: dict[str, Any] = {
+            "id": result.id, "alias": result.alias, "kind": result.kind.value, "number": result.number,
+            "title": result.title, "paper": result.paper.key, "statement": result.statement,
+            "reading": result.reading, "tag": result.tag, "uses": list(result.uses),
+            "profile": self.options.profile, "device": self.options.device, "seed": self.options.seed,
+            "alpha": result.alpha, "check": check_name(result.check) if result.check else None,
+            "exception": None, "cache_hit": False,
+        }
+        outcomes: list[dict[str, Any]] = []
+        try:
+            item["spec_hash"] = spec_hash(result)
+            params = result.parameter_values(self.options.profile) if result.profiles else {}
+            item["parameters"] = params
+            violated = symbolic.check_assumptions(result.assumptions, params)
+            item["assumptions"] = [sp.sstr(a) for a in result.assumptions]
+            item["assumptions_violated"] = violated
+            data: dict[str, np.ndarray] = {}
+            if result.empirical:
+                replicas = self._replicas(result)
+                data, check_seconds, hit, key = self.measure(result, params)
+                item.update(replicas=replicas, check_seconds=check_seconds, cache_hit=hit, measurement_key=key,
+                            seeds=seeding.replica_seeds(check_name(result.check), params, self.options.seed, replicas)[:4],
+                            measurements=_summaries(data, result.measures))
+            for claim in result.claims:
+                outcome = judge_empirical(claim, params, data, result.alpha) if claim.empirical else judge_symbolic(claim)
+                outcomes.append(outcome.to_dict())
+            own = combine([Verdict(o["verdict"]) for o in outcomes])
+            if violated and own is Verdict.PASS:
+                own = Verdict.INCONCLUSIVE
+                item["note"] = "outside the stated regime: " + "; ".join(violated)
+        except Exception as exc:  # a failing check is an ERROR result, never a crash
+            own = Verdict.ERROR
+            item["exception"] = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            item["traceback"] = traceback.format_exc()
+        item["claims"] = outcomes
+        item["own_verdict"] = own.value
+        blocked_by = dag.blocking(self.graph, result.id, verdicts)
+        item["blocked_by"] = blocked_by
+        item["verdict"] = Verdict.BLOCKED.value if blocked_by else own.value
+        item["reproduce"] = reproduce_command(result, self.options, self.options.replicas)
+        item["seconds"] = time.perf_counter() - start
+        return item
+
+
+def _summaries(data: Mapping[str, np.ndarray], described: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """Mean, spread and shape of each declared measurement (the full arrays stay in the store)."""
+    out: dict[str, dict[str, Any]] = {}
+    for name in described:
+        if name not in data:
+            continue
+        values = np.asarray(data[name], dtype=float)
+        finite = values[np.isfinite(values)]
+        out[name] = {"shape": list(values.shape), "mean": float(finite.mean()) if finite.size else None,
+                     "std": float(finite.std()) if finite.size > 1 else None,
+                     "nonfinite": int(values.size - finite.size), "description": described[name]}
+    return out

@@ -1,0 +1,104 @@
+"""Spec objects: papers, parameters and results (the design note's vocabulary).
+
+A :class:`Result` is data: a statement in LaTeX, parameters with values per profile, assumptions and
+claims as sympy expressions, the ids of the results its proof ``uses``, and the finite-size reading
+under which an asymptotic statement is checked. It names its check by import path so that specs never
+import torch.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+import sympy as sp
+
+from verifier.claims import Claim
+
+
+class Kind(str, enum.Enum):
+    """What sort of numbered statement a result is."""
+
+    DEFINITION = "definition"
+    LEMMA = "lemma"
+    THEOREM = "theorem"
+    PROPOSITION = "proposition"
+    COROLLARY = "corollary"
+    CLAIM = "claim"
+    FACT = "fact"
+    PROPERTY = "property"
+    HYPOTHESIS = "hypothesis"
+
+
+PROFILES = ("quick", "full")
+
+
+@dataclass(frozen=True)
+class Paper:
+    """Citation data of one paper; ``key`` prefixes the ids of its results."""
+
+    key: str
+    title: str
+    authors: tuple[str, ...]
+    year: int
+    venue: str = ""
+    arxiv: str = ""
+    source: str = ""  # the team's notes this paper's specs were written from
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A named quantity with a value per profile and an optional admissible range."""
+
+    name: str
+    description: str
+    lower: float | None = None
+    upper: float | None = None
+    integer: bool = False
+
+    @property
+    def symbol(self) -> sp.Symbol:
+        return sp.Symbol(self.name, positive=self.lower is not None and self.lower > 0)
+
+
+@dataclass(frozen=True)
+class Result:
+    """One definition, lemma, theorem, proposition or corollary of a paper.
+
+    ``id`` is ``"<paper key>/<slug>"``; the slug alone is the alias accepted on the command line when
+    it is unique. ``claims`` are judged in order and all must hold. ``check`` is ``"module:function"``
+    (see :mod:`checks`) or, in a plugin, the check function itself; it is required as soon as a claim
+    is empirical.
+    """
+
+    id: str
+    kind: Kind
+    number: str
+    title: str
+    paper: Paper
+    statement: str
+    reading: str = ""
+    parameters: tuple[Parameter, ...] = ()
+    profiles: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    assumptions: tuple[sp.Basic, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    measures: Mapping[str, str] = field(default_factory=dict)
+    check: str | Callable[..., Mapping] | None = None
+    replicas: Mapping[str, int] = field(default_factory=dict)
+    uses: tuple[str, ...] = ()
+    tag: str = ""
+    alpha: float = 0.05
+
+    @property
+    def alias(self) -> str:
+        return self.id.split("/", 1)[1]
+
+    @property
+    def empirical(self) -> bool:
+        return any(claim.empirical for claim in self.claims)
+
+    def parameter_values(self, profile: str) -> dict[str, float]:
+        """The profile's parameter values (KeyError names the profile when the spec lacks it)."""
+        if profile not in self.profiles:
+            raise KeyError(f"{self.id} has no profile {profile!r} (it has: {', '.join(self.profiles) or 'none'})")
+        return dict(self.profiles[profile])

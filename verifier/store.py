@@ -1,0 +1,96 @@
+"""Results store (SQLite): every run's records, and the measurements of each check run.
+
+Each result record is committed as soon as it is finished, so an interrupted run keeps what it did.
+WAL mode and a busy timeout let several ``verify`` processes share one store.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+import numpy as np
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY, started REAL NOT NULL, finished REAL, status TEXT NOT NULL,
+    argv TEXT NOT NULL, environment TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS results (
+    run_id TEXT NOT NULL, result_id TEXT NOT NULL, verdict TEXT NOT NULL, created REAL NOT NULL,
+    record TEXT NOT NULL, PRIMARY KEY (run_id, result_id));
+CREATE INDEX IF NOT EXISTS results_by_id ON results (result_id, created);
+CREATE TABLE IF NOT EXISTS measurements (
+    key TEXT PRIMARY KEY, check_name TEXT NOT NULL, description TEXT NOT NULL, seconds REAL NOT NULL,
+    created REAL NOT NULL, payload BLOB NOT NULL);
+"""
+
+
+def default_path() -> Path:
+    """``$VERIFY_STORE``, else ``$XDG_CACHE_HOME/theory-verifier/store.sqlite`` (``~/.cache`` default)."""
+    if os.environ.get("VERIFY_STORE"):
+        return Path(os.environ["VERIFY_STORE"])
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "theory-verifier" / "store.sqlite"
+
+
+class Store:
+    """A SQLite file holding runs, result records (JSON) and cached measurements (npz)."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA busy_timeout=60000")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _write(self, sql: str, args: tuple) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute(sql, args)
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def start_run(self, run_id: str, argv: list[str], environment: Mapping[str, Any]) -> None:
+        self._write("INSERT INTO runs VALUES (?, ?, NULL, 'running', ?, ?)",
+                    (run_id, time.time(), json.dumps(argv), json.dumps(environment)))
+
+    def finish_run(self, run_id: str, status: str) -> None:
+        self._write("UPDATE runs SET finished = ?, status = ? WHERE run_id = ?", (time.time(), status, run_id))
+
+    def save_result(self, run_id: str, record: Mapping[str, Any]) -> None:
+        self._write("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
+                    (run_id, record["id"], record["verdict"], time.time(), json.dumps(record)))
+
+    def latest(self, result_id: str) -> dict[str, Any] | None:
+        """The most recent record of a result, from any run."""
+        row = self._db.execute("SELECT record FROM results WHERE result_id = ? ORDER BY created DESC LIMIT 1",
+                               (result_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def run_records(self, run_id: str) -> Iterator[dict[str, Any]]:
+        for (record,) in self._db.execute("SELECT record FROM results WHERE run_id = ? ORDER BY created", (run_id,)):
+            yield json.loads(record)
+
+    def load_measurements(self, key: str) -> dict[str, np.ndarray] | None:
+        row = self._db.execute("SELECT payload FROM measurements WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        with np.load(io.BytesIO(row[0]), allow_pickle=False) as data:
+            return {name: data[name] for name in data.files}
+
+    def save_measurements(self, key: str, check: str, description: Mapping[str, Any],
+                          data: Mapping[str, np.ndarray], seconds: float) -> None:
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, **{k: np.asarray(v) for k, v in data.items()})
+        self._write("INSERT OR REPLACE INTO measurements VALUES (?, ?, ?, ?, ?, ?)",
+                    (key, check, json.dumps(description), seconds, time.time(), buffer.getvalue()))
