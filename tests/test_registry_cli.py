@@ -131,3 +131,25 @@ def test_list_and_graph(plugin, capsys):
     assert code == 0
     assert out.splitlines()[0] == "toy/theorem-blocked [BLOCKED]"
     assert "toy/lemma-false [FAIL]" in out
+
+
+def test_interrupted_run_keeps_finished_results(tmp_path, capsys):
+    """Ctrl-C during a run: the results finished before it stay in the store."""
+    interrupting = PLUGIN + textwrap.dedent('''
+        def interrupt(params, replicas, seeds, device):
+            raise KeyboardInterrupt
+
+        RESULTS.append(result("theorem-interrupted", (Bound("never", quantity=x, relation="<=", bound=mu),),
+                              uses=("toy/lemma-true",), check=interrupt))
+    ''')
+    path = tmp_path / "interrupting.py"
+    path.write_text(interrupting)
+    store_path = tmp_path / "store.sqlite"
+    code, _, err = run_cli(capsys, "theorem", "theorem-interrupted", "--plugin", str(path), "--device", "cpu",
+                           "--store", str(store_path))
+    assert code == 1 and "interrupted" in err
+    from verifier.store import Store
+
+    store = Store(store_path)
+    assert store.latest("toy/lemma-true")["verdict"] == "PASS"
+    assert store.latest("toy/theorem-interrupted") is None

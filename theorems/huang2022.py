@@ -85,10 +85,12 @@ _TRAINING_MEASURES = {
     "test_err_uni2_half": "test error of uni-modal network 2 at T/2",
     "test_err_joint_insuff1": "joint test error on pairs whose modality 1 alone is insufficient",
     "test_err_joint_insuff2": "joint test error on pairs whose modality 2 alone is insufficient",
-    "p_learned1": "fraction of classes learned by modality 1 alone (first to reach varrho, loser below loser_frac*varrho)",
-    "p_learned2": "fraction of classes learned by modality 2 alone",
-    "p_learned_both": "fraction of classes without a decisive winner",
-    "p_learned_none": "fraction of classes never learned",
+    "p_end1": "fraction of classes learned by modality 1 alone at T (Gamma_{j,1} >= varrho > Gamma_{j,2})",
+    "p_end2": "fraction of classes learned by modality 2 alone at T",
+    "p_end_both": "fraction of classes learned by both modalities at T (the loser caught up)",
+    "p_end_none": "fraction of classes learned by neither modality at T",
+    "p_learned1": "fraction of classes first reaching varrho in modality 1 while modality 2 is below loser_frac*varrho",
+    "p_learned2": "the same for modality 2",
     "p_init1": "fraction of classes won by modality 1 at initialisation (Def A.2)",
     "p_init2": "fraction of classes won by modality 2 at initialisation (Def A.2)",
     "winner_agreement": "fraction of Def A.2 winners that are also the first to reach varrho",
@@ -98,7 +100,13 @@ _t_uni1, _t_uni2, _t_joint = sp.symbols("train_err_uni1 train_err_uni2 train_err
 _e_uni1, _e_uni2, _e_joint = sp.symbols("test_err_uni1 test_err_uni2 test_err_joint")
 _e_uni1_half, _e_uni2_half, _e_joint_half = sp.symbols("test_err_uni1_half test_err_uni2_half test_err_joint_half")
 _e_enc1, _e_enc2 = sp.symbols("test_err_enc1 test_err_enc2")
-_p1, _p2 = sp.symbols("p_learned1 p_learned2")
+_p1, _p2, _p_both = sp.symbols("p_end1 p_end2 p_end_both")
+_P_HAT_READING = (
+    "p_r is estimated per replica as in the note's realised form (section 4.1): the fraction of classes j "
+    "that modality r learned while the other modality's correlation Gamma_{j,3-r} stayed below varrho at T "
+    "('p_end_r'; 'learned' = Gamma_{j,r} >= varrho). The first-crossing estimator 'p_learned_r' is "
+    "recorded beside it; at simulable k the loser keeps growing (trap 5.3b), so the two differ."
+)
 
 _ZERO_TRAIN_READING = (
     "'Zero training error' is read as: the training error pooled over all replicas has a Clopper-Pearson "
@@ -292,15 +300,20 @@ THEOREM_5_2 = _training_result(
                r"\quad\text{w.p. } p_{3-r}\text{ encoder } r \text{ fails its class:}\quad "
                r"\Pr_{\mathcal D_r}[\text{error of }F^{r,(T)}]\ge(1-o(1))\,p_{3-r}\gg\mu_r"),
     reading=_ZERO_TRAIN_READING + " The encoder part is checked in its aggregate form (R2): the test error of "
-            "encoder r alone is >= (1 - o(1)) p_{3-r} with o(1) = 0.2, where p_{3-r} is estimated per replica "
-            "as the fraction of classes learned by the other modality alone (first to reach varrho while "
-            "modality r stays below varrho/2: the estimator 'p_learned'); '>> mu_r' is read as >= 2 mu_r.",
+            "encoder r alone is >= (1 - o(1)) p_{3-r} with o(1) = 0.2; its control 'error >= 2 p_{3-r}' is "
+            "false by the realised form whenever p_{3-r} > mu_r/(1 + mu_r). The realised form itself (note "
+            "section 4.1: error of encoder r = (1 - p_r - p_both) + mu_r (p_r + p_both)) is checked with "
+            "relative tolerance 0.25; it is what makes the error '>> mu_r'. " + _P_HAT_READING,
     claims=(
         _zero_training_error("train error of the joint network = 0", _t_joint),
-        Bound("encoder 1 error >= (1 - o(1)) p_2", quantity=_e_enc1, relation=">=", bound=sp.Rational(4, 5) * _p2),
-        Bound("encoder 2 error >= (1 - o(1)) p_1", quantity=_e_enc2, relation=">=", bound=sp.Rational(4, 5) * _p1),
-        Bound("encoder 1 error >> mu1", quantity=_e_enc1, relation=">=", bound=2 * mu1),
-        Bound("encoder 2 error >> mu2", quantity=_e_enc2, relation=">=", bound=2 * mu2),
+        Bound("encoder 1 error >= (1 - o(1)) p_2", quantity=_e_enc1, relation=">=", bound=sp.Rational(4, 5) * _p2,
+              control_factor=2.5),
+        Bound("encoder 2 error >= (1 - o(1)) p_1", quantity=_e_enc2, relation=">=", bound=sp.Rational(4, 5) * _p1,
+              control_factor=2.5),
+        Approx("encoder 1 error = realised form", quantity=_e_enc1, target=(1 - _p1 - _p_both) + mu1 * (_p1 + _p_both),
+               rtol=0.25),
+        Approx("encoder 2 error = realised form", quantity=_e_enc2, target=(1 - _p2 - _p_both) + mu2 * (_p2 + _p_both),
+               rtol=0.25),
         _converged("joint network converged", _e_joint, _e_joint_half),
     ),
 )
@@ -316,13 +329,12 @@ COROLLARY_5_3 = _training_result(
                r"\ge(1-o(1))\,(p_1\mu_1+p_2\mu_2)\ \ (\approx\text{ as prediction}),\qquad"
                r"\text{best uni-modal error}=(1\pm o(1))\min_r\mu_r"),
     reading="The proven direction is checked: joint test error >= (1 - o(1)) (p_1 mu_1 + p_2 mu_2) with "
-            "o(1) = 0.2 and p_r estimated per replica by 'p_learned' (classes learned by modality r alone); "
-            "its control (>= 1.6 times the prediction) encodes the paper's two-sided 'approximately'. The "
+            "o(1) = 0.2; its control (>= 1.6 times the prediction) encodes the paper's two-sided 'approximately'. The "
             "consequence 'joint training is no better than the best uni-modal network' is checked as "
             "joint error >= 0.9 x min_r (uni-modal error r); its control (>= 1.8 x) is the paper's "
             "upper limit p_1 mu_1 + p_2 mu_2 <= max_r mu_r = 2 min_r mu_r at mu = (0.1, 0.2). The "
             "algebra behind the consequence (p_1 + p_2 >= 1 - delta implies p_1 mu_1 + p_2 mu_2 >= "
-            "(1 - delta) min mu) is proved symbolically.",
+            "(1 - delta) min mu) is proved symbolically. " + _P_HAT_READING,
     claims=(
         Bound("joint error >= (1 - o(1)) (p1 mu1 + p2 mu2)", quantity=_e_joint, relation=">=",
               bound=sp.Rational(4, 5) * (_p1 * mu1 + _p2 * mu2)),

@@ -134,9 +134,10 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
         record = Runner(registry, options, store).run(targets, list(argv), _progress())
     finally:
         store.close()
-    report.print_table(record.results)
     if args.json:
         report.write_json(record.to_dict(), args.json)
+    report.print_table(record.results)
+    if args.json:
         print(f"\nJSON written to {args.json}")
     if record.interrupted:
         print(f"\ninterrupted: {len(record.results)} finished results are kept in the store", file=sys.stderr)
@@ -171,6 +172,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("verify: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `verify list | head`
+        sys.stderr.close()
+        return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -31,31 +31,34 @@ def interval(ci: Any) -> str:
     return "" if not ci else f"[{number(ci[0])}, {number(ci[1])}]"
 
 
+def _clip(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 def claim_rows(record: dict[str, Any]) -> list[list[str]]:
-    """Table rows for one result: result, verdict, claimed, measured [CI], control, seconds."""
+    """Table rows for one result: result, verdict, claim, claimed, measured [CI], control, seconds."""
     rows = []
-    claims = record.get("claims") or [{}]
-    for i, claim in enumerate(claims):
+    for i, claim in enumerate(record.get("claims") or [{}]):
         first = i == 0
-        label = claim.get("label", "")
         control = claim.get("control")
-        control_text = "-" if control is None else ("rejected" if control["rejected"] else f"NOT rejected ({control['verdict']})")
         if claim.get("statistic") == "sympy":
-            claimed, measured, control_text = claim.get("description", ""), claim.get("detail", ""), "n/a"
+            claimed, measured, control_text = "(sympy)", _clip(claim.get("detail", "")), "n/a"
         else:
             claimed = number(claim.get("claimed"))
             measured = f"{number(claim.get('observed'))} {interval(claim.get('observed_ci'))}".strip()
+            control_text = "-" if control is None else (
+                "rejected" if control["rejected"] else f"NOT rejected ({control['verdict']})")
         rows.append([record["id"] if first else "", record["verdict"] if first else "",
-                     f"{label}: {claimed}" if label else claimed, measured, control_text,
+                     _clip(claim.get("label", "")), claimed, measured, control_text,
                      number(record.get("seconds")) if first else ""])
     if record.get("exception"):
-        rows.append(["", "", "exception", record["exception"], "", ""])
+        rows.append(["", "", "exception", "", _clip(record["exception"], 100), "", ""])
     if record.get("blocked_by"):
-        rows.append(["", f"(own: {record['own_verdict']})", "blocked by", ", ".join(record["blocked_by"]), "", ""])
+        rows.append(["", f"(own: {record['own_verdict']})", "blocked by", "", ", ".join(record["blocked_by"]), "", ""])
     return rows
 
 
-HEADERS = ["result", "verdict", "claim: claimed value", "measured [CI]", "negative control", "s"]
+HEADERS = ["result", "verdict", "claim", "claimed", "measured [CI]", "negative control", "s"]
 
 
 def _use_rich(stream: TextIO) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
 import sympy as sp
 
@@ -88,6 +88,7 @@ class Result:
     uses: tuple[str, ...] = ()
     tag: str = ""
     alpha: float = 0.05
+    plots: tuple[Any, ...] = ()  # presentation only: plot specs of verifier.plots, drawn by the HTML report
 
     @property
     def alias(self) -> str:
