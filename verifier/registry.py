@@ -189,7 +189,7 @@ def _drop_broken_links(registry: Registry) -> None:
     while changed:
         changed = False
         for rid, result in list(registry.results.items()):
-            unknown = [u for u in result.uses if u not in registry.results]
+            unknown = [u for u in (*result.uses, *result.assumes) if u not in registry.results]
             if unknown:
                 registry.problems.append(LoadProblem(registry.sources[rid], rid, "uses", f"unknown result {', '.join(unknown)}"))
                 del registry.results[rid]

@@ -117,5 +117,10 @@ def write_json(document: dict[str, Any], path: Path | str) -> None:
 
 def graph_lines(graph, root: str, records: dict[str, dict[str, Any] | None]) -> list[str]:
     """The dependency tree of ``root`` labelled with each node's last verdict."""
-    labels = {node: f"{node} [{(records.get(node) or {}).get('verdict', 'not run')}]" for node in graph.nodes}
+    labels = {}
+    for node in graph.nodes:
+        record = records.get(node) or {}
+        assumes = record.get("assumes") or []
+        suffix = f"  (assumes {', '.join(assumes)})" if assumes else ""
+        labels[node] = f"{node} [{record.get('verdict', 'not run')}]{suffix}"
     return dag.tree_lines(graph, root, labels)

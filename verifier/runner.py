@@ -167,6 +167,7 @@ class Runner:
             "id": result.id, "alias": result.alias, "kind": result.kind.value, "number": result.number,
             "title": result.title, "paper": result.paper.key, "statement": result.statement,
             "reading": result.reading, "tag": result.tag, "uses": list(result.uses),
+            "assumes": list(result.assumes),
             "profile": self.options.profile, "device": self.options.device, "seed": self.options.seed,
             "alpha": result.alpha, "check": check_name(result.check) if result.check else None,
             "exception": None, "cache_hit": False,

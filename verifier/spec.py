@@ -86,6 +86,7 @@ class Result:
     check: str | Callable[..., Mapping] | None = None
     replicas: Mapping[str, int] = field(default_factory=dict)
     uses: tuple[str, ...] = ()
+    assumes: tuple[str, ...] = ()  # induction hypotheses it assumes: shown, but neither ordering nor blocking
     tag: str = ""
     alpha: float = 0.05
     plots: tuple[Any, ...] = ()  # presentation only: plot specs of verifier.plots, drawn by the HTML report

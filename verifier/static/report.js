@@ -1,0 +1,36 @@
+/* Typeset every .math element with the vendored KaTeX (offline). The element's text is the LaTeX
+   source (HTML-escaped in the page, so the browser hands back the exact string); KaTeX builds the
+   output without trusting any HTML in it. A formula KaTeX cannot parse is shown as .katex-error. */
+(function () {
+  "use strict";
+  function typeset() {
+    var root = document.documentElement;
+    if (typeof window.katex === "undefined") {
+      root.classList.add("no-katex");
+      return;
+    }
+    var nodes = document.querySelectorAll(".math");
+    for (var i = 0; i < nodes.length; i++) {
+      var el = nodes[i];
+      var tex = el.textContent;
+      try {
+        window.katex.render(tex, el, {
+          displayMode: el.classList.contains("display"),
+          throwOnError: false,
+          strict: "ignore",
+          trust: false,
+          output: "htmlAndMathml"
+        });
+      } catch (err) {
+        el.classList.add("math-failed");
+        el.textContent = tex;
+      }
+    }
+    root.classList.add("katex-done");
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", typeset);
+  } else {
+    typeset();
+  }
+})();
