@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence, TextIO
 
+from verifier import overrides
 from verifier import registry as reg
 from verifier import report
 from verifier.environment import DeviceError, resolve_device
@@ -54,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     running.add_argument("--replicas", type=_positive_int, default=None, help="override the profile's replica count")
     running.add_argument("--json", type=Path, default=None, metavar="PATH", help="write the full run as JSON")
     running.add_argument("--no-cache", action="store_true", help="re-run checks even when stored measurements match")
+    running.add_argument("--cpu-fallback", action="store_true",
+                         help="run on the CPU what does not fit on the GPU even one replica at a time")
+    running.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                         help="override a parameter of the selected results (repeatable)")
 
     parser = argparse.ArgumentParser(prog="verify", description="Check theorems of ML-theory papers symbolically and by simulation.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -127,8 +132,16 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
         device = resolve_device(args.device)
     except DeviceError as exc:
         raise UsageError(str(exc)) from None
+    planned = [registry.results[rid] for rid in registry.graph_closure(targets)]
+    lacking = [r.id for r in planned if r.profiles and args.profile not in r.profiles]
+    if lacking:
+        raise UsageError(f"--profile {args.profile}: not defined by {', '.join(lacking)}")
+    try:
+        parameter_overrides = overrides.parse(args.param, planned)
+    except overrides.OverrideError as exc:
+        raise UsageError(str(exc)) from None
     options = Options(profile=args.profile, device=device, seed=args.seed, replicas=args.replicas,
-                      use_cache=not args.no_cache)
+                      use_cache=not args.no_cache, overrides=parameter_overrides, cpu_fallback=args.cpu_fallback)
     store = Store(args.store or default_path())
     try:
         record = Runner(registry, options, store).run(targets, list(argv), _progress())

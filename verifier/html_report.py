@@ -140,10 +140,11 @@ class Layout:
     height: float
 
 
-def layout(graph: nx.DiGraph) -> Layout:
+def layout(graph: nx.DiGraph, heights: Mapping[str, float] | None = None) -> Layout:
     """Left-to-right layers by topological generation (dependencies left), with a virtual node per
     layer crossed by a long edge; each layer ordered by the barycentre of its neighbours (a few
-    sweeps each way) and centred vertically."""
+    sweeps each way) and centred vertically. ``heights`` overrides NODE_H per node."""
+    heights = heights or {}
     if graph.number_of_nodes() == 0:
         return Layout({}, {}, 0, 0)
     level = {node: i for i, gen in enumerate(nx.topological_generations(graph)) for node in gen}
@@ -176,24 +177,24 @@ def layout(graph: nx.DiGraph) -> Layout:
             reorder(layer, work.successors)
 
     def extent(node) -> float:
-        return LANE_H if isinstance(node, tuple) else NODE_H
+        return LANE_H if isinstance(node, tuple) else heights.get(node, NODE_H)
 
-    heights = [sum(extent(n) for n in layer) + ROW_GAP * (len(layer) - 1) for layer in layers]
-    tallest = max(heights)
+    columns = [sum(extent(n) for n in layer) + ROW_GAP * (len(layer) - 1) for layer in layers]
+    tallest = max(columns)
     corner: dict[Any, tuple[float, float]] = {}
     for col, layer in enumerate(layers):
-        y = PAD + (tallest - heights[col]) / 2
+        y = PAD + (tallest - columns[col]) / 2
         for node in layer:
             corner[node] = (PAD + col * (NODE_W + COL_GAP), y)
             y += extent(node) + ROW_GAP
     edges = {}
     for (u, v), chain in chains.items():
         (ux, uy), (vx, vy) = corner[u], corner[v]
-        points = [(ux + NODE_W, uy + NODE_H / 2)]
+        points = [(ux + NODE_W, uy + extent(u) / 2)]
         for virtual in chain[1:-1]:
             x, y = corner[virtual]
             points += [(x, y + LANE_H / 2), (x + NODE_W, y + LANE_H / 2)]
-        points.append((vx, vy + NODE_H / 2))
+        points.append((vx, vy + extent(v) / 2))
         edges[(u, v)] = points
     nodes = {n: corner[n] for n in graph.nodes}
     return Layout(nodes, edges, PAD * 2 + len(layers) * NODE_W + (len(layers) - 1) * COL_GAP, PAD * 2 + tallest)
@@ -206,13 +207,24 @@ def _edge_path(points: list[tuple[float, float]]) -> str:
     for i, (tx, ty) in enumerate(rest):
         last = i == len(rest) - 1
         tx_end = tx - 7 if last else tx  # leave room for the arrow head
-        if i % 2 == 1 and not last or (abs(ty - y) < 0.01 and i % 2 == 1):
+        if i % 2 == 1 and not last:  # across a layer, inside the lane
             path.append(f"L{tx_end:.1f},{ty:.1f}")
         else:
             bend = max((tx - x) * 0.5, 12)
             path.append(f"C{x + bend:.1f},{y:.1f} {tx - bend:.1f},{ty:.1f} {tx_end:.1f},{ty:.1f}")
         x, y = tx, ty
     return " ".join(path)
+
+
+def _wrap(words: list[str], width: int) -> list[str]:
+    """Greedy line filling: words joined by spaces, a new line when one would exceed ``width``."""
+    lines: list[str] = []
+    for word in words:
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
 
 
 def _clip(text: str, width: int) -> str:
@@ -224,18 +236,23 @@ def graph_svg(graph: nx.DiGraph, verdicts: Mapping[str, str], links: Mapping[str
     """The dependency graph as inline SVG: one linked, verdict-coloured box per result; the edges from a
     blocking dependency are drawn in the BLOCKED colour and named in the blocked node."""
     own = own or {}
-    geometry = layout(graph)
-    positions = geometry.nodes
-    if not positions:
+    if graph.number_of_nodes() == 0:
         return '<svg xmlns="http://www.w3.org/2000/svg" class="dependency-graph" width="0" height="0"></svg>'
     slugs = {node: node.split("/", 1)[-1] for node in graph.nodes}
     counts: dict[str, int] = {}
     for slug in slugs.values():
         counts[slug] = counts.get(slug, 0) + 1
     name = {node: (slug if counts[slug] == 1 else node) for node, slug in slugs.items()}
+    blocker_lines = {node: _wrap(["blocked by:", *(name.get(b, b) + "," for b in blockers)], 30)
+                     for node, blockers in blocked_by.items() if blockers and node in graph}
+    for node, lines in blocker_lines.items():
+        lines[-1] = lines[-1].rstrip(",")
+    geometry = layout(graph, {node: NODE_H + 13 * (len(lines) - 1) for node, lines in blocker_lines.items()})
+    positions = geometry.nodes
     width, height = geometry.width, geometry.height
+    fit = ' style="max-width:100%;height:auto"' if width <= 1700 else ""  # shrink to the page unless unreadable
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="dependency-graph" viewBox="0 0 {width:.0f} {height:.0f}" '
-           f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="dependency graph of the results" '
+           f'width="{width:.0f}" height="{height:.0f}"{fit} role="img" aria-label="dependency graph of the results" '
            f'font-family="Helvetica, Arial, sans-serif">',
            "<title>Dependency graph: an arrow from A to B means the proof of B uses A</title>"]
     for (dep, node), points in sorted(geometry.edges.items()):
@@ -259,13 +276,13 @@ def graph_svg(graph: nx.DiGraph, verdicts: Mapping[str, str], links: Mapping[str
                 second = f"BLOCKED (own: {own[node]})"
         lines = [f'<text x="{x + 10:.1f}" y="{y + 20:.1f}" font-size="13" font-weight="bold" fill="{ink}">{esc(_clip(name[node], 23))}</text>',
                  f'<text x="{x + 10:.1f}" y="{y + 37:.1f}" font-size="11" fill="{ink}">{esc(_clip(second, 28))}</text>']
-        if blockers:
-            text = "blocked by: " + ", ".join(name.get(b, b) for b in blockers)
-            lines.append(f'<text class="blocked-by" x="{x + 10:.1f}" y="{y + 53:.1f}" font-size="10.5" fill="{ink}">{esc(_clip(text, 31))}</text>')
+        for k, text in enumerate(blocker_lines.get(node, [])):
+            lines.append(f'<text class="blocked-by" x="{x + 10:.1f}" y="{y + 53 + 13 * k:.1f}" font-size="10.5" '
+                         f'fill="{ink}">{esc(_clip(text, 32))}</text>')
         group = (f'<g class="node verdict-{esc(verdict.replace(" ", "-"))}" data-id="{esc(node)}" data-verdict="{esc(verdict)}"'
                  + (f' data-blocked-by="{esc(" ".join(blockers))}"' if blockers else "") + ">"
                  + f"<title>{esc(tooltip)}</title>"
-                 + f'<rect x="{x:.1f}" y="{y:.1f}" width="{NODE_W}" height="{NODE_H}" rx="7" fill="{fill}" '
+                 + f'<rect x="{x:.1f}" y="{y:.1f}" width="{NODE_W}" height="{NODE_H + 13 * max(len(blocker_lines.get(node, [])) - 1, 0)}" rx="7" fill="{fill}" '
                    f'stroke="{"#9e9e9e" if verdict == "not run" else "#212121"}" stroke-width="1"'
                  + (' stroke-dasharray="4 3"' if verdict == "not run" else "") + "/>"
                  + "".join(lines) + "</g>")
@@ -512,7 +529,7 @@ def _parameters_section(ctx: _Context, record: Mapping[str, Any]) -> str:
         if p is not None and (p.lower is not None or p.upper is not None):
             bounds = f"[{number(p.lower) if p.lower is not None else '-inf'}, {number(p.upper) if p.upper is not None else 'inf'}]"
         rows.append([f"<code>{esc(name)}</code>", esc(number(value)), esc(p.description if p else ""), esc(bounds)])
-    out = ['<section class="parameters"><h2>Parameters</h2>']
+    out = ['<section class="parameters" id="parameters"><h2>Parameters</h2>']
     out.append(_table(["name", "value", "description", "range"], rows, "params") if rows
                else "<p>No parameters (a symbolic result: the claims hold for every admissible value).</p>")
     assumptions = record.get("assumptions") or []
@@ -544,7 +561,7 @@ def _claims_section(ctx: _Context, record: Mapping[str, Any], data: Mapping[str,
     measured = set(spec.measures) if spec is not None else set((record.get("measurements") or {}).keys())
     params = record.get("parameters") or {}
     alpha = record.get("alpha") or 0.05
-    out = ['<section class="claims"><h2>Claims</h2>']
+    out = ['<section class="claims" id="claims"><h2>Claims</h2>']
     if not outcomes:
         out.append("<p>No claim was judged.</p>")
     for i, outcome in enumerate(outcomes):
@@ -612,7 +629,7 @@ def _measurements_section(record: Mapping[str, Any], data: Mapping[str, np.ndarr
     note = (f"Interval: {number(100 * (1 - alpha))}% Student-t interval of the replica means (per replica, the mean "
             "over its other axes), from the stored arrays." if data is not None else
             "Intervals over replicas need the stored measurement arrays (render with the results store).")
-    return ('<section class="measurements"><h2>Measurements</h2>'
+    return ('<section class="measurements" id="measurements"><h2>Measurements</h2>'
             + _table(["quantity", "description", "shape", "mean", "interval", "std (all values)", "non-finite"], rows, "measurements")
             + f'<p class="muted">{esc(note)}</p></section>')
 
@@ -622,7 +639,7 @@ def _plots_section(ctx: _Context, record: Mapping[str, Any], data: Mapping[str, 
     specs = tuple(getattr(spec, "plots", ()) or ()) if spec is not None else ()
     if not specs:
         return ""
-    out = ['<section class="plots"><h2>Plots</h2>']
+    out = ['<section class="plots" id="plots"><h2>Plots</h2>']
     if data is None:
         out.append("<p>This result declares plots, but its measurement arrays are not available here "
                     "(render with the results store that holds the run).</p>")
@@ -672,7 +689,7 @@ def _footer(ctx: _Context, record: Mapping[str, Any]) -> str:
             ["check time", esc(f"{number(record.get('check_seconds'))} s" + (" (cached)" if record.get("cache_hit") else ""))],
             ["result time", esc(f"{number(record.get('seconds'))} s")],
             *_environment_rows(ctx.run.get("environment") or {})]
-    return ('<footer><h2>Provenance</h2>'
+    return ('<footer id="provenance"><h2>Provenance</h2>'
             + _table(["", ""], rows, "environment")
             + f'<p>Reproduce this page: <code class="command reproduce">{esc(_reproduce(ctx, record))}</code></p>'
             + f'<p>Re-render from the store: <code class="command">{esc(_rerender(ctx))}</code></p></footer>')

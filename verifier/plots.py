@@ -44,7 +44,7 @@ class Histogram:
     band: tuple[Ref, Ref] | None = None
     control: Ref | None = None
     per_replica: bool = False
-    bins: int = 24
+    bins: int | None = None  # None: Rice's rule 2 n^(1/3), at most 40
     xlabel: str = ""
 
 
@@ -194,11 +194,15 @@ def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
 
 
 def _log_ticks(lo: float, hi: float) -> list[float]:
-    """Ticks for a log axis with range [lo, hi] in log10 units."""
+    """Ticks for a log axis with range [lo, hi] in log10 units: decades, with 2 and 5 times each decade
+    when the range spans fewer than three; nice linear ticks within one decade."""
     decades = list(range(math.ceil(lo - 1e-9), math.floor(hi + 1e-9) + 1))
-    if len(decades) >= 2:
+    if len(decades) >= 3:
         stride = max(1, math.ceil(len(decades) / 6))
         return [10.0 ** d for d in decades[::stride]]
+    if len(decades) >= 1 and hi - lo >= 1:
+        ticks = [m * 10.0 ** d for d in range(math.floor(lo), math.ceil(hi) + 1) for m in (1, 2, 5)]
+        return [t for t in ticks if lo - 1e-9 <= math.log10(t) <= hi + 1e-9]
     return [t for t in nice_ticks(10 ** lo, 10 ** hi, 4) if t > 0]
 
 
@@ -210,12 +214,13 @@ class Frame:
     ylim: tuple[float, float]
     log_x: bool = False
     log_y: bool = False
-    width: int = 640
+    width: int = 700
     height: int = 300
     left: int = 64
-    right: int = 170
+    right: int = 200
     top: int = 30
     bottom: int = 44
+    integer_y: bool = False  # counts: whole-number ticks only
 
     @property
     def x0(self) -> float:
@@ -281,6 +286,8 @@ def _axes(frame: Frame, xlabel: str, ylabel: str) -> list[str]:
            f'height="{frame.y0 - frame.y1:.1f}" fill="none" stroke="#444" stroke-width="1"/>']
     xt = _log_ticks(*frame.xlim) if frame.log_x else nice_ticks(*frame.xlim)
     yt = _log_ticks(*frame.ylim) if frame.log_y else nice_ticks(*frame.ylim)
+    if frame.integer_y:
+        yt = [t for t in yt if float(t).is_integer()]
     for t in xt:
         x = frame.px(t)
         if frame.x0 - 0.5 <= x <= frame.x1 + 0.5:
@@ -311,7 +318,9 @@ def _legend(frame: Frame, entries: Sequence[LegendEntry]) -> list[str]:
     x = frame.x1 + 12
     y = frame.y1 + 6
     for entry in entries[:14]:
-        if entry.style == "band" or entry.style == "bar":
+        if entry.style == "text":
+            pass
+        elif entry.style == "band" or entry.style == "bar":
             opacity = "0.25" if entry.style == "band" else "0.7"
             out.append(f'<rect x="{x}" y="{y - 5}" width="22" height="10" fill="{entry.colour}" fill-opacity="{opacity}"/>')
         elif entry.style == "point":
@@ -319,7 +328,7 @@ def _legend(frame: Frame, entries: Sequence[LegendEntry]) -> list[str]:
         else:
             dash = {"dashed": ' stroke-dasharray="6 3"', "dotted": ' stroke-dasharray="2 3"'}.get(entry.style, "")
             out.append(f'<line x1="{x}" y1="{y}" x2="{x + 22}" y2="{y}" stroke="{entry.colour}" stroke-width="2"{dash}/>')
-        text = entry.label if len(entry.label) <= 24 else entry.label[:23] + "\u2026"
+        text = entry.label if len(entry.label) <= 30 else entry.label[:29] + "\u2026"
         out.append(f'<text x="{x + 28}" y="{y + 4}">{esc(text)}</text>')
         y += 17
     if len(entries) > 14:
@@ -351,20 +360,22 @@ class Marker:
 
 def histogram_svg(values: np.ndarray, *, title: str, xlabel: str = "", markers: Sequence[Marker] = (),
                   band: tuple[float, float] | None = None, band_label: str = "acceptance region",
-                  bins: int = 24) -> str:
-    """A histogram of the finite values, with vertical reference lines and an optional shaded band."""
+                  bins: int | None = None) -> str:
+    """A histogram of the finite values, with vertical reference lines and an optional shaded band.
+    ``bins`` defaults to Rice's rule (2 n^(1/3), between 5 and 40); integer data get a bar per value."""
     values = np.asarray(values, dtype=float).ravel()
     finite = values[np.isfinite(values)]
     dropped = values.size - finite.size
     if finite.size == 0:
         return empty_svg(title, "no finite values to plot")
+    bins = bins or int(min(40, max(5, math.ceil(2 * finite.size ** (1 / 3)))))
     span = [float(finite.min()), float(finite.max())]
     span += [m.value for m in markers if math.isfinite(m.value)]
     if band:
         span += [v for v in band if math.isfinite(v)]
     lo, hi = min(span), max(span)
     unique = np.unique(finite)
-    discrete = unique.size <= bins and np.allclose(unique, np.round(unique)) and unique.size > 0
+    discrete = unique.size <= bins and np.allclose(unique, np.round(unique)) and hi - lo <= 60
     if discrete:  # integer values (e.g. 0/1 outcomes): one bar per value
         edges = np.arange(math.floor(lo) - 0.5, math.ceil(hi) + 1.0, 1.0)
     else:
@@ -379,7 +390,7 @@ def histogram_svg(values: np.ndarray, *, title: str, xlabel: str = "", markers: 
     counts, edges = np.histogram(finite, bins=edges)
     xlo, xhi = min(lo, float(edges[0])), max(hi, float(edges[-1]))
     margin = (xhi - xlo) * 0.04 or 0.5
-    frame = Frame((xlo - margin, xhi + margin), (0.0, max(1.0, float(counts.max()) * 1.1)))
+    frame = Frame((xlo - margin, xhi + margin), (0.0, max(1.0, float(counts.max()) * 1.1)), integer_y=True)
     body = _open(frame, title, "histogram")
     legend: list[LegendEntry] = []
     if band:
@@ -486,8 +497,8 @@ def lines_svg(series: Sequence[Series], *, title: str, xlabel: str = "", ylabel:
         else:
             body += _polyline(frame, xs, ys, s.colour, s.style)
             legend.append(LegendEntry(s.label, s.colour, s.style))
-        if s.lo is not None and s.band_label:
-            legend.append(LegendEntry(s.band_label, s.colour, "band"))
+        if s.band_label:
+            legend.append(LegendEntry(s.band_label, s.colour, "band" if s.lo is not None else "text"))
     for marker in hlines:
         if frame.inside_y(marker.value):
             y = frame.py(marker.value)
@@ -596,7 +607,8 @@ def render_trajectory(spec: Trajectory, params: Mapping[str, float], data: Mappi
                              _band_label(spec.band) if banded and index == 0 else ""))
     hlines = [Marker(v, name, "#000000", "dashed") for name, ref in spec.hlines
               if (v := _scalar(ref, params, data)) is not None]
-    reduction = f"{spec.reduce} over axes {', '.join(map(str, spec.reduce_axes))}" if spec.reduce_axes else ""
+    reduction = (f"{spec.reduce} over axis{'es' if len(spec.reduce_axes) > 1 else ''} "
+                 f"{', '.join(map(str, spec.reduce_axes))}") if spec.reduce_axes else ""
     ylabel = spec.ylabel or " ".join(part for part in (spec.y, f"({reduction})" if reduction else "") if part)
     return lines_svg(series, title=spec.title or f"{spec.y} over iterations", xlabel=spec.xlabel, ylabel=ylabel,
                      log_y=spec.log_y, hlines=hlines, kind="trajectory")
@@ -644,9 +656,9 @@ def loglog_svg(x: np.ndarray, y: np.ndarray, slope: float | None, *, title: str,
     if grid is not None:
         fit = acceptance.slope_interval(lx, ly, alpha)
         intercept = ly.mean() - fit.estimate * lx.mean()
-        ci = f" [{fmt(fit.lo)}, {fmt(fit.hi)}]" if math.isfinite(fit.lo) else ""
-        series.append(Series(f"fit: slope {fmt(fit.estimate)}{ci}", grid, 10 ** (intercept + fit.estimate * np.log10(grid)),
-                             colour=PALETTE[0], style="line"))
+        series.append(Series(f"fit: slope {fit.estimate:.3g}", grid, 10 ** (intercept + fit.estimate * np.log10(grid)),
+                             colour=PALETTE[0], style="line",
+                             band_label=f"{1 - alpha:.0%} CI [{fit.lo:.3g}, {fit.hi:.3g}]" if math.isfinite(fit.lo) else ""))
         if slope is not None and math.isfinite(slope):
             anchor = ly.mean() - slope * lx.mean()
             series.append(Series(f"claimed slope {fmt(slope)}", grid, 10 ** (anchor + slope * np.log10(grid)),

@@ -7,6 +7,7 @@ field and reason; everything else still loads.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.metadata
 import importlib.util
@@ -55,6 +56,10 @@ class Registry:
     def graph(self):
         return dag.build(self.results.values())
 
+    def graph_closure(self, targets: Iterable[str]) -> list[str]:
+        """The targets and everything they use, dependencies first."""
+        return dag.closure(self.graph(), targets)
+
 
 def _module_results(module: ModuleType, source: str) -> tuple[list[Result], list[LoadProblem]]:
     results = getattr(module, "RESULTS", None)
@@ -70,7 +75,8 @@ def _module_results(module: ModuleType, source: str) -> tuple[list[Result], list
 
 
 def _import_path(path: Path) -> ModuleType:
-    name = f"verifier_plugin_{abs(hash(str(path.resolve())))}_{path.stem}"
+    # A stable module name: check names (and so seeds and cache keys) derive from it.
+    name = f"verifier_plugin_{path.stem}_{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:8]}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot import {path}")

@@ -93,6 +93,7 @@ def print_notes(records: Iterable[dict[str, Any]], stream: TextIO) -> None:
             lines.append("reading: " + record["reading"])
         if record.get("note"):
             lines.append("note: " + record["note"])
+        lines.extend("note: " + note for note in record.get("check_notes") or [])
         for claim in record.get("claims", []):
             if claim.get("detail") and claim.get("statistic") != "sympy":
                 lines.append(f"{claim['label']}: {claim['detail']}")

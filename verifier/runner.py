@@ -16,7 +16,9 @@ from typing import Any, Callable, Iterable, Mapping
 import numpy as np
 import sympy as sp
 
+from verifier import batching
 from verifier import graph as dag
+from verifier import overrides
 from verifier import seeds as seeding
 from verifier import symbolic
 from verifier.environment import describe
@@ -36,6 +38,8 @@ class Options:
     seed: int = 0
     replicas: int | None = None
     use_cache: bool = True
+    cpu_fallback: bool = False
+    overrides: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -54,7 +58,8 @@ class RunRecord:
         return not self.interrupted and all(Verdict(r["verdict"]).ok for r in self.results)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"run_id": self.run_id, "options": vars(self.options), "environment": self.environment,
+        return {"run_id": self.run_id, "options": {**vars(self.options), "overrides": dict(self.options.overrides)},
+                "environment": self.environment,
                 "targets": self.targets, "interrupted": self.interrupted, "results": self.results}
 
 
@@ -95,6 +100,8 @@ def reproduce_command(result: Result, options: Options, replicas: int | None) ->
              f"--device {options.device}"]
     if replicas is not None:
         parts.append(f"--replicas {replicas}")
+    declared = {p.name for p in result.parameters}
+    parts.extend(f"--param {k}={v}" for k, v in sorted(options.overrides.items()) if k in declared)
     return " ".join(parts)
 
 
@@ -137,8 +144,10 @@ class Runner:
     def _replicas(self, result: Result) -> int:
         return self.options.replicas or int(result.replicas[self.options.profile])
 
-    def measure(self, result: Result, params: Mapping[str, float]) -> tuple[dict[str, np.ndarray], float, bool, str]:
-        """Run (or fetch from cache) the result's check; results sharing check and parameters share it."""
+    def measure(self, result: Result, params: Mapping[str, float],
+                notes: list[str]) -> tuple[dict[str, np.ndarray], float, bool, str]:
+        """Run (or fetch from cache) the result's check; results sharing check and parameters share it.
+        What happened on the way (a batch halved for memory) is appended to ``notes``."""
         replicas = self._replicas(result)
         name = check_name(result.check)
         seeds = seeding.replica_seeds(name, params, self.options.seed, replicas)
@@ -152,8 +161,8 @@ class Runner:
             self._measurements[key] = (cached, 0.0, True)
             return cached, 0.0, True, key
         start = time.perf_counter()
-        raw = load_check(result.check)(params, replicas, seeds, self.options.device)
-        data = {name: np.asarray(value) for name, value in raw.items()}
+        data = batching.run_check(load_check(result.check), params, seeds, self.options.device, notes,
+                                  self.options.cpu_fallback)
         seconds = time.perf_counter() - start
         self._measurements[key] = (data, seconds, False)
         if self.store:
@@ -170,12 +179,13 @@ class Runner:
             "assumes": list(result.assumes),
             "profile": self.options.profile, "device": self.options.device, "seed": self.options.seed,
             "alpha": result.alpha, "check": check_name(result.check) if result.check else None,
-            "exception": None, "cache_hit": False,
+            "exception": None, "cache_hit": False, "check_notes": [],
         }
         outcomes: list[dict[str, Any]] = []
         try:
             item["spec_hash"] = spec_hash(result)
             params = result.parameter_values(self.options.profile) if result.profiles else {}
+            params = overrides.apply(result, params, self.options.overrides)
             item["parameters"] = params
             violated = symbolic.check_assumptions(result.assumptions, params)
             item["assumptions"] = [sp.sstr(a) for a in result.assumptions]
@@ -183,7 +193,7 @@ class Runner:
             data: dict[str, np.ndarray] = {}
             if result.empirical:
                 replicas = self._replicas(result)
-                data, check_seconds, hit, key = self.measure(result, params)
+                data, check_seconds, hit, key = self.measure(result, params, item["check_notes"])
                 item.update(replicas=replicas, check_seconds=check_seconds, cache_hit=hit, measurement_key=key,
                             seeds=seeding.replica_seeds(check_name(result.check), params, self.options.seed, replicas)[:4],
                             measurements=_summaries(data, result.measures))
