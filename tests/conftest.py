@@ -10,3 +10,5 @@ def isolated_store(tmp_path, monkeypatch):
     path = tmp_path / "store.sqlite"
     monkeypatch.setenv("VERIFY_STORE", str(path))
     return path
+
+pytest_plugins = ["pytester"]

@@ -11,7 +11,7 @@ from typing import Any, Sequence, TextIO
 
 from verifier import overrides
 from verifier import registry as reg
-from verifier import report
+from verifier import report, scaffold
 from verifier.environment import DeviceError, resolve_device
 from verifier.runner import Options, Runner
 from verifier.spec import PROFILES
@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     running.add_argument("--replicas", type=_positive_int, default=None, help="override the profile's replica count")
     running.add_argument("--json", type=Path, default=None, metavar="PATH", help="write the full run as JSON")
     running.add_argument("--no-cache", action="store_true", help="re-run checks even when stored measurements match")
+    loudness = running.add_mutually_exclusive_group()
+    loudness.add_argument("--quiet", action="store_true", help="one line per result, no table or progress")
+    loudness.add_argument("--verbose", action="store_true", help="also measurements and tracebacks")
     running.add_argument("--cpu-fallback", action="store_true",
                          help="run on the CPU what does not fit on the GPU even one replica at a time")
     running.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
@@ -70,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("all", parents=[common, running], help="every known result")
     graph = sub.add_parser("graph", parents=[common], help="dependency tree with the last stored verdicts")
     graph.add_argument("result")
+    scaffold = sub.add_parser("new-spec", help="write a ready-to-edit plugin package for a paper")
+    scaffold.add_argument("paper", help="paper key, e.g. smith2025")
+    scaffold.add_argument("--dir", type=Path, default=Path("."), help="where to create <key>-specs/ (default .)")
     return parser
 
 
@@ -144,12 +150,17 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
                       use_cache=not args.no_cache, overrides=parameter_overrides, cpu_fallback=args.cpu_fallback)
     store = Store(args.store or default_path())
     try:
-        record = Runner(registry, options, store).run(targets, list(argv), _progress())
+        progress = (lambda *a: None) if args.quiet else _progress()
+        record = Runner(registry, options, store).run(targets, list(argv), progress)
     finally:
         store.close()
     if args.json:
         report.write_json(record.to_dict(), args.json)
-    report.print_table(record.results)
+    if args.quiet:
+        for item in record.results:
+            print(f"{item['verdict']:<12} {item['id']}")
+    else:
+        report.print_table(record.results, verbose=args.verbose)
     if args.json:
         print(f"\nJSON written to {args.json}")
     if record.interrupted:
@@ -169,10 +180,22 @@ def _command_graph(args: argparse.Namespace, registry: reg.Registry) -> int:
     return EXIT_OK
 
 
+def _command_new_spec(args: argparse.Namespace) -> int:
+    try:
+        target = scaffold.new_spec(args.paper, args.dir)
+    except scaffold.ScaffoldError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"wrote {target}: edit {args.paper}_specs/specs.py, then `verify theorem {args.paper}/lemma-1 "
+          f"--plugin {target / (args.paper + '_specs') / 'specs.py'}` or `pip install -e {target}`")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(argv)
     try:
+        if args.command == "new-spec":
+            return _command_new_spec(args)
         registry = _load(args)
         if args.command == "list":
             return _command_list(registry)

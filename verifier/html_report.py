@@ -583,14 +583,22 @@ def _claims_section(ctx: _Context, record: Mapping[str, Any], data: Mapping[str,
             if outcome.get("detail"):
                 rows.append(["detail", esc(outcome["detail"])])
         figure = ""
+        if not symbolic:
+            try:
+                svg = plots.estimate_svg(outcome)
+                if svg:
+                    figure += _figure(svg, "The measured estimate and its interval against the claimed value (dashed), "
+                                           "the negative control (dotted) and the acceptance region (shaded).", "plot estimate")
+            except Exception as exc:  # noqa: BLE001 - a plot must never break the page
+                figure += _plot_error(outcome.get("label", "claim"), exc)
         if claim is not None and data is not None and getattr(claim, "empirical", False):
             try:
-                svg = plots.claim_plot(claim, params, data, outcome, alpha)
+                svg = plots.claim_plot(claim, params, data, outcome, alpha, record.get("replicas"))
                 if svg:
-                    figure = _figure(svg, f"Per-replica values of claim '{outcome.get('label', '')}' against the claimed "
-                                          "value (dashed) and the negative control (dotted).", "plot auto")
-            except Exception as exc:  # noqa: BLE001 - a plot must never break the page
-                figure = _plot_error(outcome.get("label", "claim"), exc)
+                    figure += _figure(svg, f"Per-replica values of claim '{outcome.get('label', '')}' against the claimed "
+                                           "value (dashed) and the negative control (dotted).", "plot auto")
+            except Exception as exc:  # noqa: BLE001
+                figure += _plot_error(outcome.get("label", "claim"), exc)
         table = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
         out.append(f'<div class="claim" id="claim-{i + 1}"><h3>{badge(outcome.get("verdict", "ERROR"))} '
                    f'{esc(outcome.get("label", ""))} <span class="muted">({esc(outcome.get("kind", ""))})</span></h3>'

@@ -221,6 +221,7 @@ class Frame:
     top: int = 30
     bottom: int = 44
     integer_y: bool = False  # counts: whole-number ticks only
+    no_y: bool = False  # a one-row chart: no y ticks
 
     @property
     def x0(self) -> float:
@@ -288,6 +289,8 @@ def _axes(frame: Frame, xlabel: str, ylabel: str) -> list[str]:
     yt = _log_ticks(*frame.ylim) if frame.log_y else nice_ticks(*frame.ylim)
     if frame.integer_y:
         yt = [t for t in yt if float(t).is_integer()]
+    if frame.no_y:
+        yt = []
     for t in xt:
         x = frame.px(t)
         if frame.x0 - 0.5 <= x <= frame.x1 + 0.5:
@@ -310,7 +313,7 @@ def _axes(frame: Frame, xlabel: str, ylabel: str) -> list[str]:
 class LegendEntry:
     label: str
     colour: str
-    style: str = "line"  # line | dashed | dotted | band | bar | point
+    style: str = "line"  # line | dashed | dotted | band | bar | point | whisker | text
 
 
 def _legend(frame: Frame, entries: Sequence[LegendEntry]) -> list[str]:
@@ -323,6 +326,9 @@ def _legend(frame: Frame, entries: Sequence[LegendEntry]) -> list[str]:
         elif entry.style == "band" or entry.style == "bar":
             opacity = "0.25" if entry.style == "band" else "0.7"
             out.append(f'<rect x="{x}" y="{y - 5}" width="22" height="10" fill="{entry.colour}" fill-opacity="{opacity}"/>')
+        elif entry.style == "whisker":
+            out.append(f'<line x1="{x}" y1="{y}" x2="{x + 22}" y2="{y}" stroke="{entry.colour}" stroke-width="2"/>'
+                       f'<circle cx="{x + 11}" cy="{y}" r="4" fill="{entry.colour}"/>')
         elif entry.style == "point":
             out.append(f'<circle cx="{x + 11}" cy="{y}" r="3" fill="{entry.colour}"/>')
         else:
@@ -693,15 +699,123 @@ def title_of(spec: Any) -> str:
     return getattr(spec, "title", "") or type(spec).__name__
 
 
+def _finite(value: Any) -> float | None:
+    """A JSON number as float; None for missing or non-finite values ('inf' strings included)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _bound(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def acceptance_band(outcome: Mapping[str, Any]) -> tuple[float, float] | None:
+    """The acceptance region of a judged claim on the scale of its measured quantity (None when the
+    decision statistic has no such reading)."""
+    region = outcome.get("region")
+    claimed = _finite(outcome.get("claimed"))
+    if not region or len(region) != 2:
+        return None
+    lo, hi = _bound(region[0]), _bound(region[1])
+    statistic = outcome.get("statistic", "")
+    if statistic.startswith(("probability", "pooled proportion", "log-log slope")):
+        return lo, hi
+    if claimed is None:
+        return None
+    if statistic in ("mean(quantity - bound)", "mean(greater - lesser)"):
+        return claimed + lo, claimed + hi
+    if statistic == "mean(quantity / target)":
+        a, b = claimed * lo, claimed * hi
+        return (min(a, b), max(a, b))
+    if statistic == "mean log(measured / predicted)":
+        return claimed * math.exp(lo), claimed * math.exp(hi)
+    return None
+
+
+def estimate_svg(outcome: Mapping[str, Any], title: str | None = None) -> str | None:
+    """One judged empirical claim from its JSON record alone: the measured estimate with its interval,
+    the claimed value, the negative control's value and the acceptance region on the same axis.
+    None for a symbolic claim or one without a finite estimate."""
+    if outcome.get("statistic") in (None, "", "sympy"):
+        return None
+    observed = _finite(outcome.get("observed"))
+    if observed is None:
+        return None
+    ci = outcome.get("observed_ci") or [None, None]
+    lo, hi = _finite(ci[0]), _finite(ci[1])
+    claimed = _finite(outcome.get("claimed"))
+    control = _finite((outcome.get("control") or {}).get("claimed"))
+    band = acceptance_band(outcome)
+    span = [v for v in (observed, lo, hi, claimed, control) if v is not None]
+    if band:
+        span += [v for v in band if math.isfinite(v)]
+    xlim = _limits(span, False, 0.08)
+    frame = Frame(xlim, (0.0, 1.0), height=120, top=28, bottom=38, no_y=True)
+    title = title or outcome.get("label", "claim")
+    body = _open(frame, title, "estimate")
+    legend: list[LegendEntry] = []
+    if band:
+        a = frame.px(max(band[0], xlim[0])) if math.isfinite(band[0]) else frame.x0
+        b = frame.px(min(band[1], xlim[1])) if math.isfinite(band[1]) else frame.x1
+        a, b = max(a, frame.x0), min(b, frame.x1)
+        if b > a:
+            body.append(f'<rect class="region" x="{a:.1f}" y="{frame.y1:.1f}" width="{b - a:.1f}" '
+                        f'height="{frame.y0 - frame.y1:.1f}" fill="#009E73" fill-opacity="0.15"/>')
+        legend.append(LegendEntry("acceptance region", "#009E73", "band"))
+    body += _axes(frame, outcome.get("statistic", "") if band is None else "measured quantity", "")
+    for value, name, colour, style in ((claimed, "claimed", "#D55E00", "dashed"),
+                                       (control, "negative control", "#7F7F7F", "dotted")):
+        if value is None:
+            continue
+        x = frame.px(value)
+        body.append(f'<line x1="{x:.1f}" y1="{frame.y1:.1f}" x2="{x:.1f}" y2="{frame.y0:.1f}" stroke="{colour}" '
+                    f'stroke-width="2"{_dash(style)}/>')
+        legend.append(LegendEntry(f"{name} = {fmt(value)}", colour, style))
+    y = (frame.y0 + frame.y1) / 2
+    if lo is not None and hi is not None:
+        a, b = max(frame.px(lo), frame.x0), min(frame.px(hi), frame.x1)
+        body.append(f'<line x1="{a:.1f}" y1="{y:.1f}" x2="{b:.1f}" y2="{y:.1f}" stroke="#0072B2" stroke-width="2.5"/>'
+                    f'<line x1="{a:.1f}" y1="{y - 6:.1f}" x2="{a:.1f}" y2="{y + 6:.1f}" stroke="#0072B2" stroke-width="2"/>'
+                    f'<line x1="{b:.1f}" y1="{y - 6:.1f}" x2="{b:.1f}" y2="{y + 6:.1f}" stroke="#0072B2" stroke-width="2"/>')
+    body.append(f'<circle cx="{frame.px(observed):.1f}" cy="{y:.1f}" r="5" fill="#0072B2"/>')
+    alpha = _finite(outcome.get("alpha"))
+    level = f"{1 - alpha:.0%} " if alpha is not None else ""
+    legend.insert(0, LegendEntry(f"measured {fmt(observed)}", "#0072B2", "whisker"))
+    if lo is not None and hi is not None:
+        legend.insert(1, LegendEntry(f"{level}CI [{fmt(lo)}, {fmt(hi)}]", "#0072B2", "text"))
+    body += _legend(frame, legend)
+    return "\n".join(body + ["</svg>"])
+
+
 # ---------------------------------------------------------------------------------------------------
 # Automatic plots of claims
 # ---------------------------------------------------------------------------------------------------
 
 
+def _per_replica(values: np.ndarray, replicas: int | None) -> np.ndarray:
+    """Per-replica values: the mean over the trailing axes of an array with a replica axis first; a flat
+    array of ``replicas * n`` outcomes is read replica-major (the checks' convention, first axis replica)."""
+    if values.ndim > 1:
+        return np.nanmean(values.reshape(values.shape[0], -1), axis=1)
+    if replicas and replicas > 1 and values.size > replicas and values.size % replicas == 0:
+        return np.nanmean(values.reshape(replicas, -1), axis=1)
+    return values
+
+
+MIN_HISTOGRAM = 5  # fewer per-replica values than this make no histogram
+
+
 def claim_plot(claim: Any, params: Mapping[str, float], data: Mapping[str, np.ndarray],
-               outcome: Mapping[str, Any] | None = None, alpha: float = 0.05) -> str | None:
+               outcome: Mapping[str, Any] | None = None, alpha: float = 0.05, replicas: int | None = None) -> str | None:
     """The default picture of an empirical claim: per-replica values of its quantity against the claimed
-    value (and the negative control's), or a log-log fit for a rate. None for a symbolic claim."""
+    value (and the negative control's), or a log-log fit for a rate. None for a symbolic claim, or
+    where there are fewer than MIN_HISTOGRAM per-replica values."""
     from verifier import claims as c
 
     if not getattr(claim, "empirical", False):
@@ -711,6 +825,8 @@ def claim_plot(claim: Any, params: Mapping[str, float], data: Mapping[str, np.nd
     title = f"{claim.label}"
     if isinstance(claim, c.Bound):
         values = resolve(claim.quantity, params, data)
+        if values.size < MIN_HISTOGRAM:
+            return None
         bound = _scalar(claim.bound, params, data)
         varies = resolve(claim.bound, params, data).size > 1
         sign = "\u2264" if claim.relation == "<=" else "\u2265"
@@ -720,10 +836,14 @@ def claim_plot(claim: Any, params: Mapping[str, float], data: Mapping[str, np.nd
         return histogram_svg(values, title=title, xlabel=label(claim.quantity), markers=markers)
     if isinstance(claim, c.Ordering):
         greater, lesser = np.broadcast_arrays(resolve(claim.greater, params, data), resolve(claim.lesser, params, data))
+        if greater.size < MIN_HISTOGRAM:
+            return None
         return histogram_svg(greater - lesser, title=title, xlabel=f"({label(claim.greater)}) - ({label(claim.lesser)})",
                              markers=[Marker(0.0, "claimed \u2265", "#D55E00")])
     if isinstance(claim, c.Approx):
         values = resolve(claim.quantity, params, data)
+        if values.size < MIN_HISTOGRAM:
+            return None
         target = _scalar(claim.target, params, data)
         markers = [Marker(target, "claimed", "#D55E00")] if target is not None else []
         band = (target * (1 - claim.rtol), target * (1 + claim.rtol)) if target is not None else None
@@ -735,14 +855,16 @@ def claim_plot(claim: Any, params: Mapping[str, float], data: Mapping[str, np.nd
                              band_label=f"claimed \u00b1 {fmt(claim.rtol * 100)}%")
     if isinstance(claim, c.Probability):
         events = resolve(claim.event, params, data)
-        per_replica = np.nanmean(events.reshape(events.shape[0], -1), axis=1) if events.ndim > 1 else events
+        per_replica = _per_replica(events, replicas)
+        if per_replica.size < MIN_HISTOGRAM:
+            return None
         value = _scalar(claim.value, params, data)
         markers = [Marker(value, f"claimed {claim.relation}".replace("<=", "\u2264").replace(">=", "\u2265"), "#D55E00")] \
             if value is not None else []
         band = (value - claim.atol, value + claim.atol) if value is not None and claim.relation == "==" else None
         if control_value is not None:
             markers.append(Marker(float(control_value), "negative control", "#7F7F7F", "dotted"))
-        what = "frequency per replica" if events.ndim > 1 else "outcome per replica"
+        what = "frequency per replica" if per_replica.size < events.size else "outcome per replica"
         return histogram_svg(per_replica, title=title, xlabel=f"{label(claim.event)}: {what}", markers=markers, band=band)
     if isinstance(claim, c.Rate):
         x, y = resolve(claim.over, params, data), resolve(claim.quantity, params, data)
@@ -750,6 +872,8 @@ def claim_plot(claim: Any, params: Mapping[str, float], data: Mapping[str, np.nd
                           ylabel=label(claim.quantity), alpha=alpha)
     if isinstance(claim, c.Duration):
         measured, predicted = np.broadcast_arrays(resolve(claim.measured, params, data), resolve(claim.predicted, params, data))
+        if measured.size < MIN_HISTOGRAM:
+            return None
         with np.errstate(all="ignore"):
             ratio = measured / predicted
         return histogram_svg(ratio, title=title, xlabel=f"{label(claim.measured)} / {label(claim.predicted)}",

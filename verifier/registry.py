@@ -75,8 +75,19 @@ def _module_results(module: ModuleType, source: str) -> tuple[list[Result], list
 
 
 def _import_path(path: Path) -> ModuleType:
+    """Import a plugin file. A file inside a package (folders with ``__init__.py``) is imported by its
+    dotted name with the package's parent on ``sys.path``, so its relative and absolute imports work."""
+    path = path.resolve()
+    root, parts = path.parent, [path.stem]
+    while (root / "__init__.py").exists():
+        parts.insert(0, root.name)
+        root = root.parent
+    if len(parts) > 1:
+        if str(root) not in sys.path:
+            sys.path.insert(0, str(root))
+        return importlib.import_module(".".join(parts))
     # A stable module name: check names (and so seeds and cache keys) derive from it.
-    name = f"verifier_plugin_{path.stem}_{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:8]}"
+    name = f"verifier_plugin_{path.stem}_{hashlib.sha256(str(path).encode()).hexdigest()[:8]}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot import {path}")

@@ -65,8 +65,9 @@ def _use_rich(stream: TextIO) -> bool:
     return stream.isatty() and not os.environ.get("NO_COLOR")
 
 
-def print_table(records: list[dict[str, Any]], stream: TextIO | None = None) -> None:
-    """The run table, rich when the stream is a terminal, plain text otherwise."""
+def print_table(records: list[dict[str, Any]], stream: TextIO | None = None, verbose: bool = False) -> None:
+    """The run table, rich when the stream is a terminal, plain text otherwise; ``verbose`` adds the
+    measurement summaries and tracebacks under each result."""
     stream = stream or sys.stdout
     rows = [row for record in records for row in claim_rows(record)]
     if _use_rich(stream):
@@ -82,10 +83,18 @@ def print_table(records: list[dict[str, Any]], stream: TextIO | None = None) -> 
         widths = [max(len(str(r[i])) for r in [HEADERS, *rows]) for i in range(len(HEADERS))]
         for row in [HEADERS, ["-" * w for w in widths], *rows]:
             stream.write("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip() + "\n")
-    print_notes(records, stream)
+    print_notes(records, stream, verbose)
 
 
-def print_notes(records: Iterable[dict[str, Any]], stream: TextIO) -> None:
+def _verbose_lines(record: dict[str, Any]) -> list[str]:
+    lines = [f"measured {name}: mean {number(m['mean'])}, std {number(m['std'])}, shape {m['shape']}"
+             for name, m in (record.get("measurements") or {}).items()]
+    if record.get("traceback"):
+        lines.append("traceback:\n" + record["traceback"])
+    return lines
+
+
+def print_notes(records: Iterable[dict[str, Any]], stream: TextIO, verbose: bool = False) -> None:
     """Finite-size readings, regime notes and reproduction commands under the table."""
     for record in records:
         lines = []
@@ -101,9 +110,14 @@ def print_notes(records: Iterable[dict[str, Any]], stream: TextIO) -> None:
             lines.append(f"replicas: {record['replicas']}, seed {record['seed']}, device {record['device']}, "
                          f"check {number(record.get('check_seconds'))} s{' (cached)' if record.get('cache_hit') else ''}")
         lines.append("reproduce: " + record["reproduce"])
+        if verbose:
+            lines.extend(_verbose_lines(record))
         stream.write(f"\n{record['id']} [{record['verdict']}]\n")
         for line in lines:
-            stream.write(textwrap.fill(line, width=100, initial_indent="  ", subsequent_indent="    ") + "\n")
+            if line.startswith("traceback:"):
+                stream.write(textwrap.indent(line, "  ") + "\n")
+            else:
+                stream.write(textwrap.fill(line, width=100, initial_indent="  ", subsequent_indent="    ") + "\n")
 
 
 def write_json(document: dict[str, Any], path: Path | str) -> None:

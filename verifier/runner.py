@@ -141,6 +141,10 @@ class Runner:
                 self.store.finish_run(record.run_id, "interrupted" if record.interrupted else "finished")
         return record
 
+    def measurements_of(self, key: str) -> dict[str, np.ndarray]:
+        """The arrays of a check run made (or fetched) during this runner's life."""
+        return self._measurements[key][0]
+
     def _replicas(self, result: Result) -> int:
         return self.options.replicas or int(result.replicas[self.options.profile])
 

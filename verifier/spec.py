@@ -99,6 +99,11 @@ class Result:
     def empirical(self) -> bool:
         return any(claim.empirical for claim in self.claims)
 
+    def _repr_html_(self) -> str:
+        from verifier.notebook import result_html
+
+        return result_html(self)
+
     def parameter_values(self, profile: str) -> dict[str, float]:
         """The profile's parameter values (KeyError names the profile when the spec lacks it)."""
         if profile not in self.profiles:

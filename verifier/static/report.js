@@ -13,9 +13,12 @@
     for (var i = 0; i < nodes.length; i++) {
       var el = nodes[i];
       var tex = el.textContent;
+      // A display formula is set in display style but in inline mode, so that a long statement
+      // breaks after a relation or operator instead of running off the page (and the printout).
+      var display = el.classList.contains("display");
       try {
-        window.katex.render(tex, el, {
-          displayMode: el.classList.contains("display"),
+        window.katex.render(display ? "\\displaystyle " + tex : tex, el, {
+          displayMode: false,
           throwOnError: false,
           strict: "ignore",
           trust: false,

@@ -1,0 +1,70 @@
+"""Where users already work: the pytest plugin, notebooks (Python API, HTML display), the plugin
+template, and terminal options."""
+import subprocess
+import sys
+
+import pytest
+
+from tests.test_registry_cli import PLUGIN
+
+import verifier
+from verifier.cli import main
+
+
+@pytest.fixture
+def plugin(tmp_path):
+    path = tmp_path / "toy_plugin.py"
+    path.write_text(PLUGIN)
+    return str(path)
+
+
+def test_pytest_plugin_collects_results_as_tests(pytester, plugin, tmp_path):
+    result = pytester.runpytest("--verify-theorems", "--verify-plugin", plugin, "--verify-device", "cpu",
+                                "--verify-store", str(tmp_path / "s.sqlite"), "-k", "toy", "-p", "no:cacheprovider")
+    # toy: lemma-true PASS, lemma-symbolic SYMBOLIC, theorem-good SYMBOLIC; lemma-false FAIL, theorem-blocked BLOCKED.
+    result.assert_outcomes(passed=3, failed=2)
+    result.stdout.fnmatch_lines(["*toy/lemma-false*FAIL*"])
+
+
+def test_pytest_plugin_is_inert_without_option(pytester):
+    pytester.makepyfile("def test_nothing():\n    pass\n")
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_python_api_returns_plain_structures(plugin, tmp_path):
+    run = verifier.run("toy/lemma-true", device="cpu", plugins=[plugin], store=tmp_path / "s.sqlite")
+    assert run.verdict is verifier.Verdict.PASS and run.ok
+    values = run.measurements["toy/lemma-true"]["x"]
+    assert values.shape == (32,) and abs(values.mean() - 1.0) < 0.05  # means of N(1, 1) samples
+    record = run.results["toy/lemma-true"]
+    assert record["claims"][0]["observed"] == pytest.approx(values.mean())
+    assert "<table>" in run._repr_html_() and "toy/lemma-true" in run._repr_html_()
+
+
+def test_result_html_escapes_spec_text():
+    from theorems.huang2022 import COROLLARY_5_3
+
+    evil = COROLLARY_5_3.__class__(**{**COROLLARY_5_3.__dict__, "title": "<script>alert(1)</script>"})
+    html = evil._repr_html_()
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "huang2022/corollary-5.3" in html and "$$" in html
+
+
+def test_new_spec_template_passes_its_own_test(tmp_path, capsys):
+    assert main(["new-spec", "smith2025", "--dir", str(tmp_path)]) == 0
+    package = tmp_path / "smith2025-specs"
+    assert (package / "pyproject.toml").read_text().count('smith2025 = "smith2025_specs.specs"') == 1
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(package / "tests")],
+                          capture_output=True, text=True, cwd=package, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert main(["new-spec", "smith2025", "--dir", str(tmp_path)]) == 2
+    assert main(["new-spec", "Bad Key", "--dir", str(tmp_path)]) == 2
+
+
+def test_quiet_and_verbose(plugin, capsys):
+    assert main(["theorem", "lemma-true", "--plugin", plugin, "--device", "cpu", "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == ["PASS         toy/lemma-true"] and err == ""
+    main(["theorem", "lemma-true", "--plugin", plugin, "--device", "cpu", "--verbose"])
+    out, _ = capsys.readouterr()
+    assert "measured x: mean" in out

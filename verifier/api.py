@@ -1,0 +1,62 @@
+"""Python entry point for notebooks and scripts: ``verifier.run("corollary-5.3", profile="quick")``."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+
+from verifier import registry as reg
+from verifier.environment import resolve_device
+from verifier.notebook import records_html
+from verifier.runner import Options, RunRecord, Runner
+from verifier.store import Store, default_path
+from verifier.verdicts import Verdict
+
+
+@dataclass
+class RunResult:
+    """What :func:`run` returns: the records (plain dicts, as in the JSON report) and, per result,
+    the measured arrays (numpy) its claims were judged on."""
+
+    record: RunRecord
+    measurements: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+
+    @property
+    def results(self) -> dict[str, dict[str, Any]]:
+        return {r["id"]: r for r in self.record.results}
+
+    @property
+    def verdict(self) -> Verdict:
+        """The verdict of the result asked for (the last one run)."""
+        return Verdict(self.record.results[-1]["verdict"])
+
+    @property
+    def ok(self) -> bool:
+        return self.record.ok
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.record.to_dict()
+
+    def _repr_html_(self) -> str:
+        return records_html(self.record.results)
+
+
+def run(name: str, profile: str = "quick", device: str = "auto", seed: int = 0, replicas: int | None = None,
+        plugins: Iterable[str] = (), store: str | Path | None = None,
+        params: Mapping[str, float] | None = None) -> RunResult:
+    """Verify one result (id or alias) and everything it uses; returns a :class:`RunResult`."""
+    registry = reg.load(plugins)
+    target = reg.resolve(registry, name)
+    options = Options(profile=profile, device=resolve_device(device), seed=seed, replicas=replicas,
+                      overrides=dict(params or {}))
+    database = Store(store or default_path())
+    try:
+        runner = Runner(registry, options, database)
+        record = runner.run([target], argv=["verifier.run", name])
+        measured = {r["id"]: runner.measurements_of(r["measurement_key"]) for r in record.results
+                    if r.get("measurement_key")}
+    finally:
+        database.close()
+    return RunResult(record, measured)
