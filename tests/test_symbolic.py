@@ -56,3 +56,14 @@ def test_evaluate_mixes_parameters_and_measurements():
     assert values.tolist() == [1.0, 3.0]
     minimum = symbolic.evaluate(sp.Min(x, sp.Symbol("y")), {}, {"x": np.array([1.0, 5.0]), "y": np.array([2.0, 3.0])})
     assert minimum.tolist() == [1.0, 3.0]
+
+
+def test_exponent_claim():
+    from verifier.claims import Exponent
+
+    k, eta, q = sp.symbols("k eta q", positive=True)
+    # Claim A.7 of huang2022: T_0 = k / (eta sigma0^(q-2)) with sigma0^(q-2) = 1/k is Theta(k^2).
+    sigma0 = k ** (-1 / (q - 2))
+    t0 = (k / (eta * sigma0 ** (q - 2))).subs(q, 3)
+    assert judge_symbolic(Exponent("T0 = Theta(k^2)", expr=t0, var=k, value=2)).verdict == "SYMBOLIC"
+    assert judge_symbolic(Exponent("T0 = Theta(k)", expr=t0, var=k, value=1)).verdict == "FAIL"

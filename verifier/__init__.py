@@ -3,10 +3,10 @@
 The engine knows no paper: specs live in ``theorems/`` (or plugins), simulations in ``checks/``.
 """
 from verifier.api import RunResult, run
-from verifier.claims import (Approx, Bound, Duration, Identity, Implication, Limit, Ordering, Probability,
+from verifier.claims import (Approx, Bound, Duration, Exponent, Identity, Implication, Limit, Ordering, Probability,
                              Rate)
 from verifier.spec import Kind, Paper, Parameter, Result
 from verifier.verdicts import Verdict
 
-__all__ = ["Approx", "Bound", "Duration", "Identity", "Implication", "Kind", "Limit", "Ordering", "Paper",
+__all__ = ["Approx", "Bound", "Duration", "Exponent", "Identity", "Implication", "Kind", "Limit", "Ordering", "Paper",
            "Parameter", "Probability", "Rate", "Result", "RunResult", "Verdict", "run"]

@@ -273,6 +273,23 @@ class Limit(Claim):
 
 
 @dataclass(frozen=True)
+class Exponent(Claim):
+    """``expr`` grows like ``var ** value`` as ``var -> oo`` (limit of log expr / log var); the
+    symbolic reading of a stated order such as Theta(k^2 / eta)."""
+
+    expr: Expr = sp.S.One
+    var: sp.Symbol = sp.Symbol("k", positive=True)
+    value: Expr = sp.S.Zero
+    empirical: ClassVar[bool] = False
+
+    def expressions(self) -> tuple[sp.Basic, ...]:
+        return (_sym(self.expr), _sym(self.value))
+
+    def describe(self) -> str:
+        return f"{sp.sstr(self.expr)} = Theta({self.var}^{sp.sstr(self.value)}) as {self.var} -> oo"
+
+
+@dataclass(frozen=True)
 class Implication(Claim):
     """Premises ``a_i >= b_i`` imply ``conclusion`` (``c >= d``, or ``sympy.false`` for "the premises
     are contradictory"), proved by a certificate: non-negative ``multipliers`` lambda_i such that

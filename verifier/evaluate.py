@@ -15,8 +15,8 @@ import sympy as sp
 
 from verifier import acceptance, symbolic
 from verifier.acceptance import Interval
-from verifier.claims import (Approx, Bound, Claim, Duration, Identity, Implication, Limit, Ordering,
-                             Probability, Rate)
+from verifier.claims import (Approx, Bound, Claim, Duration, Exponent, Identity, Implication, Limit,
+                             Ordering, Probability, Rate)
 from verifier.verdicts import Verdict
 
 
@@ -220,7 +220,8 @@ def _extras(extra: dict[str, Any]) -> str:
     return ", ".join(f"{k} = {v:.4g}" for k, v in extra.items())
 
 
-_DECIDERS = {Identity: symbolic.decide_identity, Implication: symbolic.decide_implication, Limit: symbolic.decide_limit}
+_DECIDERS = {Identity: symbolic.decide_identity, Implication: symbolic.decide_implication, Limit: symbolic.decide_limit,
+             Exponent: symbolic.decide_exponent}
 _SYMBOLIC_VERDICTS = {"proved": Verdict.SYMBOLIC, "refuted": Verdict.FAIL, "undecided": Verdict.INCONCLUSIVE}
 
 

@@ -11,7 +11,7 @@ from typing import Mapping
 import numpy as np
 import sympy as sp
 
-from verifier.claims import Identity, Implication, Limit
+from verifier.claims import Exponent, Identity, Implication, Limit
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,15 @@ def decide_implication(claim: Implication) -> SymbolicOutcome:
     if verdict is True:
         return SymbolicOutcome("proved", f"conclusion - sum(lambda_i premise_i) = {sp.sstr(remainder)} >= 0")
     return SymbolicOutcome("undecided", f"remainder {sp.sstr(remainder)} is not provably >= 0")
+
+
+def decide_exponent(claim: Exponent) -> SymbolicOutcome:
+    found = leading_exponent(claim.expr, claim.var)
+    difference = sp.simplify(found - claim.value)
+    if difference == 0:
+        return SymbolicOutcome("proved", f"exponent = {sp.sstr(found)}")
+    return SymbolicOutcome("refuted" if difference.is_number else "undecided",
+                           f"exponent = {sp.sstr(found)}, expected {sp.sstr(claim.value)}")
 
 
 def leading_exponent(expr: sp.Basic, var: sp.Symbol) -> sp.Basic:
