@@ -153,3 +153,14 @@ def test_interrupted_run_keeps_finished_results(tmp_path, capsys):
     store = Store(store_path)
     assert store.latest("toy/lemma-true")["verdict"] == "PASS"
     assert store.latest("toy/theorem-interrupted") is None
+
+
+def test_html_report_from_cli_and_rerendered_from_store(plugin, capsys, tmp_path):
+    code, out, _ = run_cli(capsys, "paper", "toy", "--plugin", plugin, "--device", "cpu", "--html", str(tmp_path / "a"))
+    assert code == 1 and (tmp_path / "a" / "index.html").exists() and "HTML report written" in out
+    code, out, _ = run_cli(capsys, "report", str(tmp_path / "b"), "--plugin", plugin)
+    assert code == 0
+    first, second = ((tmp_path / d / "index.html").read_text() for d in ("a", "b"))
+    assert "toy/theorem-blocked" in second and second.count("<svg") == first.count("<svg")
+    code, _, err = run_cli(capsys, "report", str(tmp_path / "c"), "--run", "nosuchrun", "--plugin", plugin)
+    assert code == 2 and "nosuchrun" in err

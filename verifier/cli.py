@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence, TextIO
 
-from verifier import overrides
+from verifier import html_report, overrides
 from verifier import registry as reg
 from verifier import report, scaffold
 from verifier.environment import DeviceError, resolve_device
@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     running.add_argument("--seed", type=_int, default=0, help="base seed (default 0)")
     running.add_argument("--replicas", type=_positive_int, default=None, help="override the profile's replica count")
     running.add_argument("--json", type=Path, default=None, metavar="PATH", help="write the full run as JSON")
+    running.add_argument("--html", type=Path, default=None, metavar="DIR", help="write a self-contained HTML report")
     running.add_argument("--no-cache", action="store_true", help="re-run checks even when stored measurements match")
     loudness = running.add_mutually_exclusive_group()
     loudness.add_argument("--quiet", action="store_true", help="one line per result, no table or progress")
@@ -73,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("all", parents=[common, running], help="every known result")
     graph = sub.add_parser("graph", parents=[common], help="dependency tree with the last stored verdicts")
     graph.add_argument("result")
+    rerender = sub.add_parser("report", parents=[common], help="re-render a stored run as HTML (runs nothing)")
+    rerender.add_argument("dir", type=Path, help="folder to write index.html and one page per result into")
+    rerender.add_argument("--run", default="latest", help="run id (default: the latest run with results)")
     scaffold = sub.add_parser("new-spec", help="write a ready-to-edit plugin package for a paper")
     scaffold.add_argument("paper", help="paper key, e.g. smith2025")
     scaffold.add_argument("--dir", type=Path, default=Path("."), help="where to create <key>-specs/ (default .)")
@@ -152,6 +156,7 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
     try:
         progress = (lambda *a: None) if args.quiet else _progress()
         record = Runner(registry, options, store).run(targets, list(argv), progress)
+        html_index = html_report.write_report(record.to_dict(), args.html, registry, store) if args.html else None
     finally:
         store.close()
     if args.json:
@@ -163,9 +168,25 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
         report.print_table(record.results, verbose=args.verbose)
     if args.json:
         print(f"\nJSON written to {args.json}")
+    if html_index:
+        print(f"HTML report written to {html_index}")
     if record.interrupted:
         print(f"\ninterrupted: {len(record.results)} finished results are kept in the store", file=sys.stderr)
     return EXIT_OK if record.ok else EXIT_FAILED
+
+
+def _command_report(args: argparse.Namespace, registry: reg.Registry) -> int:
+    store = Store(args.store or default_path())
+    try:
+        try:
+            run = store.load_run(args.run)
+        except LookupError as exc:
+            raise UsageError(str(exc.args[0])) from None
+        index = html_report.write_report(run, args.dir, registry, store)
+    finally:
+        store.close()
+    print(f"HTML report of run {run['run_id']} written to {index}")
+    return EXIT_OK
 
 
 def _command_graph(args: argparse.Namespace, registry: reg.Registry) -> int:
@@ -201,6 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _command_list(registry)
         if args.command == "graph":
             return _command_graph(args, registry)
+        if args.command == "report":
+            return _command_report(args, registry)
         return _command_run(args, argv, registry)
     except (UsageError, reg.ResolveError) as exc:
         print(f"verify: error: {exc.args[0] if exc.args else exc}", file=sys.stderr)

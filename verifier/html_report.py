@@ -14,6 +14,7 @@ Every string from a spec, plugin or record is escaped with :func:`html.escape`.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
@@ -89,8 +90,6 @@ def page_names(ids: Iterable[str]) -> dict[str, str]:
         stem = _SAFE.sub("_", rid.replace("/", "--")).strip("._") or "result"
         name = f"{stem}.html"
         if name.lower() in taken or name.lower() == "index.html":
-            import hashlib
-
             name = f"{stem}-{hashlib.sha256(rid.encode()).hexdigest()[:8]}.html"
         taken.add(name.lower())
         names[rid] = name
@@ -106,12 +105,18 @@ NODE_W, NODE_H, COL_GAP, ROW_GAP, PAD, LANE_H = 184, 62, 56, 14, 10, 12
 
 def dependency_graph(records: list[Mapping[str, Any]], registry: Any = None) -> nx.DiGraph:
     """Every result of the run and everything it uses (from the records' ``uses``, and with a registry
-    the transitive ``uses`` of the current specs); an edge ``a -> b`` means "b uses a"."""
+    the transitive ``uses`` of the current specs); an edge ``a -> b`` means "b uses a". The induction
+    hypotheses a record ``assumes`` are kept apart, in ``graph.graph["assumes"]`` as (assumed, result)
+    pairs: they are drawn, but neither order the layers nor block."""
     graph = nx.DiGraph()
+    assumes: list[tuple[str, str]] = []
     for record in records:
         graph.add_node(record["id"])
         for dep in record.get("uses") or []:
             graph.add_edge(dep, record["id"])
+        assumes += [(hypothesis, record["id"]) for hypothesis in record.get("assumes") or []]
+    graph.add_nodes_from(a for a, _ in assumes)
+    graph.graph["assumes"] = sorted(set(assumes))
     if registry is not None:
         pending = list(graph.nodes)
         seen = set(pending)
@@ -123,9 +128,8 @@ def dependency_graph(records: list[Mapping[str, Any]], registry: Any = None) -> 
                 if dep not in seen:
                     seen.add(dep)
                     pending.append(dep)
-    if not nx.is_directed_acyclic_graph(graph):  # a stale record could close a cycle: drop back edges
-        for edge in list(nx.find_cycle(graph)):
-            graph.remove_edge(*edge[:2])
+    while not nx.is_directed_acyclic_graph(graph):  # stale records could close a cycle: break it
+        graph.remove_edge(*nx.find_cycle(graph)[-1][:2])
     return graph
 
 
@@ -227,6 +231,23 @@ def _wrap(words: list[str], width: int) -> list[str]:
     return lines
 
 
+ASSUMES_BULGE = 36
+
+
+def _assumes_path(a: tuple[float, float], b: tuple[float, float], ha: float, hb: float) -> str:
+    """A dotted link from an assumed result to the result assuming it, whatever their layers."""
+    (ax, ay), (bx, by) = a, b
+    if ax + NODE_W <= bx:
+        sx, sy, tx, ty = ax + NODE_W, ay + ha / 2, bx, by + hb / 2
+    elif bx + NODE_W <= ax:
+        sx, sy, tx, ty = ax, ay + ha / 2, bx + NODE_W, by + hb / 2
+    else:  # the same layer: an arc on the right of the column
+        sx, sy, tx, ty = ax + NODE_W, ay + ha / 2, bx + NODE_W, by + hb / 2
+        return f"M{sx:.1f},{sy:.1f} C{sx + ASSUMES_BULGE:.1f},{sy:.1f} {tx + ASSUMES_BULGE:.1f},{ty:.1f} {tx:.1f},{ty:.1f}"
+    bend = max(abs(tx - sx) * 0.5, 12) * (1 if tx > sx else -1)
+    return f"M{sx:.1f},{sy:.1f} C{sx + bend:.1f},{sy:.1f} {tx - bend:.1f},{ty:.1f} {tx:.1f},{ty:.1f}"
+
+
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "\u2026"
 
@@ -247,9 +268,13 @@ def graph_svg(graph: nx.DiGraph, verdicts: Mapping[str, str], links: Mapping[str
                      for node, blockers in blocked_by.items() if blockers and node in graph}
     for node, lines in blocker_lines.items():
         lines[-1] = lines[-1].rstrip(",")
-    geometry = layout(graph, {node: NODE_H + 13 * (len(lines) - 1) for node, lines in blocker_lines.items()})
+    heights = {node: NODE_H + 13 * (len(lines) - 1) for node, lines in blocker_lines.items()}
+    geometry = layout(graph, heights)
     positions = geometry.nodes
-    width, height = geometry.width, geometry.height
+
+    def extent(node: str) -> float:
+        return heights.get(node, NODE_H)
+    width, height = geometry.width + (ASSUMES_BULGE if graph.graph.get("assumes") else 0), geometry.height
     fit = ' style="max-width:100%;height:auto"' if width <= 1700 else ""  # shrink to the page unless unreadable
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="dependency-graph" viewBox="0 0 {width:.0f} {height:.0f}" '
            f'width="{width:.0f}" height="{height:.0f}"{fit} role="img" aria-label="dependency graph of the results" '
@@ -263,6 +288,12 @@ def graph_svg(graph: nx.DiGraph, verdicts: Mapping[str, str], links: Mapping[str
         out.append(f'<g class="edge{" blocking" if blocking else ""}" data-from="{esc(dep)}" data-to="{esc(node)}">'
                    f'<path d="{_edge_path(points)}" fill="none" stroke="{colour}"{extra}/>'
                    f'<polygon points="{tx:.1f},{ty:.1f} {tx - 8:.1f},{ty - 4:.1f} {tx - 8:.1f},{ty + 4:.1f}" fill="{colour}"/></g>')
+    for assumed, node in graph.graph.get("assumes", []):
+        if assumed in positions and node in positions and assumed != node:
+            out.append(f'<g class="edge assumes" data-from="{esc(assumed)}" data-to="{esc(node)}">'
+                       f'<title>{esc(f"{node} assumes {assumed} (an induction hypothesis: not blocking)")}</title>'
+                       f'<path d="{_assumes_path(positions[assumed], positions[node], extent(assumed), extent(node))}" '
+                       f'fill="none" stroke="#9e9e9e" stroke-width="1.6" stroke-dasharray="2 3"/></g>')
     for node in sorted(graph.nodes):
         x, y = positions[node]
         verdict = verdicts.get(node, "not run")
@@ -482,7 +513,8 @@ def render_index(ctx: _Context) -> str:
         parts.append(f'<p class="options">Command: <code>{esc(shlex.join(["verify", *map(str, run["argv"])]))}</code></p>')
     parts.append('<section class="graph"><h2>Dependency graph</h2>'
                  '<p class="hint">An arrow from A to B means the proof of B uses A; a dashed purple arrow is the '
-                 'dependency that blocks B. Click a result to open its page.</p>'
+                 'dependency that blocks B; a dotted grey line joins a result to an induction hypothesis it assumes '
+                 '(shown, not blocking). Click a result to open its page.</p>'
                  f'{_legend()}<div class="graph-box">{svg}</div></section>')
     by_paper: dict[str, list[dict[str, Any]]] = {}
     for record in records:
@@ -720,6 +752,8 @@ def render_result(ctx: _Context, record: Mapping[str, Any]) -> str:
     parts.append(_spec_changed(ctx, record))
     if record.get("note"):
         parts.append(f'<p class="warning">{esc(record["note"])}</p>')
+    for note in record.get("check_notes") or []:
+        parts.append(f'<p class="warning check-note">{esc(note)}</p>')
     if record.get("exception"):
         parts.append(f'<section class="exception"><h2>Error</h2><pre>{esc(record["exception"])}</pre>'
                      + (f'<details><summary>traceback</summary><pre>{esc(record["traceback"])}</pre></details>'
@@ -728,6 +762,12 @@ def render_result(ctx: _Context, record: Mapping[str, Any]) -> str:
                  f'<details class="source"><summary>LaTeX source</summary><pre>{esc(record.get("statement", ""))}</pre></details></section>')
     if record.get("reading"):
         parts.append(f'<section class="reading"><h2>Finite-size reading</h2><p>{esc(record["reading"])}</p></section>')
+    assumes = record.get("assumes") or []
+    if assumes:
+        items = "".join(f'<li><a href="{esc(ctx.pages[a])}">{esc(a)}</a> {badge(_verdict_of(ctx, a))}</li>' if a in ctx.pages
+                        else f"<li>{esc(a)} {badge('not run')}</li>" for a in assumes)
+        parts.append(f'<section class="assumes"><h2>Assumes</h2><p class="muted">Induction hypotheses this result '
+                     f'assumes: shown for the record, they neither order the run nor block it.</p><ul>{items}</ul></section>')
     uses = record.get("uses") or []
     if uses:
         items = "".join(f'<li><a href="{esc(ctx.pages[u])}">{esc(u)}</a> {badge(_verdict_of(ctx, u))}</li>' if u in ctx.pages
@@ -773,30 +813,3 @@ def write_report(run: Mapping[str, Any], out_dir: Path | str, registry: Any = No
     index = out_dir / "index.html"
     index.write_text(render_index(ctx), encoding="utf-8")
     return index
-
-
-def load_run(store: Any, run_id: str | None = None) -> dict[str, Any]:
-    """Rebuild a run dict (``RunRecord.to_dict()`` shape) from the store: ``run_id`` or, with None or
-    ``"latest"``, the most recent run that stored a result. LookupError when there is none.
-
-    Options are taken from the records (profile, device, seed); a ``--replicas`` override and the
-    targets are not stored, so ``replicas`` is None and ``targets`` is empty; ``argv`` (extra key)
-    holds the command line of the run. (Uses the store's SQLite tables directly; the ``runs`` table has no accessor yet.)
-    """
-    db = store._db  # noqa: SLF001 - Store has no public accessor for the runs table yet
-    if run_id in (None, "latest"):
-        row = db.execute("SELECT r.run_id FROM runs r WHERE EXISTS (SELECT 1 FROM results s WHERE s.run_id = r.run_id) "
-                         "ORDER BY r.started DESC LIMIT 1").fetchone()
-        if row is None:
-            raise LookupError("the store holds no run with results")
-        run_id = row[0]
-    row = db.execute("SELECT argv, environment, status FROM runs WHERE run_id = ?", (run_id,)).fetchone()
-    if row is None:
-        raise LookupError(f"no run {run_id!r} in the store")
-    argv, environment, status = json.loads(row[0]), json.loads(row[1]), row[2]
-    records = list(store.run_records(run_id))
-    first = records[0] if records else {}
-    options = {"profile": first.get("profile"), "device": first.get("device"), "seed": first.get("seed"),
-               "replicas": None, "use_cache": "--no-cache" not in argv}
-    return {"run_id": run_id, "options": options, "environment": environment, "targets": [],
-            "interrupted": status == "interrupted", "results": records, "argv": argv}

@@ -123,7 +123,9 @@ class Runner:
         order = self.plan(targets)
         record = RunRecord(uuid.uuid4().hex[:12], self.options, describe(self.options.device), targets)
         if self.store:
-            self.store.start_run(record.run_id, argv, record.environment)
+            details = record.to_dict()
+            self.store.start_run(record.run_id, argv, record.environment,
+                                 {"options": details["options"], "targets": targets})
         verdicts: dict[str, Verdict] = {}
         try:
             for index, rid in enumerate(order):

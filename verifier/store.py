@@ -18,7 +18,7 @@ import numpy as np
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY, started REAL NOT NULL, finished REAL, status TEXT NOT NULL,
-    argv TEXT NOT NULL, environment TEXT NOT NULL);
+    argv TEXT NOT NULL, environment TEXT NOT NULL, details TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS results (
     run_id TEXT NOT NULL, result_id TEXT NOT NULL, verdict TEXT NOT NULL, created REAL NOT NULL,
     record TEXT NOT NULL, PRIMARY KEY (run_id, result_id));
@@ -60,9 +60,11 @@ class Store:
             self._db.execute("ROLLBACK")
             raise
 
-    def start_run(self, run_id: str, argv: list[str], environment: Mapping[str, Any]) -> None:
-        self._write("INSERT INTO runs VALUES (?, ?, NULL, 'running', ?, ?)",
-                    (run_id, time.time(), json.dumps(argv), json.dumps(environment)))
+    def start_run(self, run_id: str, argv: list[str], environment: Mapping[str, Any],
+                  details: Mapping[str, Any]) -> None:
+        """Record a run's command line, machine and ``details`` (its options and targets)."""
+        self._write("INSERT INTO runs VALUES (?, ?, NULL, 'running', ?, ?, ?)",
+                    (run_id, time.time(), json.dumps(argv), json.dumps(environment), json.dumps(details, default=str)))
 
     def finish_run(self, run_id: str, status: str) -> None:
         self._write("UPDATE runs SET finished = ?, status = ? WHERE run_id = ?", (time.time(), status, run_id))
@@ -80,6 +82,24 @@ class Store:
     def run_records(self, run_id: str) -> Iterator[dict[str, Any]]:
         for (record,) in self._db.execute("SELECT record FROM results WHERE run_id = ? ORDER BY created", (run_id,)):
             yield json.loads(record)
+
+    def load_run(self, run_id: str | None = None) -> dict[str, Any]:
+        """A stored run in the shape of ``RunRecord.to_dict()`` (plus ``argv``): ``run_id``, or with None
+        or ``"latest"`` the most recent run that stored a result. LookupError when there is none."""
+        if run_id in (None, "latest"):
+            row = self._db.execute("SELECT r.run_id FROM runs r WHERE EXISTS (SELECT 1 FROM results s WHERE "
+                                   "s.run_id = r.run_id) ORDER BY r.started DESC LIMIT 1").fetchone()
+            if row is None:
+                raise LookupError(f"the store {self.path} holds no run with results")
+            run_id = row[0]
+        row = self._db.execute("SELECT argv, environment, details, status FROM runs WHERE run_id = ?",
+                               (run_id,)).fetchone()
+        if row is None:
+            raise LookupError(f"no run {run_id!r} in the store {self.path}")
+        argv, environment, details, status = json.loads(row[0]), json.loads(row[1]), json.loads(row[2]), row[3]
+        return {"run_id": run_id, "options": details.get("options", {}), "environment": environment,
+                "targets": details.get("targets", []), "interrupted": status == "interrupted",
+                "results": list(self.run_records(run_id)), "argv": argv}
 
     def load_measurements(self, key: str) -> dict[str, np.ndarray] | None:
         row = self._db.execute("SELECT payload FROM measurements WHERE key = ?", (key,)).fetchone()
