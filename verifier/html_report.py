@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import math
 import re
 import shlex
 import shutil
@@ -30,6 +29,7 @@ import numpy as np
 import sympy as sp
 
 from verifier import acceptance, plots
+from verifier.report import interval, number
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -55,28 +55,6 @@ VERDICT_MEANING = {
 
 def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
-
-
-def number(value: Any) -> str:
-    """Four significant digits; strings ('inf', 'nan') as they are; '-' for missing values."""
-    if value is None:
-        return "-"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    try:
-        return f"{float(value):.4g}"
-    except (TypeError, ValueError):
-        return str(value)
-
-
-def interval(ci: Any) -> str:
-    return "" if not ci else f"[{number(ci[0])}, {number(ci[1])}]"
 
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")

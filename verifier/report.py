@@ -17,14 +17,17 @@ VERDICT_STYLE = {"PASS": "green", "SYMBOLIC": "cyan", "FAIL": "red bold", "ERROR
 
 
 def number(value: Any) -> str:
-    """Four significant digits; '-' for missing values."""
+    """Four significant digits; strings ('inf', 'nan') and integers as they are; '-' when missing."""
     if value is None:
         return "-"
-    if isinstance(value, str):
-        return value
+    if isinstance(value, (str, bool, int)):
+        return str(value)
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
-    return f"{value:.4g}"
+    try:
+        return f"{float(value):.4g}"
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def interval(ci: Any) -> str:
