@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Set up .venv for the verifier. Torch: reuse one already installed for python3 (a GPU machine),
 # else take the CUDA build where nvidia-smi sees a GPU, else the CPU build torch==2.13.0.
-# Usage: scripts/setup.sh [--test]   (--test adds the test dependencies)
+# Usage: scripts/setup.sh [--test]   (--test adds the test dependencies and the optional Ray executor)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}
 extras=""
-[ "${1:-}" = "--test" ] && extras="[test]"
+[ "${1:-}" = "--test" ] && extras="[test,ray]"
 
 if [ ! -x .venv/bin/python ]; then
     if "$python" -c "import torch" 2>/dev/null; then

@@ -68,3 +68,25 @@ def test_quiet_and_verbose(plugin, capsys):
     main(["theorem", "lemma-true", "--plugin", plugin, "--device", "cpu", "--verbose"])
     out, _ = capsys.readouterr()
     assert "measured x: mean" in out
+
+
+def test_ray_executor_gathers_into_the_same_store(plugin, tmp_path, capsys):
+    """`verify paper --executor ray` on a local Ray instance: same verdicts and measurements as the
+    in-process run, gathered into the driver's store."""
+    pytest.importorskip("ray", reason="Ray is the optional extra theory-verifier[ray]")
+    import json
+
+    local, distributed = tmp_path / "local.json", tmp_path / "ray.json"
+    main(["paper", "toy", "--plugin", plugin, "--device", "cpu", "--json", str(local), "--store", str(tmp_path / "a.sqlite")])
+    code = main(["paper", "toy", "--plugin", plugin, "--device", "cpu", "--json", str(distributed), "--executor", "ray",
+                 "--store", str(tmp_path / "b.sqlite")])
+    assert code == 1  # toy/lemma-false FAILs, as in-process
+    by_id = lambda path: {r["id"]: r for r in json.loads(path.read_text())["results"]}  # noqa: E731
+    a, b = by_id(local), by_id(distributed)
+    assert {k: r["verdict"] for k, r in a.items()} == {k: r["verdict"] for k, r in b.items()}
+    assert a["toy/lemma-true"]["claims"][0]["observed"] == b["toy/lemma-true"]["claims"][0]["observed"]
+    from verifier.store import Store
+
+    store = Store(tmp_path / "b.sqlite")
+    assert store.latest("toy/lemma-true")["verdict"] == "PASS"
+    assert store.load_measurements(b["toy/lemma-true"]["measurement_key"])["x"].shape == (32,)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence, TextIO
 
-from verifier import html_report, overrides
+from verifier import executors, html_report, overrides
 from verifier import registry as reg
 from verifier import report, scaffold
 from verifier.environment import DeviceError, resolve_device
@@ -59,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     loudness = running.add_mutually_exclusive_group()
     loudness.add_argument("--quiet", action="store_true", help="one line per result, no table or progress")
     loudness.add_argument("--verbose", action="store_true", help="also measurements and tracebacks")
+    running.add_argument("--executor", choices=("local", "ray"), default="local",
+                         help="run independent checks in this process (default) or as Ray tasks")
+    running.add_argument("--ray-address", default=None, help="Ray cluster address (default: start a local instance)")
     running.add_argument("--cpu-fallback", action="store_true",
                          help="run on the CPU what does not fit on the GPU even one replica at a time")
     running.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
@@ -152,13 +155,20 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
         raise UsageError(str(exc)) from None
     options = Options(profile=args.profile, device=device, seed=args.seed, replicas=args.replicas,
                       use_cache=not args.no_cache, overrides=parameter_overrides, cpu_fallback=args.cpu_fallback)
+    try:
+        executor = executors.make(args.executor, args.ray_address)
+    except RuntimeError as exc:
+        raise UsageError(str(exc)) from None
     store = Store(args.store or default_path())
     try:
         progress = (lambda *a: None) if args.quiet else _progress()
-        record = Runner(registry, options, store).run(targets, list(argv), progress)
+        record = Runner(registry, options, store).run(targets, list(argv), progress,
+                                                      executor.map if executor else None)
         html_index = html_report.write_report(record.to_dict(), args.html, registry, store) if args.html else None
     finally:
         store.close()
+        if executor:
+            executor.close()
     if args.json:
         report.write_json(record.to_dict(), args.json)
     if args.quiet:

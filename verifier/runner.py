@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Mapping
 import numpy as np
 import sympy as sp
 
-from verifier import batching
+from verifier import executors
 from verifier import graph as dag
 from verifier import overrides
 from verifier import seeds as seeding
@@ -113,14 +113,19 @@ class Runner:
         self.options = options
         self.store = store
         self.graph = registry.graph()
-        self._measurements: dict[str, tuple[dict[str, np.ndarray], float, bool]] = {}
+        self._measurements: dict[str, tuple[dict[str, np.ndarray], float, bool, list[str]]] = {}
 
     def plan(self, targets: Iterable[str]) -> list[str]:
         return dag.closure(self.graph, targets)
 
     def run(self, targets: list[str], argv: list[str],
-            progress: Callable[[int, int, str, dict[str, Any] | None], None] = lambda *a: None) -> RunRecord:
+            progress: Callable[[int, int, str, dict[str, Any] | None], None] = lambda *a: None,
+            run_many: executors.MapFunction | None = None) -> RunRecord:
+        """Judge the targets and what they use, in order; with ``run_many`` (an executor's ``map``) all
+        check runs are launched together first."""
         order = self.plan(targets)
+        if run_many is not None:
+            self.prefetch(order, run_many)
         record = RunRecord(uuid.uuid4().hex[:12], self.options, describe(self.options.device), targets)
         if self.store:
             details = record.to_dict()
@@ -150,30 +155,62 @@ class Runner:
     def _replicas(self, result: Result) -> int:
         return self.options.replicas or int(result.replicas[self.options.profile])
 
-    def measure(self, result: Result, params: Mapping[str, float],
-                notes: list[str]) -> tuple[dict[str, np.ndarray], float, bool, str]:
-        """Run (or fetch from cache) the result's check; results sharing check and parameters share it.
-        What happened on the way (a batch halved for memory) is appended to ``notes``."""
+    def job(self, result: Result, params: Mapping[str, float]) -> tuple[executors.Job, dict[str, Any]]:
+        """The check run a result needs, keyed by everything its measurements depend on."""
         replicas = self._replicas(result)
         name = check_name(result.check)
         seeds = seeding.replica_seeds(name, params, self.options.seed, replicas)
         description = {"check": name, "params": dict(params), "replicas": replicas, "seed": self.options.seed,
                        "device": self.options.device, "code": check_source_digest(result.check)}
-        key = seeding.digest(description)
+        job = executors.Job(seeding.digest(description), result.check, dict(params), seeds, self.options.device,
+                            self.options.cpu_fallback)
+        return job, description
+
+    def _cached(self, key: str) -> bool:
         if key in self._measurements:
-            data, seconds, _ = self._measurements[key]
-            return data, seconds, True, key
+            return True
         if self.options.use_cache and self.store and (cached := self.store.load_measurements(key)) is not None:
-            self._measurements[key] = (cached, 0.0, True)
-            return cached, 0.0, True, key
-        start = time.perf_counter()
-        data = batching.run_check(load_check(result.check), params, seeds, self.options.device, notes,
-                                  self.options.cpu_fallback)
-        seconds = time.perf_counter() - start
-        self._measurements[key] = (data, seconds, False)
+            self._measurements[key] = (cached, 0.0, True, [])
+            return True
+        return False
+
+    def _keep(self, job: executors.Job, description: dict[str, Any], outcome: executors.Outcome) -> None:
+        if outcome.error is not None:
+            raise outcome.error
+        self._measurements[job.key] = (outcome.data, outcome.seconds, False, outcome.notes)
         if self.store:
-            self.store.save_measurements(key, name, description, data, seconds)
-        return data, seconds, False, key
+            self.store.save_measurements(job.key, description["check"], description, outcome.data, outcome.seconds)
+
+    def prefetch(self, order: list[str], run_many: executors.MapFunction) -> None:
+        """Run every distinct, uncached check of the plan at once through ``run_many`` (an executor);
+        a job that fails is left for :meth:`measure` to report as that result's ERROR."""
+        pending: dict[str, tuple[executors.Job, dict[str, Any]]] = {}
+        for rid in order:
+            result = self.registry.results[rid]
+            if not result.empirical:
+                continue
+            try:
+                params = overrides.apply(result, result.parameter_values(self.options.profile), self.options.overrides)
+                job, description = self.job(result, params)
+            except Exception:
+                continue
+            if not self._cached(job.key):
+                pending.setdefault(job.key, (job, description))
+        for (job, description), outcome in zip(pending.values(), run_many([job for job, _ in pending.values()])):
+            if outcome.error is None:
+                self._keep(job, description, outcome)
+
+    def measure(self, result: Result, params: Mapping[str, float],
+                notes: list[str]) -> tuple[dict[str, np.ndarray], float, bool, str]:
+        """Run (or fetch from cache) the result's check; results sharing check and parameters share it.
+        What happened on the way (a batch halved for memory) is appended to ``notes``."""
+        job, description = self.job(result, params)
+        hit = self._cached(job.key)
+        if not hit:
+            self._keep(job, description, executors.run_job(job))
+        data, seconds, _, job_notes = self._measurements[job.key]
+        notes.extend(job_notes)
+        return data, seconds, hit, job.key
 
     def evaluate(self, result: Result, verdicts: Mapping[str, Verdict]) -> dict[str, Any]:
         """One record: own verdict from the claims, then BLOCKED if a dependency does not support it."""

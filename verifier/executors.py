@@ -1,0 +1,87 @@
+"""Where check runs execute: in this process (default), or as Ray tasks on a cluster.
+
+An executor receives every independent check run of a ``verify`` invocation before any result is
+judged (``map``), so they can run in parallel; the driver gathers their measurements into its own
+store. ``--executor ray`` needs the optional extra ``pip install theory-verifier[ray]``.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+
+from verifier import batching
+
+
+@dataclass(frozen=True)
+class Job:
+    """One check run: what to call, on which parameters and seeds, where."""
+
+    key: str
+    check: Any  # "module:function" or a plugin's function
+    params: Mapping[str, float]
+    seeds: Sequence[int]
+    device: str
+    cpu_fallback: bool = False
+
+
+@dataclass
+class Outcome:
+    """A finished job: its measurements, seconds, notes, or the exception it raised."""
+
+    data: dict[str, np.ndarray] | None
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+    error: BaseException | None = None
+
+
+def run_job(job: Job) -> Outcome:
+    """Execute one job (in this process or on a worker)."""
+    from verifier.runner import load_check
+
+    notes: list[str] = []
+    start = time.perf_counter()
+    try:
+        data = batching.run_check(load_check(job.check), job.params, job.seeds, job.device, notes, job.cpu_fallback)
+    except Exception as exc:  # reported as the result's ERROR by the driver
+        return Outcome(None, time.perf_counter() - start, notes, exc)
+    return Outcome(data, time.perf_counter() - start, notes)
+
+
+class RayExecutor:
+    """Runs jobs as Ray tasks (``address=None`` starts a local Ray instance)."""
+
+    def __init__(self, address: str | None = None):
+        try:
+            import ray
+        except ImportError:
+            raise RuntimeError("--executor ray needs Ray: pip install 'theory-verifier[ray]'") from None
+        self._ray = ray
+        if not ray.is_initialized():
+            ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+        self._task = ray.remote(run_job)
+
+    def map(self, jobs: Sequence[Job]) -> list[Outcome]:
+        for job in jobs:  # plugin modules are not importable on workers: ship them by value
+            module = getattr(job.check, "__module__", "")
+            if module.startswith("verifier_plugin_") and module in sys.modules:
+                self._ray.cloudpickle.register_pickle_by_value(sys.modules[module])
+        return self._ray.get([self._task.remote(job) for job in jobs])
+
+    def close(self) -> None:
+        self._ray.shutdown()
+
+
+def make(name: str, address: str | None) -> RayExecutor | None:
+    """The executor named on the command line (None: in this process)."""
+    if name == "local":
+        return None
+    if name == "ray":
+        return RayExecutor(address)
+    raise ValueError(f"--executor must be local or ray, got {name!r}")
+
+
+MapFunction = Callable[[Sequence[Job]], list[Outcome]]
