@@ -90,3 +90,16 @@ def test_duration_ratio():
     data = {"t": 100 * np.exp(rng.normal(0, 0.05, 50)), "p": np.full(50, 95.0)}
     assert verdict(Duration("t~p", measured=t, predicted=p, rtol=0.2), data).verdict == "PASS"
     assert verdict(Duration("t~p/2", measured=t, predicted=p / 2, rtol=0.2), data).verdict == "FAIL"
+
+
+def test_rate_within_replica_removes_per_replica_factors():
+    sizes = np.array([10.0, 20, 40, 80, 160])
+    factors = np.exp(rng.normal(0, 1.0, size=(8, 1)))  # a large constant factor per replica
+    errors = factors * sizes[None, :] ** -0.5 * np.exp(rng.normal(0, 0.01, size=(8, 5)))
+    data = {"err": errors, "size": np.broadcast_to(sizes, errors.shape)}
+    err, size = sp.symbols("err size")
+    pooled = verdict(Rate("pooled", quantity=err, over=size, exponent=-sp.Rational(1, 2), tol=0.05), data)
+    within = verdict(Rate("within", quantity=err, over=size, exponent=-sp.Rational(1, 2), tol=0.05,
+                          within_replica=True), data)
+    assert pooled.verdict == "INCONCLUSIVE" and within.verdict == "PASS"
+    assert within.ci[1] - within.ci[0] < 0.03 < pooled.ci[1] - pooled.ci[0]

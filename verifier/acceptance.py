@@ -52,15 +52,26 @@ def clopper_pearson(successes: int, trials: int, alpha: float) -> Interval:
     return Interval(successes / trials, lo, hi, trials)
 
 
-def slope_interval(x: np.ndarray, y: np.ndarray, alpha: float) -> Interval:
-    """Least-squares slope of y on x with its t interval (n - 2 degrees of freedom)."""
-    x = np.asarray(x, dtype=float).ravel()
-    y = np.asarray(y, dtype=float).ravel()
-    if x.size < 3 or np.ptp(x) == 0:
+def slope_interval(x: np.ndarray, y: np.ndarray, alpha: float, within_rows: bool = False) -> Interval:
+    """Least-squares slope of y on x with its t interval. With ``within_rows`` (2-D inputs, one row per
+    replica) each row keeps its own intercept (fixed effects): rows are centred and the residual degrees
+    of freedom are n - rows - 1."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    rows = 0
+    if within_rows and x.ndim == 2:
+        rows = x.shape[0]
+        x = x - x.mean(axis=1, keepdims=True)
+        y = y - y.mean(axis=1, keepdims=True)
+    x, y = x.ravel(), y.ravel()
+    dof = x.size - 2 - max(rows - 1, 0)
+    if dof < 1 or np.ptp(x) == 0:
         return Interval(math.nan, math.nan, math.nan, int(x.size))
-    fit = stats.linregress(x, y)
-    half = float(stats.t.ppf(1 - alpha / 2, x.size - 2) * fit.stderr)
-    return Interval(float(fit.slope), fit.slope - half, fit.slope + half, int(x.size))
+    xc, yc = x - x.mean(), y - y.mean()
+    slope = float(xc @ yc / (xc @ xc))
+    residual = yc - slope * xc
+    stderr = math.sqrt(float(residual @ residual) / dof / float(xc @ xc))
+    half = float(stats.t.ppf(1 - alpha / 2, dof) * stderr)
+    return Interval(slope, slope - half, slope + half, int(x.size))
 
 
 def decide(interval: Interval, lower: float = -math.inf, upper: float = math.inf) -> Verdict:

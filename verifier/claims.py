@@ -189,13 +189,15 @@ class Probability(Claim):
 @dataclass(frozen=True)
 class Rate(Claim):
     """``quantity`` scales like ``over ** exponent``: the log-log slope's interval lies within
-    ``exponent +- tol``. The control shifts the exponent by ``control_shift``."""
+    ``exponent +- tol``. The control shifts the exponent by ``control_shift``. With ``within_replica``
+    the fit allows each replica its own constant factor (replica fixed effects)."""
 
     quantity: Expr = sp.S.Zero
     over: Expr = sp.S.One
     exponent: Expr = sp.S.One
     tol: float = 0.1
     control_shift: float = 0.5
+    within_replica: bool = False  # each replica (row of a 2-D grid) keeps its own constant factor
 
     def __post_init__(self) -> None:
         for name in ("quantity", "over", "exponent"):

@@ -155,7 +155,7 @@ def _judge_rate(claim: Rate, params, data, alpha) -> _Judgement:
     if not problem and (np.any(y <= 0) or np.any(x <= 0)):
         problem = "a log-log fit needs positive values"
     interval = Interval(math.nan, math.nan, math.nan, y.size) if problem else \
-        acceptance.slope_interval(np.log(x), np.log(y), alpha)
+        acceptance.slope_interval(np.log(x), np.log(y), alpha, within_rows=claim.within_replica)
     region = (exponent - claim.tol, exponent + claim.tol)
     verdict = Verdict.ERROR if problem else acceptance.decide(interval, *region)
     return _Judgement(verdict, interval, region, "log-log slope", interval, exponent, problem)
