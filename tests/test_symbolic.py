@@ -67,3 +67,18 @@ def test_exponent_claim():
     t0 = (k / (eta * sigma0 ** (q - 2))).subs(q, 3)
     assert judge_symbolic(Exponent("T0 = Theta(k^2)", expr=t0, var=k, value=2)).verdict == "SYMBOLIC"
     assert judge_symbolic(Exponent("T0 = Theta(k)", expr=t0, var=k, value=1)).verdict == "FAIL"
+
+
+def test_per_replica_values_broadcast_against_a_grid():
+    import numpy as np
+
+    x, g = sp.symbols("x g")
+    per_replica = np.array([1.0, 2.0, 3.0])            # (R,)
+    grid = np.arange(12.0).reshape(3, 4)               # (R, G)
+    values = symbolic.evaluate(x * g, {}, {"x": per_replica, "g": grid})
+    assert values.shape == (3, 4) and values[2, 1] == 3.0 * grid[2, 1]
+
+
+def test_implication_whose_conclusion_is_decided_by_positivity():
+    claim = Implication("trivial", premises=(sp.Ge(a, b),), conclusion=sp.Ge(a, -b), multipliers=(0,), positive=("a", "b"))
+    assert judge_symbolic(claim).verdict == "SYMBOLIC"

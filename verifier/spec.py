@@ -28,6 +28,10 @@ class Kind(str, enum.Enum):
     FACT = "fact"
     PROPERTY = "property"
     HYPOTHESIS = "hypothesis"
+    REMARK = "remark"
+    EXAMPLE = "example"
+    ALGORITHM = "algorithm"
+    TABLE = "table"
 
 
 PROFILES = ("quick", "full")

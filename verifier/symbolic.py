@@ -40,8 +40,20 @@ def evaluate(expr: sp.Basic, params: Mapping[str, float],
     if not free:
         return np.asarray(float(reduced), dtype=float)
     func = sp.lambdify(free, reduced, modules="numpy")
-    args = [np.asarray(measurements[s.name], dtype=float) for s in free]
+    args = align_replicas([np.asarray(measurements[s.name], dtype=float) for s in free])
     return np.asarray(func(*args), dtype=float)
+
+
+def align_replicas(arrays: list[np.ndarray]) -> list[np.ndarray]:
+    """Broadcast on the leading replica axis: a per-replica array of shape (R,) meets one of shape
+    (R, G) as (R, 1); other shapes broadcast as numpy does."""
+    ndim = max((a.ndim for a in arrays), default=0)
+    leading = {a.shape[0] for a in arrays if a.ndim == ndim and ndim > 1}
+    if len(leading) != 1:
+        return arrays
+    replicas = leading.pop()
+    return [a.reshape(a.shape + (1,) * (ndim - a.ndim)) if 0 < a.ndim < ndim and a.shape[0] == replicas and replicas > 1
+            else a for a in arrays]
 
 
 def check_assumptions(assumptions: tuple[sp.Basic, ...], params: Mapping[str, float]) -> list[str]:
@@ -117,7 +129,12 @@ def decide_implication(claim: Implication) -> SymbolicOutcome:
         if is_nonnegative(combination) is False:
             return SymbolicOutcome("proved", f"premises combine to {sp.sstr(sp.factor(combination))} < 0: contradiction")
         return SymbolicOutcome("undecided", f"premises combine to {sp.sstr(sp.factor(combination))}, not provably < 0")
-    remainder = sp.simplify(_margin(claim.conclusion.xreplace(positive)) - combination)
+    conclusion = claim.conclusion.xreplace(positive)
+    if conclusion is sp.true:
+        return SymbolicOutcome("proved", "the conclusion holds for every positive value of its symbols")
+    if conclusion is sp.false:
+        return SymbolicOutcome("refuted", "the conclusion is false for every positive value of its symbols")
+    remainder = sp.simplify(_margin(conclusion) - combination)
     verdict = is_nonnegative(remainder)
     if verdict is True:
         return SymbolicOutcome("proved", f"conclusion - sum(lambda_i premise_i) = {sp.sstr(remainder)} >= 0")
