@@ -41,6 +41,8 @@ from typing import Mapping, Sequence
 import numpy as np
 import torch
 
+from checks._params import check_seeds, int_param, require, to_numpy
+
 __all__ = [
     "W_GRID",
     "PAPER_TABLE_4",
@@ -62,36 +64,6 @@ PAPER_TABLE_4: tuple[tuple[float, ...], ...] = (
     (0.0, 4.18, 26.06, 65.17, 103.23),
     (0.0, 0.0, 0.0, 0.0, 0.0),
 )
-
-
-def _int(params: Mapping[str, float], key: str) -> int:
-    value = float(params[key])
-    if not value.is_integer():
-        raise ValueError(f"param {key!r} must be an integer, got {params[key]!r}")
-    return int(value)
-
-
-def _need(params: Mapping[str, float], keys: Sequence[str], where: str) -> None:
-    missing = [key for key in keys if key not in params]
-    if missing:
-        raise ValueError(f"{where}: missing param(s) {', '.join(repr(k) for k in missing)}")
-
-
-def _check_seeds(replicas: int, seeds: Sequence[int]) -> None:
-    if replicas < 1 or len(seeds) != replicas:
-        raise ValueError(f"need one seed per replica: replicas={replicas}, len(seeds)={len(seeds)}")
-
-
-def _out(values: Mapping[str, torch.Tensor | np.ndarray], where: str) -> dict[str, np.ndarray]:
-    result = {}
-    for key, value in values.items():
-        array = value.detach().cpu().numpy() if isinstance(value, torch.Tensor) else np.asarray(value, dtype=float)
-        bad = ~np.isfinite(array)
-        if bad.any():
-            raise FloatingPointError(f"{where}: {key}: {int(bad.sum())} non-finite value(s), "
-                                     f"first at index {np.argwhere(bad)[0].tolist()}")
-        result[key] = array
-    return result
 
 
 def latent_target(K: int, p: int, w: float) -> torch.Tensor:
@@ -214,10 +186,10 @@ def overlap_table(params: Mapping[str, float], replicas: int, seeds: Sequence[in
     at the four overlaps ``w < 1`` (the law predicts ``K - j``); ``eta_all`` (R, 4) (``j = K``, ``w < 1``) and ``eta_3`` (R, 4) (``j = K - 1``);
     ``eta_w1`` (R, K) (``w = 1``), with ``eta_w08`` (R, K) beside it.
     """
-    _need(params, TABLE_PARAMS, "overlap_table")
-    _check_seeds(replicas, seeds)
-    K, p, m = _int(params, "K"), _int(params, "p"), _int(params, "m")
-    n_refit = _int(params, "n_refit")
+    require(params, TABLE_PARAMS, "overlap_table")
+    check_seeds(replicas, seeds)
+    K, p, m = int_param(params, "K"), int_param(params, "p"), int_param(params, "m")
+    n_refit = int_param(params, "n_refit")
     if K != len(PAPER_TABLE_4):
         raise ValueError(f"overlap_table reproduces Table 4, which has K = {len(PAPER_TABLE_4)} modalities")
     width = p * (K + 1)
@@ -268,7 +240,7 @@ def overlap_table(params: Mapping[str, float], replicas: int, seeds: Sequence[in
         for iw, w in enumerate(W_GRID):
             if w < 1:
                 out[f"ls_mse_{j}_w{int(round(w * 10)):02d}"] = ls_mse_t[:, (j - 1) * nw + iw]
-    return _out(out, "overlap_table")
+    return to_numpy(out, "overlap_table")
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -321,12 +293,12 @@ def modality_sweep(params: Mapping[str, float], replicas: int, seeds: Sequence[i
     * ``L``, ``C`` (1,), ``trunc_frac`` (R,): fraction of training residuals of the ERM fits beyond
       ``sqrt(C)`` (0 means the truncated-loss ERM is the least-squares ERM computed here).
     """
-    _need(params, SWEEP_PARAMS, "modality_sweep")
-    _check_seeds(replicas, seeds)
-    K, p, draws, n_refit = _int(params, "K"), _int(params, "p"), _int(params, "draws"), _int(params, "n_refit")
+    require(params, SWEEP_PARAMS, "modality_sweep")
+    check_seeds(replicas, seeds)
+    K, p, draws, n_refit = int_param(params, "K"), int_param(params, "p"), int_param(params, "draws"), int_param(params, "n_refit")
     w, sigma, ridge_frac = float(params["w"]), float(params["sigma"]), float(params["ridge_frac"])
     delta, trunc = float(params["delta"]), float(params["trunc"])
-    G = _int(params, "grid")
+    G = int_param(params, "grid")
     grid = sorted({int(round(v)) for v in np.geomspace(float(params["m_lo"]), float(params["m_hi"]), G)})
     if len(grid) != G or not (0 < w < 1) or K < 2 or sigma <= 0:
         raise ValueError("need distinct grid points, 0 < w < 1, K >= 2 and sigma > 0")
@@ -449,4 +421,4 @@ def modality_sweep(params: Mapping[str, float], replicas: int, seeds: Sequence[i
         "rad_formula_K": B * np.sqrt(K * p * (w ** 2 + (1 - w) ** 2) / np.asarray(grid, dtype=float)),
         "L": np.asarray([L]), "C": np.asarray([C]), "trunc_frac": trunc_hits / trunc_total,
     })
-    return _out(out, "modality_sweep")
+    return to_numpy(out, "modality_sweep")

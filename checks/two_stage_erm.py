@@ -48,6 +48,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import torch
+
+from checks._params import check_seeds, int_param, require, to_numpy
 from scipy import special
 
 __all__ = [
@@ -68,43 +70,8 @@ DTYPE = torch.float64
 # ----------------------------------------------------------------------------------------------------
 
 
-def _int(params: Mapping[str, float], key: str) -> int:
-    value = float(params[key])
-    if not value.is_integer():
-        raise ValueError(f"param {key!r} must be an integer, got {params[key]!r}")
-    return int(value)
-
-
-def _need(params: Mapping[str, float], keys: Sequence[str], where: str) -> None:
-    missing = [key for key in keys if key not in params]
-    if missing:
-        raise ValueError(f"{where}: missing param(s) {', '.join(repr(k) for k in missing)}")
-
-
-def _check_seeds(replicas: int, seeds: Sequence[int]) -> None:
-    if replicas < 1 or len(seeds) != replicas:
-        raise ValueError(f"need one seed per replica: replicas={replicas}, len(seeds)={len(seeds)}")
-
-
 def _generators(seeds: Sequence[int]) -> list[torch.Generator]:
     return [torch.Generator(device="cpu").manual_seed(int(s)) for s in seeds]
-
-
-def _finite(name: str, value: torch.Tensor | np.ndarray) -> None:
-    array = value.detach().cpu().numpy() if isinstance(value, torch.Tensor) else np.asarray(value)
-    bad = ~np.isfinite(array)
-    if bad.any():
-        index = np.argwhere(bad)[0].tolist()
-        raise FloatingPointError(f"{name}: {int(bad.sum())} non-finite value(s), first at index {index}")
-
-
-def _out(values: Mapping[str, torch.Tensor | np.ndarray], where: str) -> dict[str, np.ndarray]:
-    result = {}
-    for key, value in values.items():
-        array = value.detach().cpu().numpy() if isinstance(value, torch.Tensor) else np.asarray(value, dtype=float)
-        _finite(f"{where}: {key}", array)
-        result[key] = array
-    return result
 
 
 def _sphere(g: torch.Generator, n: int, dim: int, radius: float) -> torch.Tensor:
@@ -216,9 +183,9 @@ def gaussian_averages(params: Mapping[str, float], replicas: int, seeds: Sequenc
     ``X^T Gamma ~ (X^T X)^{1/2} Z`` (the reduction :func:`two_stage_erm` uses), ``G_mat_jensen`` =
     ``B_W sqrt(k sum_j ||x_j||^2)``. ``x_j ~ N(0, I_d)``, ``y_i ~ N(0, I_k)``.
     """
-    _need(params, GA_PARAMS, "gaussian_averages")
-    _check_seeds(replicas, seeds)
-    N, k, d, draws = _int(params, "N"), _int(params, "k"), _int(params, "d"), _int(params, "draws")
+    require(params, GA_PARAMS, "gaussian_averages")
+    check_seeds(replicas, seeds)
+    N, k, d, draws = int_param(params, "N"), int_param(params, "k"), int_param(params, "d"), int_param(params, "draws")
     B_W = float(params["B_W"])
     Ys, Xs, G1, E1, G2, Z2 = [], [], [], [], [], []
     for g in _generators(seeds):
@@ -236,7 +203,7 @@ def gaussian_averages(params: Mapping[str, float], replicas: int, seeds: Sequenc
     G_mat_full = B_W * (X.transpose(1, 2).unsqueeze(1) @ Gam).flatten(-2).norm(dim=-1).mean(-1)
     G_mat_reduced = B_W * _gaussian_norm_mean(X.transpose(1, 2) @ X, Z)
     G_mat_jensen = B_W * (k * X.pow(2).sum(dim=(1, 2))).sqrt()
-    return _out({"G_ball": G_ball, "G_ball_jensen": G_ball_jensen, "rad_ball": rad_ball,
+    return to_numpy({"G_ball": G_ball, "G_ball_jensen": G_ball_jensen, "rad_ball": rad_ball,
                  "G_mat_full": G_mat_full, "G_mat_reduced": G_mat_reduced, "G_mat_jensen": G_mat_jensen},
                 "gaussian_averages")
 
@@ -259,11 +226,11 @@ def uniform_deviation(params: Mapping[str, float], replicas: int, seeds: Sequenc
     ``deviation`` (R, G), ``ua_bound`` (R, G) = ``sqrt(2 pi) G / N + B sqrt(ln(1/delta) / (2N))``,
     ``complexity_term`` (R, G) = ``sqrt(2 pi) G / N``, ``N_grid`` (G,).
     """
-    _need(params, UD_PARAMS, "uniform_deviation")
-    _check_seeds(replicas, seeds)
-    d, draws = _int(params, "d"), _int(params, "draws")
+    require(params, UD_PARAMS, "uniform_deviation")
+    check_seeds(replicas, seeds)
+    d, draws = int_param(params, "d"), int_param(params, "draws")
     r, delta = float(params["radius"]), float(params["delta"])
-    grid = _geomgrid(float(params["N_lo"]), float(params["N_hi"]), _int(params, "grid"))
+    grid = _geomgrid(float(params["N_lo"]), float(params["N_hi"]), int_param(params, "grid"))
     gens = _generators(seeds)
     per_point = [[(_sphere(g, N, d, r), torch.randn(draws, d, 1, generator=g, dtype=DTYPE)) for g in gens]
                  for N in grid]
@@ -278,7 +245,7 @@ def uniform_deviation(params: Mapping[str, float], replicas: int, seeds: Sequenc
         deviation.append(D)
         comp.append(c)
         bound.append(c + 2 * r * math.sqrt(math.log(1 / delta) / (2 * N)))
-    return _out({"deviation": torch.stack(deviation, 1), "ua_bound": torch.stack(bound, 1),
+    return to_numpy({"deviation": torch.stack(deviation, 1), "ua_bound": torch.stack(bound, 1),
                  "complexity_term": torch.stack(comp, 1), "N_grid": np.asarray(grid, dtype=float)},
                 "uniform_deviation")
 
@@ -352,16 +319,16 @@ def two_stage_erm(params: Mapping[str, float], replicas: int, seeds: Sequence[in
       largest ``n``), ``B`` (the constant of (A3)), ``constraint_active`` (fraction of fits outside their
       class: ``||v|| > 1``, ``||W||_F > B_W`` or ``||u|| > B_W``; the specs need it to be 0).
     """
-    _need(params, ERM_PARAMS, "two_stage_erm")
-    _check_seeds(replicas, seeds)
-    d, k, T = _int(params, "d"), _int(params, "k"), _int(params, "T")
+    require(params, ERM_PARAMS, "two_stage_erm")
+    check_seeds(replicas, seeds)
+    d, k, T = int_param(params, "d"), int_param(params, "k"), int_param(params, "T")
     sy, sz, vn = float(params["sigma_y"]), float(params["sigma_z"]), float(params["v_norm"])
     bw_factor, delta = float(params["bw_factor"]), float(params["delta"])
-    G = _int(params, "grid")
+    G = int_param(params, "grid")
     n_grid = _geomgrid(float(params["n_lo"]), float(params["n_hi"]), G)
     m_grid = _geomgrid(float(params["m_lo"]), float(params["m_hi"]), G)
-    m_fix, n_fix = _int(params, "m_fix"), _int(params, "n_fix")
-    draws, quad, iters = _int(params, "draws"), _int(params, "quad"), _int(params, "irls_iters")
+    m_fix, n_fix = int_param(params, "m_fix"), int_param(params, "n_fix")
+    draws, quad, iters = int_param(params, "draws"), int_param(params, "quad"), int_param(params, "irls_iters")
     if d < 2 or k < 2 or T < 1 or not (sz > 0 and sy >= 0 and 0 < vn <= 1):
         raise ValueError("need d, k >= 2, T >= 1, sigma_z > 0, sigma_y >= 0 and 0 < v_norm <= 1")
     if min(n_grid[0], n_fix) < k or min(m_grid[0], m_fix) * T < d:
@@ -490,7 +457,7 @@ def two_stage_erm(params: Mapping[str, float], replicas: int, seeds: Sequence[in
         "uni_emp_hat": uni_emp_hat, "uni_emp_star": uni_emp_star, "B": B_const,
         "constraint_active": torch.stack(active, 1).mean(1),
     }
-    return _out(out, "two_stage_erm")
+    return to_numpy(out, "two_stage_erm")
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -557,10 +524,10 @@ def separation(params: Mapping[str, float], replicas: int, seeds: Sequence[int],
     ``n = n_erm_hi``: the smaller of the two unimodal errors minus the multimodal error; grids
     ``n_erm_grid``, ``n_knn_grid`` (G,); ``hypotheses`` (1,) (the size of the ERM class).
     """
-    _need(params, SEP_PARAMS, "separation")
-    _check_seeds(replicas, seeds)
+    require(params, SEP_PARAMS, "separation")
+    check_seeds(replicas, seeds)
     th_max, step, th_knn = float(params["theta_max"]), float(params["theta_step"]), float(params["theta_knn"])
-    G, kk, n_test, chunk = _int(params, "grid"), _int(params, "knn_k"), _int(params, "n_test"), _int(params, "chunk")
+    G, kk, n_test, chunk = int_param(params, "grid"), int_param(params, "knn_k"), int_param(params, "n_test"), int_param(params, "chunk")
     n_erm = _geomgrid(float(params["n_erm_lo"]), float(params["n_erm_hi"]), G)
     n_knn = _geomgrid(float(params["n_knn_lo"]), float(params["n_knn_hi"]), G)
     if n_erm[-1] != n_knn[0]:
@@ -600,7 +567,7 @@ def separation(params: Mapping[str, float], replicas: int, seeds: Sequence[int],
         xtr = torch.stack([p[5][j] for p in per]).to(dev)
         uni_knn.append((_knn_predict(xtr, label(th2, xtr), xt2, kk) != z2t).to(DTYPE).mean(-1))
     uni_knn_t = torch.stack(uni_knn, 1)
-    return _out({"multi_err": torch.stack([multi1, multi2], 1),
+    return to_numpy({"multi_err": torch.stack([multi1, multi2], 1),
                  "uni_err_erm": uni_erm, "uni_err_knn": uni_knn_t,
                  "h1_proxy": torch.minimum(uni_erm[:, -1], uni_knn_t[:, 0]) - torch.maximum(multi1, multi2),
                  "n_erm_grid": np.asarray(n_erm, dtype=float), "n_knn_grid": np.asarray(n_knn, dtype=float),

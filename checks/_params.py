@@ -1,0 +1,45 @@
+"""Helpers shared by checks: reading parameters and seeds, and returning finite numpy arrays."""
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+import torch
+
+
+def int_param(params: Mapping[str, float], key: str) -> int:
+    """An integer parameter (ValueError naming it when it is not one)."""
+    value = float(params[key])
+    if not value.is_integer():
+        raise ValueError(f"param {key!r} must be an integer, got {params[key]!r}")
+    return int(value)
+
+
+def require(params: Mapping[str, float], keys: Sequence[str], where: str) -> None:
+    """ValueError naming every missing parameter."""
+    missing = [key for key in keys if key not in params]
+    if missing:
+        raise ValueError(f"{where}: missing param(s) {', '.join(repr(k) for k in missing)}")
+
+
+def check_seeds(replicas: int, seeds: Sequence[int]) -> None:
+    if replicas < 1 or len(seeds) != replicas:
+        raise ValueError(f"need one seed per replica: replicas={replicas}, len(seeds)={len(seeds)}")
+
+
+def finite(name: str, value: torch.Tensor | np.ndarray) -> None:
+    """FloatingPointError naming the first non-finite entry."""
+    array = value.detach().cpu().numpy() if isinstance(value, torch.Tensor) else np.asarray(value, dtype=float)
+    bad = ~np.isfinite(array)
+    if bad.any():
+        raise FloatingPointError(f"{name}: {int(bad.sum())} non-finite value(s), first at index {np.argwhere(bad)[0].tolist()}")
+
+
+def to_numpy(values: Mapping[str, torch.Tensor | np.ndarray], where: str) -> dict[str, np.ndarray]:
+    """The check's outputs as numpy arrays, after checking that every value is finite."""
+    result = {}
+    for key, value in values.items():
+        array = value.detach().cpu().numpy() if isinstance(value, torch.Tensor) else np.asarray(value, dtype=float)
+        finite(f"{where}: {key}", array)
+        result[key] = array
+    return result
