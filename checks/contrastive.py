@@ -513,7 +513,8 @@ def _logistic_error(F: torch.Tensor, y: torch.Tensor, cfg: _Config) -> torch.Ten
         hess = Xtr.transpose(-1, -2) @ (Xtr * (p * (1 - p)).unsqueeze(-1)) / ntr + reg
         w = w - torch.linalg.solve(hess, grad.unsqueeze(-1)).squeeze(-1)
     score = (Xte @ w.unsqueeze(-1)).squeeze(-1)
-    return ((score * yy[..., ntr:]) <= 0).to(F64).mean(-1)
+    err = ((score * yy[..., ntr:]) <= 0).to(F64).mean(-1)
+    return torch.where(torch.isfinite(w).all(-1), err, torch.full_like(err, math.nan))   # a diverged probe is NaN
 
 
 def _downstream(cfg: _Config, data: dict, enc: _Encoder, gamma: torch.Tensor, rho: torch.Tensor,

@@ -1,0 +1,677 @@
+"""huang2024: Huang, Han, Chen, Cao, Xu, Suzuki. On the Comparison between Multi-modal and Single-modal
+Contrastive Learning. NeurIPS 2024, arXiv 2411.02837.
+
+Source: section C of ``shared/papers/generalization-papers.md`` (the paper's full text was read: every
+item is FOUND (primary) unless its ``tag`` says otherwise; the note's corrections are used, e.g. the
+corrected Lemma 5.3 and the threshold 221/49). Numbering follows the paper: equations (1)-(11) for the
+set-up, Assumption 4.1, Theorems 4.2-4.3, Lemmas 5.1-5.4, Appendix Lemmas C.3, C.4, C.7, C.9, C.11, D.3,
+D.4, D.9 and Figure 1. Not encoded: the concentration facts B.1-B.5, C.1, C.2, C.5, C.6, C.8, C.10,
+C.12-C.18, D.1, D.2, D.5-D.8, D.10-D.15 (each either a standard concentration bound or a second-stage
+step with no quantity the simulation isolates), and Table 1 (ColoredMNIST: no digits data set ships
+with any installed package and downloads are not allowed).
+
+All measurements come from one check, ``checks.contrastive:contrastive_comparison`` (both trainings,
+batched over replicas and an SNR grid), run at three parameter sets:
+
+* ``PHASE`` (Theorems 4.2-4.3, equations, Lemmas 5.1, 5.3, C.3, C.7, D.3): d = n^2 = 1024 (the first
+  term of Assumption 4.1(1)), m = 16, eta at the largest value C.13 allows (b = eta sigma_xi^2 d/(n m
+  tau) = 1/12), sigma0 = 1e-3 <= 1/(10 sigma_xi sqrt d), sigma_eps = 0.1 sigma_xi, C_mu = 3, 400 steps;
+  the theorems are read at n SNR^2 = 1.75, inside [1.7, 1.8] where the single-modal condition
+  (n SNR^2 <= 1.8) and the multi-modal one (C_mu n SNR^2 >= 221/49) hold together; a geometric grid
+  0.25..8 of n SNR^2 locates where signal learning overtakes noise memorisation.
+* ``STAGE`` (Lemmas 5.2, 5.4, C.4, C.9, C.11, D.4, D.9): the first stage at n SNR^2 = 1.75 with
+  n = 100 (M ~ 50 negatives), d = n^2 = 10^4, recorded every step.
+* ``PAPER`` (Figure 1): the paper's section-6 experiment as the note re-simulated it (d = 2000, n = 100,
+  m = 50, lr 1 for 200 full-batch steps, ||mu|| = 5, ||mu~|| = 15, OOD test signal nu = 0.4 mu).
+
+The conditions d >= n/(sigma0 sigma_xi), d >= (sigma0 ||mu||)^-2 of Assumption 4.1(1) (d >= 3e4), the
+d-conditions of B.2, C.6 and D.6 (d >= 1e7 and more) and the sample sizes n >= 2500 log(4/delta) of
+C.4/D.4 and n >= 1.28e6 log(4/delta) of D.8 are not met at any simulable size; the results whose
+proofs state them carry them as assumptions (a PASS outside them is reported INCONCLUSIVE).
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from verifier import Approx, Bound, Identity, Implication, Kind, Limit, Ordering, Paper, Parameter, Probability, Result
+from verifier.plots import Sweep, Trajectory
+
+PAPER = Paper(
+    key="huang2024",
+    title="On the Comparison between Multi-modal and Single-modal Contrastive Learning",
+    authors=("Wei Huang", "Andi Han", "Yongqiang Chen", "Yuan Cao", "Zhiqiang Xu", "Taiji Suzuki"),
+    year=2024, venue="NeurIPS 2024", arxiv="2411.02837",
+    source="shared/papers/generalization-papers.md (section C)",
+)
+
+CHECK = "checks.contrastive:contrastive_comparison"
+
+# ---------------------------------------------------------------------------------------------
+# Parameters (every key the check reads, plus eps and delta of the statements).
+# ---------------------------------------------------------------------------------------------
+PARAMETERS = (
+    Parameter("d", "dimension of each patch", lower=1, integer=True),
+    Parameter("n", "training pairs", lower=4, integer=True),
+    Parameter("m", "embedding width (neurons per encoder)", lower=1, integer=True),
+    Parameter("tau", "temperature of the InfoMax loss", lower=0),
+    Parameter("sigma0", "initialisation standard deviation", lower=0),
+    Parameter("sigma_xi", "noise standard deviation (both modalities)", lower=0),
+    Parameter("sigma_eps", "augmentation noise standard deviation (eq. 5)", lower=0),
+    Parameter("eta", "learning rate of full-batch gradient descent", lower=0),
+    Parameter("steps", "gradient-descent iterations", lower=1, integer=True),
+    Parameter("record_every", "iterations between recorded coefficients", lower=1, integer=True),
+    Parameter("C_mu", "||mu~|| / ||mu|| (Assumption 4.1(7))", lower=0),
+    Parameter("snr_lo", "smallest n SNR^2 of the grid", lower=0),
+    Parameter("snr_hi", "largest n SNR^2 of the grid", lower=0),
+    Parameter("snr_points", "points of the geometric n SNR^2 grid", lower=0, integer=True),
+    Parameter("snr_regime", "n SNR^2 at which the theorems are read", lower=0),
+    Parameter("snr_paper", "n SNR^2 of the paper's section-6 experiment (||mu|| = 5, d = 2000, n = 100)", lower=0),
+    Parameter("nu_frac", "paper OOD test signal nu = nu_frac mu (section 6)", lower=0),
+    Parameter("kappa", "theory D_test: <nu, mu> = kappa ||mu||^2 / sqrt d, ||nu|| = ||mu||", lower=0),
+    Parameter("n_probe", "samples the downstream linear probe is trained on", lower=2, integer=True),
+    Parameter("n_test", "samples the downstream error is measured on", lower=1, integer=True),
+    Parameter("probe_l2", "L2 penalty of the logistic-regression probe", lower=0),
+    Parameter("probe_iters", "Newton iterations of the probe", lower=1, integer=True),
+    Parameter("window_frac", "growth rates are fitted over t <= window_frac * T1", lower=0, upper=1),
+    Parameter("explicit_steps", "GD steps on the explicit weights (eq. 11 check; 0: skipped)", lower=0, integer=True),
+    Parameter("eps", "target training loss epsilon of Theorems 4.2-4.3", lower=0),
+    Parameter("delta", "failure probability delta of the appendix lemmas", lower=0, upper=1),
+)
+_P = {p.name: sp.Symbol(p.name) for p in PARAMETERS}
+d, n, m, tau, sigma0, sigma_xi, sigma_eps, eta, C_mu = (_P[k] for k in (
+    "d", "n", "m", "tau", "sigma0", "sigma_xi", "sigma_eps", "eta", "C_mu"))
+snr_regime, snr_paper, eps, delta = _P["snr_regime"], _P["snr_paper"], _P["eps"], _P["delta"]
+
+_COMMON = {"tau": 1.0, "sigma_xi": 1.0, "sigma_eps": 0.1, "C_mu": 3.0, "snr_regime": 1.75, "snr_paper": 1.25,
+           "nu_frac": 0.4, "kappa": 1.0, "n_probe": 200, "probe_l2": 1e-3, "probe_iters": 25, "window_frac": 0.5,
+           "eps": 0.05, "delta": 0.1, "snr_lo": 0.25, "snr_hi": 8.0}
+_PHASE = {
+    "quick": {**_COMMON, "d": 1024, "n": 32, "m": 16, "sigma0": 1e-3, "eta": 32 * 16 / (12 * 1024), "steps": 400,
+              "record_every": 10, "snr_points": 11, "n_test": 1000, "explicit_steps": 5},
+    "full": {**_COMMON, "d": 10000, "n": 100, "m": 32, "sigma0": 1e-3, "eta": 100 * 32 / (12 * 10000), "steps": 1000,
+             "record_every": 10, "snr_points": 16, "n_probe": 400, "n_test": 2000, "explicit_steps": 5},
+}
+_STAGE = {
+    "quick": {**_COMMON, "d": 10000, "n": 100, "m": 16, "sigma0": 1e-3, "eta": 100 * 16 / (12 * 10000), "steps": 120,
+              "record_every": 1, "snr_points": 0, "n_test": 400, "explicit_steps": 0},
+    "full": {**_COMMON, "d": 40000, "n": 200, "m": 32, "sigma0": 5e-4, "eta": 200 * 32 / (12 * 40000), "steps": 150,
+             "record_every": 1, "snr_points": 0, "n_test": 400, "explicit_steps": 0},
+}
+_PAPER = {
+    "quick": {**_COMMON, "d": 2000, "n": 100, "m": 50, "sigma0": 1e-3, "eta": 1.0, "steps": 200, "record_every": 10,
+              "snr_lo": 0.2, "snr_hi": 7.2, "snr_points": 0, "n_test": 1000, "explicit_steps": 0},
+    "full": {**_COMMON, "d": 2000, "n": 100, "m": 50, "sigma0": 1e-3, "eta": 1.0, "steps": 200, "record_every": 10,
+             "snr_lo": 0.2, "snr_hi": 7.2, "snr_points": 7, "n_test": 2000, "explicit_steps": 0},
+}
+_REPLICAS = {"PHASE": {"quick": 8, "full": 64}, "STAGE": {"quick": 8, "full": 32}, "PAPER": {"quick": 8, "full": 64}}
+_PROFILES = {"PHASE": _PHASE, "STAGE": _STAGE, "PAPER": _PAPER}
+
+# ---------------------------------------------------------------------------------------------
+# Derived symbols (note section S): ||mu||, SNR, a, b at the regime point.
+# ---------------------------------------------------------------------------------------------
+MU_NORM = sp.sqrt(snr_regime * d / n) * sigma_xi                 # ||mu|| at n SNR^2 = snr_regime
+SNR = sp.sqrt(snr_regime / n)
+A_RATE = eta * MU_NORM ** 2 / (m * tau)                          # a = eta ||mu||^2 / (m tau)
+B_RATE = eta * sigma_xi ** 2 * d / (n * m * tau)                 # b = eta sigma_xi^2 d / (n m tau)
+SINGLE_THRESHOLD = sp.Rational(9, 5)                             # n SNR^2 <= 1.8 (proof of Lemma 5.2)
+MULTI_THRESHOLD = sp.Rational(221, 49)                           # C_mu n SNR^2 >= 221/49 (proof of Lemma 5.4)
+
+# Finite-size reading of Assumption 4.1 (polylogarithmic factors read as 10 where a constant is needed).
+_REGIME = (
+    sp.Ge(d, n ** 2),                                            # 4.1(1), first term
+    sp.Le(12 * B_RATE, 1 + sp.Float(1e-9)),                      # 4.1(2) with the constant of C.13 (b <= 1/12)
+    sp.Le(10 * sigma0 * sigma_xi * sp.sqrt(d), 1),               # 4.1(3): sigma0 <= 1/(10 sigma_xi sqrt d)
+    sp.Le(10 * sigma0 * C_mu * MU_NORM, 1),                      # 4.1(3): sigma0 <= 1/(10 ||mu~||)
+    sp.Le(10 * sigma_eps, sigma_xi),                             # 4.1(5): sigma_eps <= sigma_xi / 10
+)
+_SINGLE_SNR = (sp.Le(snr_regime, SINGLE_THRESHOLD),)
+_MULTI_SNR = (sp.Ge(snr_regime, sp.Rational(17, 10)), sp.Ge(C_mu, sp.Rational(133, 50)))
+_LARGE_N_C4 = (sp.Ge(n, 2500 * sp.log(4 / delta)),)             # C.4 / D.4: n >= 2500 log(4/delta)
+_LARGE_M = (sp.Ge(n / 2, 99),)
+# B.2 (behind C.3): d >= 400 n/(sigma0 sigma_xi) sqrt(log(6n/delta) / (-pi log(1 - delta^2/(4 m^2))))
+_B2_DIMENSION = (sp.Ge(d, 400 * n / (sigma0 * sigma_xi)
+                       * sp.sqrt(sp.log(6 * n / delta) / (-sp.pi * sp.log(1 - delta ** 2 / (4 * m ** 2))))),)                                   # C.11: M ~ n/2 >= 100 C_l - 1 with C_l > 1
+
+# ---------------------------------------------------------------------------------------------
+# Measurements (names returned by the check)
+# ---------------------------------------------------------------------------------------------
+MEASURES = {
+    "loss_single_reg": "single-modal training loss at the last step, n SNR^2 = snr_regime",
+    "loss_multi_reg": "multi-modal training loss (both directions, eq. 9) at the last step, n SNR^2 = snr_regime",
+    "loss_single_init": "single-modal training loss at initialisation",
+    "loss_multi_init": "multi-modal training loss at initialisation",
+    "log1pM": "mean over anchors of log(1 + M_i), M_i = number of opposite-label negatives",
+    "ratio_single_reg": "max_r |gamma_r| / max_{r,i} rho_{r,i} of the single-modal encoder at the last step",
+    "ratio_multi_reg": "the same for the multi-modal encoder of modality 1",
+    "signal_single_reg": "max_r |gamma_r| (single-modal, last step)",
+    "signal_multi_reg": "max_r |gamma_r| (multi-modal, modality 1, last step)",
+    "noise_single_reg": "max_{r,i} rho_{r,i} (single-modal, last step)",
+    "noise_multi_reg": "max_{r,i} rho_{r,i} (multi-modal, modality 1, last step)",
+    "err_dtest_single_reg": "probe error on D_test (<nu, mu> = kappa ||mu||^2/sqrt d), single-modal encoder",
+    "err_dtest_multi_reg": "probe error on D_test, multi-modal encoder",
+    "err_dtest_perp_single_reg": "probe error on D_test with the test noise projected orthogonally to mu (diagnostic)",
+    "err_dtest_perp_multi_reg": "the same for the multi-modal encoder (diagnostic)",
+    "err_ood_single_reg": "probe error on the paper's OOD test (nu = nu_frac mu), single-modal",
+    "err_ood_multi_reg": "probe error on the paper's OOD test, multi-modal",
+    "err_id_single_reg": "probe error in distribution (nu = mu), single-modal",
+    "err_id_multi_reg": "probe error in distribution, multi-modal",
+    "crossing_single": "n SNR^2 where max|gamma|/max rho of the single-modal encoder first reaches 1 (grid, log-log interpolation)",
+    "crossing_multi": "the same for the multi-modal encoder",
+    "ood_half_single": "n SNR^2 where the single-modal OOD error first falls to 0.25",
+    "ood_half_multi": "n SNR^2 where the multi-modal OOD error first falls to 0.25",
+    "lemma51_err": "max relative deviation of the recursion (12)-(13) from the autograd GD increment of (gamma, rho)",
+    "lemma51_err_noneg": "min relative deviation of (12)-(13) with its negatives' term dropped (control)",
+    "lemma53_err": "max relative deviation of the recursion (15)-(16) from the autograd GD increment",
+    "lemma53_err_noneg": "min relative deviation of (15)-(16) with its negatives' term dropped (control)",
+    "span_err": "||W_explicit - (W0 + gamma mu/||mu||^2 + sum rho_i xi_i/||xi_i||^2)|| / ||W_explicit - W0|| after explicit_steps",
+    "span_err_nosignal": "the same without the signal term (control)",
+    "homogeneity": "<grad_W S(W), W> / S(W) for the summed stop-gradient similarity S",
+    "rate_signal_single": "slope of log max_r A_r^(t) over t <= window_frac T1 (single-modal)",
+    "rate_noise_single": "slope of log of the mean Psi_{r,i}^(t) over pairs with <w0_r, xi_i> > 0 (single-modal)",
+    "rate_signal_multi": "slope of log max over aligned neurons of (C_mu A_r + A~_r) (multi-modal)",
+    "rate_noise_multi": "slope of log max_{r,i} Psi_{r,i}^(t) (multi-modal)",
+    "T1_single": "T1 of Lemma 5.2", "T1_multi": "T1 of Lemma 5.4",
+    "c11_pair_frac": "fraction of pairs with <w0_r, xi_i> > 0 meeting Psi^(t) >= (1 + 0.96 b)^t Psi^(0) at t = window_frac T1",
+    "maxA_T1_single": "max_r A_r at T1 (single-modal)",
+    "psi_avg_min_T1_single": "min_i (1/m) sum_{r: <w0_r, xi_i> > 0} Psi_{r,i} at T1 (single-modal)",
+    "syncA_avg_min_T1_multi": "min of (1/m) sum A_r over U+ cap U~+ and over U- cap U~- at T1 (multi-modal)",
+    "psi_max_T1_multi": "max_{r,i} Psi_{r,i} at T1 (multi-modal)",
+    "B0_ratio": "B^(0)_{r,+-} / (sigma0 sigma_xi sqrt(d n)) per neuron and sign",
+    "flipped_single": "fraction of neurons whose sign <w_r, mu> ever left its initial value (single-modal)",
+    "flipped_multi": "the same in the multi-modal encoder",
+    "rho_moved_neg": "fraction of pairs with <w0_r, xi_i> < 0 whose rho_{r,i} ever left 0 (single-modal)",
+    "rho_moved_pos": "fraction of pairs with <w0_r, xi_i> > 0 whose rho_{r,i} left 0 (single-modal)",
+    "rho_neg_rel": "max |rho| over pairs with <w0_r, xi_i> < 0 over max rho over the others (single-modal)",
+    "mismatch_init": "fraction of neurons with sign <w_r, mu> != sign <w~_r, mu~> at initialisation",
+    "mismatch_end": "the same at the last step",
+    "resynced_multi": "fraction of initially mismatched neurons that became matched",
+    "loss_single_paper": "single-modal training loss at the last step, n SNR^2 = snr_paper",
+    "loss_multi_paper": "multi-modal training loss at the last step, n SNR^2 = snr_paper",
+    "err_ood_single_paper": "single-modal probe error on the OOD test nu = nu_frac mu at snr_paper",
+    "err_ood_multi_paper": "multi-modal probe error on the OOD test at snr_paper",
+    "err_id_single_paper": "single-modal probe error in distribution at snr_paper",
+    "err_id_multi_paper": "multi-modal probe error in distribution at snr_paper",
+    "signal_single_paper": "max_r |gamma_r| at snr_paper (single-modal)",
+    "signal_multi_paper": "max_r |gamma_r| at snr_paper (multi-modal)",
+    "noise_single_paper": "max_{r,i} rho_{r,i} at snr_paper (single-modal)",
+    "noise_multi_paper": "max_{r,i} rho_{r,i} at snr_paper (multi-modal)",
+}
+S = {name: sp.Symbol(name) for name in MEASURES}
+
+
+def _measures(*names: str) -> dict[str, str]:
+    return {name: MEASURES[name] for name in names}
+
+
+def _result(instance: str, measures: tuple[str, ...], **fields) -> Result:
+    return Result(paper=PAPER, parameters=PARAMETERS, profiles=_PROFILES[instance], replicas=_REPLICAS[instance],
+                  check=CHECK, measures=_measures(*measures), **fields)
+
+
+# Plots (the regime point is index 0 of the point axis, the paper point index 1).
+_TRAJ_PLOTS = (
+    Trajectory(y="loss_single_traj", x="steps_rec", time_axis=2, select=((1, 0),), title="single-modal training loss (regime point)"),
+    Trajectory(y="loss_multi_traj", x="steps_rec", time_axis=2, select=((1, 0),), title="multi-modal training loss (regime point)"),
+    Trajectory(y="signal_single_traj", x="steps_rec", time_axis=2, select=((1, 0),), title="single-modal signal learning max|gamma|"),
+    Trajectory(y="noise_single_traj", x="steps_rec", time_axis=2, select=((1, 0),), title="single-modal noise memorisation max rho"),
+    Trajectory(y="signal_multi_traj", x="steps_rec", time_axis=2, select=((1, 0),), title="multi-modal signal learning max|gamma|"),
+    Trajectory(y="noise_multi_traj", x="steps_rec", time_axis=2, select=((1, 0),), title="multi-modal noise memorisation max rho"),
+)
+_GRID_PLOTS = (
+    Sweep(x="nsnr2_grid", measured="ratio_single_grid", log=True, title="single-modal max|gamma| / max rho vs n SNR^2",
+          xlabel="n SNR^2", ylabel="ratio"),
+    Sweep(x="nsnr2_grid", measured="ratio_multi_grid", log=True, title="multi-modal max|gamma| / max rho vs n SNR^2",
+          xlabel="n SNR^2", ylabel="ratio"),
+    Sweep(x="nsnr2_grid", measured="err_dtest_single_grid", title="single-modal D_test error vs n SNR^2", xlabel="n SNR^2"),
+    Sweep(x="nsnr2_grid", measured="err_dtest_multi_grid", title="multi-modal D_test error vs n SNR^2", xlabel="n SNR^2"),
+    Sweep(x="nsnr2_grid", measured="err_ood_single_grid", title="single-modal OOD (nu = 0.4 mu) error vs n SNR^2", xlabel="n SNR^2"),
+    Sweep(x="nsnr2_grid", measured="err_ood_multi_grid", title="multi-modal OOD (nu = 0.4 mu) error vs n SNR^2", xlabel="n SNR^2"),
+)
+
+# ---------------------------------------------------------------------------------------------
+# Equations (1)-(2): data model and SNR.
+# ---------------------------------------------------------------------------------------------
+_a, _b, _eta, _mu, _sx, _d, _n, _m, _tau = sp.symbols("a b eta mu_norm sigma_xi d n m tau", positive=True)
+_snr = _mu / (_sx * sp.sqrt(_d))
+DEFINITION_EQ1 = Result(
+    id="huang2024/definition-eq1", kind=Kind.DEFINITION, number="eq. (1)-(2)", paper=PAPER,
+    title="Signal-noise data model and SNR", tag="FOUND (primary)",
+    statement=(r"\mathbf x=[y\boldsymbol\mu^\top,\boldsymbol\xi^\top]^\top,\ \tilde{\mathbf x}=[y\tilde{\boldsymbol\mu}^\top,"
+               r"\tilde{\boldsymbol\xi}^\top]^\top,\ y\sim\mathrm{unif}\{\pm1\},\ \boldsymbol\xi,\tilde{\boldsymbol\xi}\sim"
+               r"\mathcal N(0,\sigma_\xi^2I_d),\quad\mathrm{SNR}=\frac{\|\boldsymbol\mu\|_2}{\sigma_\xi\sqrt d}"),
+    reading="The quantities every SNR condition is written in (note section S): with a = eta ||mu||^2/(m tau) "
+            "(signal step) and b = eta sigma_xi^2 d/(n m tau) (noise step), a/b = n SNR^2 identically, which is why "
+            "the conditions separating the two theorems are conditions on n SNR^2. The check parametrises "
+            "||mu||^2 = (n SNR^2) sigma_xi^2 d / n, i.e. it recovers SNR^2 n = n SNR^2.",
+    claims=(
+        Identity("a / b = n SNR^2", lhs=(_eta * _mu ** 2 / (_m * _tau)) / (_eta * _sx ** 2 * _d / (_n * _m * _tau)),
+                 rhs=_n * _snr ** 2),
+        Identity("the grid's ||mu|| has n SNR^2 = nsnr2",
+                 lhs=_n * (sp.sqrt(sp.Symbol("nsnr2", positive=True) * _d / _n) * _sx / (_sx * sp.sqrt(_d))) ** 2,
+                 rhs=sp.Symbol("nsnr2", positive=True)),
+    ),
+)
+
+# ---------------------------------------------------------------------------------------------
+# Equations (3)-(4): encoder and patch-wise stop-gradient similarity.
+# ---------------------------------------------------------------------------------------------
+DEFINITION_EQ3 = _result(
+    "PHASE", ("homogeneity",),
+    id="huang2024/definition-eq3", kind=Kind.DEFINITION, number="eq. (3)-(4), (32)-(33)", tag="FOUND (primary)",
+    title="ReLU encoder with shared weights and the stop-gradient similarity",
+    uses=("huang2024/definition-eq1",),
+    statement=(r"h(\mathbf x)_r=\sigma(\langle\mathbf w_r,\mathbf x^{(1)}\rangle)+\sigma(\langle\mathbf w_r,\mathbf x^{(2)}\rangle),"
+               r"\ \mathrm{Sim}_h(\mathbf x,\mathbf x')=\frac1m\sum_r h_r(\mathbf x^{(1)})\,\mathrm{sg}(h_r(\mathbf x'^{(1)}))"
+               r"+\frac1m\sum_r h_r(\mathbf x^{(2)})\,\mathrm{sg}(h_r(\mathbf x'^{(2)})),\quad"
+               r"\langle\nabla_{\mathbf W}F_j(\mathbf W),\mathbf W\rangle=F_j(\mathbf W)"),
+    reading="The property of the encoder the convergence proof uses (eq. 32-33, behind C.17/D.14): with the "
+            "stop-gradient, the similarity is 1-homogeneous in W. Measured on the explicit weights after "
+            "explicit_steps GD steps at n SNR^2 = snr_regime: <grad_W S, W> / S for S = the sum of Sim over every "
+            "anchor and its positive and negatives, within 1e-9 of 1. The control is 2, the value of the same "
+            "similarity without the stop-gradient (2-homogeneous).",
+    claims=(Approx("<grad Sim, W> = Sim (1-homogeneous)", quantity=S["homogeneity"], target=1, rtol=1e-9),),
+)
+
+# ---------------------------------------------------------------------------------------------
+# Equations (5)-(6), (9): augmentation, InfoMax losses with hard negatives.
+# ---------------------------------------------------------------------------------------------
+DEFINITION_EQ6 = _result(
+    "PHASE", ("loss_single_init", "loss_multi_init", "log1pM"),
+    id="huang2024/definition-eq6", kind=Kind.DEFINITION, number="eq. (5)-(6), (8)-(9)", tag="FOUND (primary)",
+    title="Augmentation and the single- and multi-modal InfoMax losses",
+    uses=("huang2024/definition-eq3",),
+    statement=(r"L=-\frac1n\sum_i\log\frac{e^{\mathrm{Sim}_h(\mathbf x_i,\hat{\mathbf x}_i)/\tau}}{e^{\mathrm{Sim}_h(\mathbf x_i,"
+               r"\hat{\mathbf x}_i)/\tau}+\sum_{j:y_j\ne y_i}e^{\mathrm{Sim}_h(\mathbf x_i,\mathbf x_j)/\tau}},\ "
+               r"\hat{\mathbf x}=[y\boldsymbol\mu^\top,\boldsymbol\xi^\top+\boldsymbol\epsilon^\top]^\top;\ "
+               r"\text{multi-modal (9): the same with }\mathrm{Sim}_{h,g}\text{ and }\mathrm{Sim}_{g,h}\text{, summed}"),
+    reading="The losses as implemented (every opposite-label sample a negative, M_i of them) start at the value "
+            "the note states (section C.4): with a small initialisation every similarity is ~ sigma0^2 d, so "
+            "L(0) = mean_i log(1 + M_i) (single) and twice that (multi, two directions), within 1%. Controls: "
+            "twice these values.",
+    claims=(
+        Approx("single-modal L(0) = mean log(1 + M)", quantity=S["loss_single_init"], target=S["log1pM"], rtol=0.01),
+        Approx("multi-modal L(0) = 2 mean log(1 + M)", quantity=S["loss_multi_init"], target=2 * S["log1pM"], rtol=0.01),
+    ),
+)
+
+# ---------------------------------------------------------------------------------------------
+# Equation (11), (14): signal learning and noise memorisation coefficients.
+# ---------------------------------------------------------------------------------------------
+DEFINITION_EQ11 = _result(
+    "PHASE", ("span_err", "span_err_nosignal"),
+    id="huang2024/definition-eq11", kind=Kind.DEFINITION, number="eq. (11), (14)", tag="FOUND (primary)",
+    title="Signal-learning and noise-memorisation coefficients (exact decomposition)",
+    uses=("huang2024/definition-eq3", "huang2024/definition-eq6"),
+    statement=(r"\mathbf w_r^{(t)}=\mathbf w_r^{(0)}+\gamma_r^{(t)}\|\boldsymbol\mu\|^{-2}\boldsymbol\mu+\sum_{i=1}^n"
+               r"\rho^{(t)}_{r,i}\|\boldsymbol\xi_i\|^{-2}\boldsymbol\xi_i,\quad\gamma^{(0)}=\rho^{(0)}=0"),
+    reading="Exactness of the decomposition (the stop-gradient keeps GD in span{mu, xi_i}): explicit_steps GD "
+            "steps by autograd on the explicit d-dimensional weights agree with the coefficient representation "
+            "the whole simulation runs on, to a relative 1e-9 of ||W - W0||. Control: the same reconstruction "
+            "without the signal term gamma (the data must show that signal learning is there).",
+    claims=(
+        Bound("W^(t) = W^(0) + gamma mu/||mu||^2 + sum rho xi/||xi||^2", quantity=S["span_err"], relation="<=",
+              bound=sp.Float(1e-9),
+              explicit_control=Bound("control: W^(t) = W^(0) + sum rho xi/||xi||^2 (no signal term)",
+                                     quantity=S["span_err_nosignal"], relation="<=", bound=sp.Float(1e-9))),
+    ),
+)
+
+# ---------------------------------------------------------------------------------------------
+# Assumption 4.1 and the SNR conditions of the proofs (symbolic).
+# ---------------------------------------------------------------------------------------------
+_x, _C, _z, _bb = sp.symbols("nSNR2 C_mu z b", positive=True)
+_xp, _e = sp.symbols("nSNR2 e")  # without assumptions, so that sympy does not decide the relation on its own
+ASSUMPTION_4_1 = Result(
+    id="huang2024/assumption-4.1", kind=Kind.HYPOTHESIS, number="Assumption 4.1 (constants of Lemmas 5.2, 5.4)",
+    paper=PAPER, title="SNR conditions separating single- and multi-modal learning",
+    tag="FOUND (primary); threshold 221/49 corrected in the note",
+    uses=("huang2024/definition-eq1",),
+    statement=(r"n\,\mathrm{SNR}^2=\Theta(1),\ \|\tilde{\boldsymbol\mu}\|=C_\mu\|\boldsymbol\mu\|;\ \text{single fails if }"
+               r"0.55\,n\mathrm{SNR}^2+0.01\le1\ (n\mathrm{SNR}^2\le1.8);\ \text{multi succeeds if }\frac{2.21}{C_\mu n\mathrm{SNR}^2}"
+               r"+0.01\le0.5\ (n\mathrm{SNR}^2\ge1.7,\ C_\mu\ge2.66)"),
+    reading="The proofs' constants, decided by sympy: the rounded conditions imply the exact ones; the exponent "
+            "ratios of the first-stage growth bounds tend to 13/24 n SNR^2 (<= 0.55 n SNR^2) and 53/(24 C_mu n SNR^2) "
+            "(<= 2.21/(C_mu n SNR^2)) as the step sizes go to 0; and a second modality with C_mu <= 5/2 cannot "
+            "meet both conditions, so the window [1.7, 1.8] where single fails and multi succeeds needs "
+            "C_mu > 221/(49 * 1.8) = 2.506.",
+    claims=(
+        Implication("n SNR^2 <= 9/5 => 0.55 n SNR^2 + 0.01 <= 1",
+                    premises=(sp.Ge(SINGLE_THRESHOLD, _x),),
+                    conclusion=sp.Ge(1, sp.Rational(11, 20) * _x + sp.Rational(1, 100)),
+                    multipliers=(sp.Rational(11, 20),), positive=("nSNR2",)),
+        Limit("single-modal exponent ratio log(1+0.52a)/log(1+0.96b) -> 13/24 n SNR^2 (a = n SNR^2 b)",
+              expr=sp.log(1 + sp.Rational(13, 25) * _x * _bb) / sp.log(1 + sp.Rational(24, 25) * _bb), var=_bb,
+              point=0, value=sp.Rational(13, 24) * _x, direction="+"),
+        Implication("exponent ratio <= 13/24 n SNR^2 => <= 0.55 n SNR^2 (the rounding is conservative)",
+                    premises=(sp.Ge(sp.Rational(13, 24) * _xp, _e),), conclusion=sp.Ge(sp.Rational(11, 20) * _xp, _e),
+                    multipliers=(1,), positive=("nSNR2", "e")),
+        Implication("n SNR^2 >= 1.7, C_mu >= 2.66 => C_mu n SNR^2 >= 221/49",
+                    premises=(sp.Ge(_x, sp.Rational(17, 10)), sp.Ge(_C, sp.Rational(133, 50))),
+                    conclusion=sp.Ge(_C * _x, MULTI_THRESHOLD),
+                    multipliers=(_C, sp.Rational(17, 10)), positive=("nSNR2", "C_mu")),
+        Implication("C_mu n SNR^2 >= 221/49 => 2.21/(C_mu n SNR^2) + 0.01 <= 0.5",
+                    premises=(sp.Ge(_z, MULTI_THRESHOLD),),
+                    conclusion=sp.Ge(sp.Rational(1, 2), sp.Rational(221, 100) / _z + sp.Rational(1, 100)),
+                    multipliers=(sp.Rational(49, 100) / _z,), positive=("z",)),
+        Limit("multi-modal exponent ratio log(1+1.06b)/log(1+0.48 C_mu a) -> 53/(24 C_mu n SNR^2)",
+              expr=sp.log(1 + sp.Rational(53, 50) * _bb) / sp.log(1 + sp.Rational(12, 25) * _C * _x * _bb), var=_bb,
+              point=0, value=sp.Rational(53, 24) / (_C * _x), direction="+"),
+        Implication("C_mu <= 5/2: the two conditions are contradictory",
+                    premises=(sp.Ge(SINGLE_THRESHOLD, _x), sp.Ge(_C * _x, MULTI_THRESHOLD), sp.Ge(sp.Rational(5, 2), _C)),
+                    conclusion=sp.false, multipliers=(_C, 1, SINGLE_THRESHOLD), positive=("nSNR2", "C_mu")),
+    ),
+)
+
+# ---------------------------------------------------------------------------------------------
+# Lemmas 5.1 and 5.3: coefficient dynamics.
+# ---------------------------------------------------------------------------------------------
+_DYNAMICS_READING = (
+    "Checked exactly, step by step: at every recorded step and every grid point, the GD increment of "
+    "(gamma, rho) obtained by autograd through the loss is compared with the recursion written out from the "
+    "softmax weights l'_i, l'_{i,j} of eq. (8); the largest relative deviation must be below 1e-9 (float64). "
+    "Control: the same recursion without the negatives' term, which must deviate.")
+LEMMA_5_1 = _result(
+    "PHASE", ("lemma51_err", "lemma51_err_noneg"),
+    id="huang2024/lemma-5.1", kind=Kind.LEMMA, number="5.1", title="Single-modal coefficient dynamics",
+    tag="FOUND (primary)", uses=("huang2024/definition-eq11",),
+    statement=(r"\gamma_r^{(t+1)}=\gamma_r^{(t)}+\frac{\eta}{nm\tau}\sum_i\Big[(1-\ell'_i)h_r(\hat{\mathbf x}^{(1)}_i)-"
+               r"\sum_{j}\ell'_{i,j}h_r(\mathbf x^{(1)}_j)\Big]h'_r(\mathbf x^{(1)}_i)y_i\|\boldsymbol\mu\|^2,\ "
+               r"\rho^{(t+1)}_{r,i}=\rho^{(t)}_{r,i}+\frac{\eta}{nm\tau}\Big[(1-\ell'_i)h_r(\hat{\mathbf x}^{(2)}_i)-"
+               r"\sum_j\ell'_{i,j}h_r(\mathbf x^{(2)}_j)\Big]h'_r(\mathbf x^{(2)}_i)\|\boldsymbol\xi_i\|^2"),
+    reading=_DYNAMICS_READING,
+    claims=(Bound("recursion (12)-(13) = GD increment", quantity=S["lemma51_err"], relation="<=", bound=sp.Float(1e-9),
+                  explicit_control=Bound("control: (12)-(13) without negatives = GD increment",
+                                         quantity=S["lemma51_err_noneg"], relation="<=", bound=sp.Float(1e-9))),),
+)
+LEMMA_5_3 = _result(
+    "PHASE", ("lemma53_err", "lemma53_err_noneg"),
+    id="huang2024/lemma-5.3", kind=Kind.LEMMA, number="5.3", title="Multi-modal coefficient dynamics",
+    tag="FOUND (primary); the printed formulas are garbled, the note's version derived from eq. (10) is checked",
+    uses=("huang2024/definition-eq11",),
+    statement=(r"\gamma_r^{(t+1)}=\gamma_r^{(t)}+\frac{\eta}{nm\tau}\sum_i\Big[(1-\ell'_i)g_r(y_i\tilde{\boldsymbol\mu})-"
+               r"\sum_j\ell'_{i,j}g_r(y_j\tilde{\boldsymbol\mu})\Big]h'_r(y_i\boldsymbol\mu)y_i\|\boldsymbol\mu\|^2,\ "
+               r"\rho^{(t+1)}_{r,i}=\rho^{(t)}_{r,i}+\frac{\eta}{nm\tau}\Big[(1-\ell'_i)g_r(\tilde{\boldsymbol\xi}_i)-"
+               r"\sum_j\ell'_{i,j}g_r(\tilde{\boldsymbol\xi}_j)\Big]h'_r(\boldsymbol\xi_i)\|\boldsymbol\xi_i\|^2"),
+    reading=_DYNAMICS_READING + " (for the modality-1 encoder h; the features are the other modality's g).",
+    claims=(Bound("recursion (15)-(16) = GD increment", quantity=S["lemma53_err"], relation="<=", bound=sp.Float(1e-9),
+                  explicit_control=Bound("control: (15)-(16) without negatives = GD increment",
+                                         quantity=S["lemma53_err_noneg"], relation="<=", bound=sp.Float(1e-9))),),
+)
+
+# ---------------------------------------------------------------------------------------------
+# Appendix C/D lemmas with a measurable statement.
+# ---------------------------------------------------------------------------------------------
+_HALF_NEURON = 1 / (2 * m)
+LEMMA_C_3 = _result(
+    "PHASE", ("flipped_single", "flipped_multi"),
+    id="huang2024/lemma-c.3", kind=Kind.LEMMA, number="C.3", title="Single-modal signal signs are frozen",
+    tag="FOUND (primary)", uses=("huang2024/lemma-5.1",), assumptions=_REGIME + _SINGLE_SNR + _B2_DIMENSION,
+    statement=r"U^{(t)}_\pm=U^{(0)}_\pm,\quad \gamma^{(t)}_r\ \text{keeps the sign of}\ \langle\mathbf w^{(0)}_r,\boldsymbol\mu\rangle",
+    reading="'No neuron changes the sign of <w_r, mu>' is read as: the fraction of neurons whose sign ever left its "
+            "initial value (over all steps, at n SNR^2 = snr_regime) is below 1/(2m) on average (less than half a "
+            "neuron per network). Control: the same measurement on the multi-modal encoder, whose mismatched neurons "
+            "do change sign (D.3(3)). B.2's dimension condition (an assumption here) needs d of order 1e10 at these "
+            "n, m, sigma0: a FAIL here says the lemma needs it.",
+    claims=(Bound("fraction of sign changes <= 1/(2m)", quantity=S["flipped_single"], relation="<=", bound=_HALF_NEURON,
+                  explicit_control=Bound("control: multi-modal sign changes <= 1/(2m)", quantity=S["flipped_multi"],
+                                         relation="<=", bound=_HALF_NEURON)),),
+)
+LEMMA_C_7 = _result(
+    "PHASE", ("rho_moved_neg", "rho_moved_pos", "rho_neg_rel"),
+    id="huang2024/lemma-c.7", kind=Kind.LEMMA, number="C.7", title="Noise coefficients stay zero on I_-",
+    tag="FOUND (primary)", uses=("huang2024/lemma-5.1",), assumptions=_REGIME + _SINGLE_SNR,
+    statement=r"I^{(t)}_{r,-}=I^{(0)}_{r,-},\quad\rho^{(t)}_{r,i}=0\ \ \forall i\in I^{(0)}_{r,-}",
+    reading="Read as: at most 1% of the pairs (r, i) with <w0_r, xi_i> < 0 ever get a non-zero rho (single-modal, "
+            "n SNR^2 = snr_regime, all steps). Control: the same fraction on the pairs with <w0_r, xi_i> > 0, which "
+            "all move. C.6's condition |<w0_r, xi_i>| > 150 n sqrt(log(6n^2/delta)/d) is far from met; "
+            "'rho_neg_rel' (largest |rho| on I_- over the largest on I_+) is recorded beside it.",
+    claims=(Bound("fraction of I_- pairs with rho != 0 <= 0.01", quantity=S["rho_moved_neg"], relation="<=",
+                  bound=sp.Rational(1, 100),
+                  explicit_control=Bound("control: fraction of I_+ pairs with rho != 0 <= 0.01",
+                                         quantity=S["rho_moved_pos"], relation="<=", bound=sp.Rational(1, 100))),),
+)
+LEMMA_D_3 = _result(
+    "PHASE", ("mismatch_init", "mismatch_end", "resynced_multi"),
+    id="huang2024/lemma-d.3", kind=Kind.LEMMA, number="D.3", title="Multi-modal neurons synchronise",
+    tag="FOUND (primary)", uses=("huang2024/lemma-5.3",), assumptions=_REGIME + _MULTI_SNR,
+    statement=(r"U^{(t)}_\pm\cap\tilde U^{(t)}_\pm=U^{(0)}_\pm\cap\tilde U^{(0)}_\pm;\ r\in U^{(0)}_\pm\cap\tilde U^{(0)}_\mp"
+               r"\Rightarrow\exists t':\ r\in U^{(t')}_+\cap\tilde U^{(t')}_+\ \text{or}\ U^{(t')}_-\cap\tilde U^{(t')}_-"),
+    reading="Read at the last step (n SNR^2 = snr_regime): the fraction of neurons with sign <w_r, mu> != sign "
+            "<w~_r, mu~> is below 1/(2m) on average. Control: the same fraction at initialisation (about 1/2).",
+    claims=(Bound("mismatched fraction at the end <= 1/(2m)", quantity=S["mismatch_end"], relation="<=",
+                  bound=_HALF_NEURON,
+                  explicit_control=Bound("control: mismatched fraction at initialisation <= 1/(2m)",
+                                         quantity=S["mismatch_init"], relation="<=", bound=_HALF_NEURON)),),
+)
+
+_RATE_READING = (
+    "First-stage growth rate, read as the least-squares slope of the log of the quantity over the recorded steps "
+    "t <= window_frac * T1 (T1 of Lemma 5.2 resp. 5.4, at n SNR^2 = snr_regime, recorded every step), against "
+    "log(1 + c x) for the stated constant c. Control: the bound doubled (lower bound) or halved (upper bound).")
+LEMMA_C_4 = _result(
+    "STAGE", ("rate_signal_single", "T1_single"),
+    id="huang2024/lemma-c.4", kind=Kind.LEMMA, number="C.4", title="Single-modal signal grows at most at rate 0.52 a",
+    tag="FOUND (primary); the exponent t missing in print", uses=("huang2024/lemma-5.1", "huang2024/lemma-c.3"),
+    assumptions=_REGIME + _SINGLE_SNR + _LARGE_N_C4,
+    statement=r"A^{(t)}_r\le\Big(1+0.52\frac{\eta\|\boldsymbol\mu\|^2}{m\tau}\Big)^tA^{(0)}_r",
+    reading=_RATE_READING + " Quantity: max_r A_r^(t).",
+    claims=(Bound("rate of max A <= log(1 + 0.52 a)", quantity=S["rate_signal_single"], relation="<=",
+                  bound=sp.log(1 + sp.Rational(13, 25) * A_RATE)),),
+)
+LEMMA_C_9 = _result(
+    "STAGE", ("B0_ratio",),
+    id="huang2024/lemma-c.9", kind=Kind.LEMMA, number="C.9", title="Initial noise totals (Bernstein)",
+    tag="FOUND (primary)", uses=("huang2024/definition-eq1",),
+    statement=(r"B^{(0)}_{r,\pm}=\sum_{i:y_i=\pm1}\langle\mathbf w^{(0)}_r,\boldsymbol\xi_i\rangle\mathbb 1[i\in I^{(0)}_{r,+}]"
+               r"\le\sigma_0\sigma_\xi\sqrt{dn}\,\big(1+\sqrt{\log(1/\delta)/2}\big)\ \text{w.p.}\ \ge1-\delta"),
+    reading="Read per neuron r and sign: the probability that B^(0)_{r,+-} exceeds the bound is at most delta "
+            "(the terms are positive half-normals, so B^(0) grows like n sigma0 sigma_xi sqrt d / (2 sqrt(2 pi)), "
+            "not like sqrt(n)). Clopper-Pearson over every neuron, sign and replica.",
+    claims=(Probability("P[B0 > sigma0 sigma_xi sqrt(dn)(1 + sqrt(log(1/delta)/2))] <= delta",
+                        event=sp.Heaviside(S["B0_ratio"] - (1 + sp.sqrt(sp.log(1 / delta) / 2))),
+                        relation="<=", value=delta),),
+)
+LEMMA_C_11 = _result(
+    "STAGE", ("rate_noise_single", "T1_single", "c11_pair_frac"),
+    id="huang2024/lemma-c.11", kind=Kind.LEMMA, number="C.11 (22)",
+    title="Single-modal noise memorisation grows at least at rate 0.96 b", tag="FOUND (primary)",
+    uses=("huang2024/lemma-5.1", "huang2024/lemma-c.7", "huang2024/lemma-c.9"),
+    assumptions=_REGIME + _SINGLE_SNR + _LARGE_M,
+    statement=r"\Psi^{(t)}_{r,i}\ge\Big(1+0.96\frac{\eta\sigma_\xi^2d}{nm\tau}\Big)^t\Psi^{(0)}_{r,i}",
+    reading=_RATE_READING + " Quantity: the mean of Psi_{r,i} = rho_{r,i} + <w0_r, xi_i> over the pairs with "
+            "<w0_r, xi_i> > 0 (if every pair grows at least at the rate, so does the mean). The note's own "
+            "approximate recursion B_+- <- B_+- + b (B_+- - B_-+ / 2) suggests a slower rate. Recorded beside it: "
+            "the fraction of pairs that meet (22) themselves at the end of the window ('c11_pair_frac').",
+    claims=(Bound("rate of mean Psi >= log(1 + 0.96 b)", quantity=S["rate_noise_single"], relation=">=",
+                  bound=sp.log(1 + sp.Rational(24, 25) * B_RATE)),),
+)
+LEMMA_D_4 = _result(
+    "STAGE", ("rate_signal_multi", "T1_multi"),
+    id="huang2024/lemma-d.4", kind=Kind.LEMMA, number="D.4 (41)", title="Multi-modal signal grows at rate 0.48 C_mu a",
+    tag="FOUND (primary)", uses=("huang2024/lemma-5.3", "huang2024/lemma-d.3"),
+    assumptions=_REGIME + _MULTI_SNR + _LARGE_N_C4,
+    statement=r"C_\mu A^{(t)}_r+\tilde A^{(t)}_r\ge\Big(1+0.48\frac{\eta\|\boldsymbol\mu\|^2C_\mu}{m\tau}\Big)^t(C_\mu A^{(0)}_r+\tilde A^{(0)}_r)",
+    reading=_RATE_READING + " Quantity: the largest C_mu A_r + A~_r over the neurons aligned at initialisation.",
+    claims=(Bound("rate of C_mu A + A~ >= log(1 + 0.48 C_mu a)", quantity=S["rate_signal_multi"], relation=">=",
+                  bound=sp.log(1 + sp.Rational(12, 25) * C_mu * A_RATE)),),
+)
+LEMMA_D_9 = _result(
+    "STAGE", ("rate_noise_multi", "T1_multi"),
+    id="huang2024/lemma-d.9", kind=Kind.LEMMA, number="D.9 (45)",
+    title="Multi-modal noise memorisation grows at most at rate 1.06 b", tag="FOUND (primary); superscript typo fixed in the note",
+    uses=("huang2024/lemma-5.3",), assumptions=_REGIME + _MULTI_SNR,
+    statement=r"\Psi^{(t)}_{r,i}\le\Big(1+1.06\frac{\eta\sigma_\xi^2d}{nm\tau}\Big)^t(\Psi^{(0)}_{r,i}+\tilde\Psi^{(0)}_{r,i})",
+    reading=_RATE_READING + " Quantity: max_{r,i} Psi_{r,i} (pairs with <w0_r, xi_i> > 0).",
+    claims=(Bound("rate of max Psi <= log(1 + 1.06 b)", quantity=S["rate_noise_multi"], relation="<=",
+                  bound=sp.log(1 + sp.Rational(53, 50) * B_RATE)),),
+)
+
+# ---------------------------------------------------------------------------------------------
+# Lemmas 5.2 and 5.4: the end of the first stage.
+# ---------------------------------------------------------------------------------------------
+LEMMA_5_2 = _result(
+    "STAGE", ("maxA_T1_single", "psi_avg_min_T1_single", "T1_single"),
+    id="huang2024/lemma-5.2", kind=Kind.LEMMA, number="5.2", title="Single-modal first stage: noise wins",
+    tag="FOUND (primary)", uses=("huang2024/lemma-c.4", "huang2024/lemma-c.11", "huang2024/assumption-4.1"),
+    assumptions=_REGIME + _SINGLE_SNR,
+    statement=(r"T_1=\frac{\log(20/(\sigma_0\sigma_\xi\sqrt d))}{\log(1+0.96\frac{\eta\sigma_\xi^2d}{nm\tau})}:\ "
+               r"\frac1m\sum_{r\in U_+}\Psi^{(T_1)}_{r,i}\ \text{reaches}\ 3\ \forall i,\quad"
+               r"\max_rA^{(T_1)}_r\le20\sqrt{2\log(8m/\delta)}\,\mathrm{SNR}"),
+    reading="Read at the recorded step nearest T1 (n SNR^2 = snr_regime = 1.75 <= 1.8): (i) 'reaches 3' as "
+            "min_i (1/m) sum_{r: <w0_r, xi_i> > 0} Psi_{r,i}^(T1) >= 3 (control >= 6); (ii) the signal bound as "
+            "stated; its control drops the logarithmic factor (max A <= SNR), which the data must reject.",
+    claims=(
+        Bound("noise: (1/m) sum Psi^(T1) reaches 3 for every i", quantity=S["psi_avg_min_T1_single"], relation=">=",
+              bound=3),
+        Bound("signal: max A^(T1) <= 20 sqrt(2 log(8m/delta)) SNR", quantity=S["maxA_T1_single"], relation="<=",
+              bound=20 * sp.sqrt(2 * sp.log(8 * m / delta)) * SNR,
+              explicit_control=Bound("control: max A^(T1) <= SNR", quantity=S["maxA_T1_single"], relation="<=", bound=SNR)),
+    ),
+)
+LEMMA_5_4 = _result(
+    "STAGE", ("syncA_avg_min_T1_multi", "psi_max_T1_multi", "T1_multi"),
+    id="huang2024/lemma-5.4", kind=Kind.LEMMA, number="5.4", title="Multi-modal first stage: signal wins",
+    tag="FOUND (primary)", uses=("huang2024/lemma-d.4", "huang2024/lemma-d.9", "huang2024/assumption-4.1"),
+    assumptions=_REGIME + _MULTI_SNR,
+    statement=(r"T_1=\frac{\log(20/(\sigma_0\|\boldsymbol\mu\|))}{\log(1+0.48C_\mu\frac{\eta\|\boldsymbol\mu\|^2}{m\tau})}:\ "
+               r"\frac1m\sum_{r\in U_+\cap\tilde U_+}A^{(T_1)}_r\ \text{reaches}\ 3,\quad"
+               r"\max\Psi^{(T_1)}\le\sqrt{24\log(8mn/\delta)}\sqrt{\sigma_0\sigma_\xi\sqrt d/\|\boldsymbol\mu\|}"),
+    reading="Read at the recorded step nearest T1 (n SNR^2 = 1.75, C_mu = 3): (i) 'reaches 3' as the smaller of "
+            "(1/m) sum A_r over U+ cap U~+ and over U- cap U~- being >= 3 (control >= 6); (ii) the noise bound as "
+            "stated, with the control dropping its logarithmic factor.",
+    claims=(
+        Bound("signal: (1/m) sum A^(T1) over aligned neurons reaches 3", quantity=S["syncA_avg_min_T1_multi"],
+              relation=">=", bound=3),
+        Bound("noise: max Psi^(T1) <= sqrt(24 log(8mn/delta)) sqrt(sigma0 sigma_xi sqrt(d)/||mu||)",
+              quantity=S["psi_max_T1_multi"], relation="<=",
+              bound=sp.sqrt(24 * sp.log(8 * m * n / delta)) * sp.sqrt(sigma0 * sigma_xi * sp.sqrt(d) / MU_NORM),
+              explicit_control=Bound("control: max Psi^(T1) <= sqrt(sigma0 sigma_xi sqrt(d)/||mu||)",
+                                     quantity=S["psi_max_T1_multi"], relation="<=",
+                                     bound=sp.sqrt(sigma0 * sigma_xi * sp.sqrt(d) / MU_NORM))),
+    ),
+)
+
+# ---------------------------------------------------------------------------------------------
+# Theorems 4.2 and 4.3.
+# ---------------------------------------------------------------------------------------------
+_THETA1, _SMALL = sp.Rational(1, 10), sp.Rational(1, 20)
+_THEOREM_READING = (
+    "Read at n SNR^2 = snr_regime = 1.75, where both theorems' SNR conditions hold (n SNR^2 in [1.7, 1.8], C_mu = 3 "
+    ">= 2.66), after 'steps' GD steps (T* = O~(m n/(eta sigma_xi^2 d)(1 + 1/eps)) = O~(12 (1 + 1/eps)) at b = 1/12). "
+    "(1) L(T*) <= eps with eps = 0.05; control: the loss at initialisation is <= eps. (2) The downstream error "
+    "is that of a logistic-regression probe on the frozen modality-1 embedding, on the theory's D_test "
+    "(<nu, mu> = kappa ||mu||^2/sqrt d with kappa = 1, ||nu|| = ||mu||, zeta ~ N(0, sigma_xi^2 I)); Theta(1) is "
+    "read as >= 0.1 (a fifth of chance) and o(1) as <= 0.05, each claim's control being the other theorem's "
+    "reading. (3) 'noise memorisation dominates' / 'signal learning dominates' (C.3/D.3 downstream: "
+    "max A = O~(1/sqrt n) vs max Psi = Omega~(1), and the reverse) is read as max|gamma|/max rho below / above "
+    "1 at the last step; control: the other encoder's ratio. (4) Where the ratio crosses 1 on the n SNR^2 grid, "
+    "beside the condition: the single-modal encoder must still be noise-dominated at 1.8 (crossing >= 1.8), the "
+    "multi-modal one signal-dominated from 221/(49 C_mu) on (crossing <= 1.503); controls: doubled/halved. "
+    "Recorded beside them: the paper's OOD test (nu = 0.4 mu), in-distribution errors, and D_test with the test "
+    "noise projected orthogonally to mu (err_dtest_perp_*).")
+THEOREM_4_2 = _result(
+    "PHASE", ("loss_single_reg", "loss_single_init", "err_dtest_single_reg", "ratio_single_reg", "ratio_multi_reg",
+              "crossing_single", "signal_single_reg", "noise_single_reg", "err_ood_single_reg", "err_id_single_reg",
+              "err_dtest_perp_single_reg", "ood_half_single"),
+    id="huang2024/theorem-4.2", kind=Kind.THEOREM, number="4.2", title="Single-modal contrastive learning",
+    tag="FOUND (primary)", uses=("huang2024/lemma-5.2", "huang2024/assumption-4.1", "huang2024/lemma-c.3",
+                                 "huang2024/lemma-c.7"),
+    assumptions=_REGIME + _SINGLE_SNR,
+    statement=(r"T^*=\tilde\Theta\big(\eta^{-1}mn\sigma_\xi^{-2}d^{-1}(1+\epsilon^{-1})\big):\quad L(T^*)\le\epsilon,"
+               r"\quad L_{\mathcal D_{\rm test}}(T^*)=\Theta(1)"),
+    reading=_THEOREM_READING, plots=_TRAJ_PLOTS + _GRID_PLOTS[0::2],
+    claims=(
+        Bound("L(T*) <= eps", quantity=S["loss_single_reg"], relation="<=", bound=eps,
+              explicit_control=Bound("control: L(0) <= eps", quantity=S["loss_single_init"], relation="<=", bound=eps)),
+        Bound("D_test error = Theta(1) (>= 0.1)", quantity=S["err_dtest_single_reg"], relation=">=", bound=_THETA1,
+              explicit_control=Bound("control: D_test error = o(1) (<= 0.05)", quantity=S["err_dtest_single_reg"],
+                                     relation="<=", bound=_SMALL)),
+        Bound("noise memorisation dominates: max|gamma|/max rho <= 1", quantity=S["ratio_single_reg"], relation="<=",
+              bound=1, explicit_control=Bound("control: the multi-modal ratio <= 1", quantity=S["ratio_multi_reg"],
+                                              relation="<=", bound=1)),
+        Bound("noise dominates on the whole condition: crossing >= 1.8", quantity=S["crossing_single"], relation=">=",
+              bound=SINGLE_THRESHOLD),
+    ),
+)
+THEOREM_4_3 = _result(
+    "PHASE", ("loss_multi_reg", "loss_multi_init", "err_dtest_multi_reg", "ratio_multi_reg", "ratio_single_reg",
+              "crossing_multi", "signal_multi_reg", "noise_multi_reg", "err_ood_multi_reg", "err_id_multi_reg",
+              "err_dtest_perp_multi_reg", "ood_half_multi"),
+    id="huang2024/theorem-4.3", kind=Kind.THEOREM, number="4.3", title="Multi-modal contrastive learning",
+    tag="FOUND (primary); 'single-modal setup' in the statement is a typo for multi-modal",
+    uses=("huang2024/lemma-5.4", "huang2024/assumption-4.1", "huang2024/lemma-d.3"),
+    assumptions=_REGIME + _MULTI_SNR,
+    statement=(r"T^*=\tilde\Theta\big(\eta^{-1}mn\sigma_\xi^{-2}d^{-1}(1+\epsilon^{-1})\big):\quad L(T^*)\le\epsilon,"
+               r"\quad L_{\mathcal D_{\rm test}}(T^*)=o(1)"),
+    reading=_THEOREM_READING, plots=_TRAJ_PLOTS + _GRID_PLOTS[1::2],
+    claims=(
+        Bound("L(T*) <= eps", quantity=S["loss_multi_reg"], relation="<=", bound=eps,
+              explicit_control=Bound("control: L(0) <= eps", quantity=S["loss_multi_init"], relation="<=", bound=eps)),
+        Bound("D_test error = o(1) (<= 0.05)", quantity=S["err_dtest_multi_reg"], relation="<=", bound=_SMALL,
+              explicit_control=Bound("control: D_test error = Theta(1) (>= 0.1)", quantity=S["err_dtest_multi_reg"],
+                                     relation=">=", bound=_THETA1)),
+        Bound("signal learning dominates: max|gamma|/max rho >= 1", quantity=S["ratio_multi_reg"], relation=">=",
+              bound=1, explicit_control=Bound("control: the single-modal ratio >= 1", quantity=S["ratio_single_reg"],
+                                              relation=">=", bound=1)),
+        Bound("signal dominates on the whole condition: crossing <= 221/(49 C_mu)", quantity=S["crossing_multi"],
+              relation="<=", bound=MULTI_THRESHOLD / C_mu),
+    ),
+)
+
+# ---------------------------------------------------------------------------------------------
+# Figure 1: the paper's synthetic experiment (section 6).
+# ---------------------------------------------------------------------------------------------
+FIGURE_1 = _result(
+    "PAPER", ("loss_single_paper", "loss_multi_paper", "loss_single_init", "loss_multi_init", "err_ood_single_paper",
+              "err_ood_multi_paper", "err_id_single_paper", "err_id_multi_paper", "signal_single_paper",
+              "signal_multi_paper", "noise_single_paper", "noise_multi_paper"),
+    id="huang2024/figure-1", kind=Kind.CLAIM, number="Figure 1 (section 6)",
+    title="Synthetic experiment: multi-modal beats single-modal out of distribution",
+    tag="FOUND (primary); hyper-parameters tau, M, sigma0, head, lr normalisation not given (note section U.3)",
+    uses=("huang2024/definition-eq6", "huang2024/definition-eq11"),
+    statement=(r"d=2000,\ n=100,\ m=50,\ \boldsymbol\mu=5\mathbf e_1,\ \tilde{\boldsymbol\mu}=15\mathbf e_2,\ "
+               r"\boldsymbol\nu=2\mathbf e_1:\ \text{both losses}\to0,\ \text{OOD accuracy: multi}\approx1,\ "
+               r"\text{single}\approx0.5;\ \gamma_{\rm multi}\gg\gamma_{\rm single},\ \rho_{\rm single}>\rho_{\rm multi}"),
+    reading="The note's re-implementation (Appendix Z.1): tau = 1, M = all opposite-label samples, sigma0 = 1e-3, "
+            "lr 1 for 200 full-batch steps (the paper's lr 0.01 x 200 epochs), a logistic-regression probe trained "
+            "on 200 OOD samples and tested on 1000; n SNR^2 = 1.25. 'Losses converge' is read as <= eps (control: "
+            "the initial losses); 'multi about 1.0' as OOD error <= 0.05; 'single around 0.5' as OOD error >= 0.4 "
+            "(near chance; the note's re-simulation found 0.233), each with the other's reading as control; the "
+            "orderings of OOD error, signal learning and noise memorisation with the reversed orderings as controls.",
+    claims=(
+        Bound("single-modal loss converges", quantity=S["loss_single_paper"], relation="<=", bound=eps,
+              explicit_control=Bound("control: L(0) <= eps", quantity=S["loss_single_init"], relation="<=", bound=eps)),
+        Bound("multi-modal loss converges", quantity=S["loss_multi_paper"], relation="<=", bound=eps,
+              explicit_control=Bound("control: L(0) <= eps", quantity=S["loss_multi_init"], relation="<=", bound=eps)),
+        Ordering("OOD error: multi <= single", lesser=S["err_ood_multi_paper"], greater=S["err_ood_single_paper"],
+                 explicit_control=Ordering("control: single <= multi", lesser=S["err_ood_single_paper"],
+                                           greater=S["err_ood_multi_paper"])),
+        Bound("multi-modal OOD accuracy about 1 (error <= 0.05)", quantity=S["err_ood_multi_paper"], relation="<=",
+              bound=_SMALL, explicit_control=Bound("control: multi-modal OOD error >= 0.4", relation=">=",
+                                                   quantity=S["err_ood_multi_paper"], bound=sp.Rational(2, 5))),
+        Bound("single-modal OOD accuracy about 0.5 (error >= 0.4)", quantity=S["err_ood_single_paper"], relation=">=",
+              bound=sp.Rational(2, 5), explicit_control=Bound("control: single-modal OOD error <= 0.05",
+                                                              quantity=S["err_ood_single_paper"], relation="<=",
+                                                              bound=_SMALL)),
+        Ordering("signal learning: single <= multi", lesser=S["signal_single_paper"], greater=S["signal_multi_paper"],
+                 explicit_control=Ordering("control: multi <= single", lesser=S["signal_multi_paper"],
+                                           greater=S["signal_single_paper"])),
+        Ordering("noise memorisation: multi <= single", lesser=S["noise_multi_paper"], greater=S["noise_single_paper"],
+                 explicit_control=Ordering("control: single <= multi", lesser=S["noise_single_paper"],
+                                           greater=S["noise_multi_paper"])),
+    ),
+    plots=(Trajectory(y="loss_single_traj", x="steps_rec", time_axis=2, select=((1, 1),), title="single-modal loss"),
+           Trajectory(y="loss_multi_traj", x="steps_rec", time_axis=2, select=((1, 1),), title="multi-modal loss"),
+           Trajectory(y="signal_mean_single_traj", x="steps_rec", time_axis=2, select=((1, 1),),
+                      title="single-modal signal learning (mean |gamma|)"),
+           Trajectory(y="signal_mean_multi_traj", x="steps_rec", time_axis=2, select=((1, 1),),
+                      title="multi-modal signal learning (mean |gamma|)"),
+           Trajectory(y="noise_mean_single_traj", x="steps_rec", time_axis=2, select=((1, 1),),
+                      title="single-modal noise memorisation (mean |rho|)"),
+           Trajectory(y="noise_mean_multi_traj", x="steps_rec", time_axis=2, select=((1, 1),),
+                      title="multi-modal noise memorisation (mean |rho|)")),
+)
+
+RESULTS = [DEFINITION_EQ1, DEFINITION_EQ3, DEFINITION_EQ6, DEFINITION_EQ11, ASSUMPTION_4_1, LEMMA_5_1, LEMMA_5_3,
+           LEMMA_C_3, LEMMA_C_7, LEMMA_D_3, LEMMA_C_4, LEMMA_C_9, LEMMA_C_11, LEMMA_D_4, LEMMA_D_9, LEMMA_5_2,
+           LEMMA_5_4, THEOREM_4_2, THEOREM_4_3, FIGURE_1]
