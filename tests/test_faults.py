@@ -109,6 +109,7 @@ def test_broken_plugins_reported_others_run(tmp_path, store):
     toy(plugins, "fields", extra='''
         RESULTS.append(Result(id="fields/lemma-f", kind=Kind.LEMMA, number="f", title="f", paper=PAPER, statement="",
                               claims=TRUE))
+        RESULTS.append(Result(id="fields/lemma-g", number="g", title="g", statement="x", claims=TRUE))
     ''')
     proc = verify("paper", "good", "--plugin", str(plugins), "--device", "cpu", store=store)
     assert proc.returncode == 0, proc.stderr
@@ -120,6 +121,7 @@ def test_broken_plugins_reported_others_run(tmp_path, store):
     assert "cycle/lemma-c1: uses: dependency cycle" in warnings
     assert "good/lemma-a: id: already defined by" in warnings  # whichever of the two files loads second
     assert "fields/lemma-f: statement: is empty" in warnings
+    assert "fields/lemma-g: paper: is missing" in warnings and "fields/lemma-g: kind: must be a Kind" in warnings
     assert "good/lemma-a" in proc.stdout and "PASS" in proc.stdout
 
 

@@ -138,10 +138,13 @@ def _gather(plugins: Iterable[str], autoload: bool) -> tuple[list[tuple[Result, 
 def validate(result: Result) -> list[tuple[str, str]]:
     """(field, reason) for every defect of one result that can be seen without the others."""
     errors: list[tuple[str, str]] = []
-    if "/" not in result.id or not result.id.startswith(result.paper.key + "/"):
+    for name in ("id", "number", "title", "paper"):
+        if not getattr(result, name):
+            errors.append((name, "is missing"))
+    if result.paper and ("/" not in result.id or not result.id.startswith(result.paper.key + "/")):
         errors.append(("id", f"must be '<paper key>/<slug>' with paper key {result.paper.key!r}"))
     if not isinstance(result.kind, Kind):
-        errors.append(("kind", f"must be a Kind, got {result.kind!r}"))
+        errors.append(("kind", f"must be a Kind ({', '.join(k.name for k in Kind)}), got {result.kind!r}"))
     if not result.statement.strip():
         errors.append(("statement", "is empty"))
     if not result.claims:
@@ -187,7 +190,11 @@ def load(plugins: Iterable[str] = (), autoload: bool = True) -> Registry:
     """Load every spec; broken plugins and invalid results become ``problems``."""
     registry = Registry()
     found, registry.problems = _gather(plugins, autoload)
-    for result, source in found:
+    for index, (result, source) in enumerate(found):
+        if not result.id:
+            registry.problems.extend(LoadProblem(source, f"result #{index} ({result.title or 'untitled'})", f, why)
+                                     for f, why in validate(result))
+            continue
         if result.id in registry.results:
             registry.problems.append(LoadProblem(source, result.id, "id", f"already defined by {registry.sources[result.id]}"))
             continue

@@ -75,12 +75,14 @@ class Result:
     is empirical.
     """
 
-    id: str
-    kind: Kind
-    number: str
-    title: str
-    paper: Paper
-    statement: str
+    # Every field has a default so that a spec missing one is reported by validation, naming the
+    # result and the field, instead of failing its plugin's import.
+    id: str = ""
+    kind: Kind | None = None
+    number: str = ""
+    title: str = ""
+    paper: Paper | None = None
+    statement: str = ""
     reading: str = ""
     parameters: tuple[Parameter, ...] = ()
     profiles: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
@@ -97,7 +99,7 @@ class Result:
 
     @property
     def alias(self) -> str:
-        return self.id.split("/", 1)[1]
+        return self.id.split("/", 1)[-1]
 
     @property
     def empirical(self) -> bool:
