@@ -10,8 +10,12 @@ networks of section 3, trained by full-batch gradient descent (GD) on the mean c
 
 Its measurements serve Thm 5.1 (uni-modal networks), Thm 5.2 (joint training: zero training error,
 but an encoder alone may be bad), Cor 5.3 (joint error ``~ p_1 mu_1 + p_2 mu_2``), Def A.2 / Lemma A.3
-(winning modality at initialisation), Lemma A.14 (the loser stays small) and Claim A.7 (phase-1
-length). The concrete instance, the traps and the ``A``-coefficients trick are those of section 5.
+(winning modality at initialisation), and every appendix statement about the training dynamics
+(Induction Hypotheses A.4 / B.1, Facts A.5-A.6, Claims A.7-A.12, Lemmas A.13-A.19, Theorem A.20),
+recorded inside the same training loop by :class:`_Dynamics`: every quantity is a projection of the
+weights (``<w, M_j'> = W[:, :k]``, a small matmul in the ``A`` representation; ``<w, eps_i> = P - <w, M>
+z_i``) or a sum of the logits the step computes anyway. The concrete instance, the traps and the
+``A``-coefficients trick are those of section 5.
 
 Exact representation (section 5.5). Every GD gradient of a one-layer encoder is a combination of its
 training inputs, so ``W^(t) = W^(0) + A^(t) X`` (rows of ``X`` are the ``n`` inputs of that
@@ -616,7 +620,7 @@ class _Dynamics:
     def step(self, t: int, grad: torch.Tensor, prob: torch.Tensor, gamma: torch.Tensor,
              t_cross_joint: torch.Tensor) -> None:
         """Every step: ``prob`` is the softmax of the three networks ``(R, 3, k, n)``."""
-        cfg, R = self.cfg, self.R
+        cfg = self.cfg
         miss = 1.0 - (prob * self.onehot.unsqueeze(1)).sum(-2)                 # (R, 3, n): 1 - logit_y
         suff = self.suff_dt
         miss_s = miss * suff
@@ -898,6 +902,61 @@ def joint_vs_unimodal(params: Mapping[str, float], replicas: int, seeds: Sequenc
     * ``gamma_traj (R, n_rec, k, 2)`` float32: Gamma of the joint network at ``traj_steps``
       (``0, record_every, ...`` and ``steps``); ``traj_steps (n_rec,)`` has no replica axis.
     * ``final_train_loss_joint``: mean cross-entropy of the joint network at ``steps``.
+    * ``won1_events``, ``won2_events (R, k)``: 0/1 per class, the ``learned 1`` / ``learned 2`` classes
+      of the ``p_learned`` partition; ``init_win1_events``, ``init_win2_events (R, k)``: the Def A.2
+      winners; ``winner_agreement_race``: among crossed classes, the fraction whose first crosser has
+      the larger ``Gamma^(0) C~^(1/(q-2))`` (the Claim A.7 race).
+
+    Appendix A / B dynamics (:class:`_Dynamics`; "over t" = over the recorded steps ``traj_steps``,
+    maxima/minima per replica ``(R,)``; ``*_over_sigma0`` are divided by ``sigma0``; ``Z_s`` = pairs with
+    both modalities sufficient, ``Z_i`` = the others; ``eps`` the Gaussian noise, ``<w, eps_i> = P -
+    <w, M> z_i`` exactly; joint network unless said):
+
+    * Induction Hypothesis A.4: ``ih_gamma_min_over_sigma0`` / ``ih_gamma_max`` (min / max of
+      ``Gamma_j = max_r Gamma_{j,r}``), ``ih_offdiag_max_over_sigma0`` (``max <w^r_{j,l}, M_{j'}>``,
+      ``j' != j``), ``ih_nonfeature_preact_over_sigma0`` (item ii: ``|<w_{j,l}, x^r>|`` on ``Z_s``,
+      ``z^r_j = 0``), ``ih_loser_preact_over_sigma0`` (item vi: ``<w^r_{y,l}, x^r>`` on ``Z_i`` for the
+      Def A.2 loser ``r`` of ``y``), ``ih_feature_resid_over_sigma0`` (item i's residual on ``Z_s``),
+      ``init_preact_max_over_sigma0`` (``t = 0``, Eq. 13); uni-modal (B.1): ``uni_gamma_min_over_sigma0``,
+      ``uni_gamma_max``, ``uni_offdiag_max_over_sigma0``.
+    * Fact A.5: ``fa5_train_dev_joint`` / ``fa5_train_dev_uni`` (max over t, pairs, ``r``, ``j`` of
+      ``|F^r_j(x^r) - sum_l ReLU~(<w_{j,l}, M_j> z^r_j)|``, joint encoders on ``Z_s``, uni-modal on ``x^r``
+      sufficient); ``fa5_test_fail_joint`` / ``fa5_test_fail_uni`` (fraction of fresh ``(X, r, j)`` at
+      ``steps`` off by more than ``rho_thr``). Fact A.6: ``fa6_ratio_max`` (``F_j(X) / (m ReLU~(Gamma_j /
+      rho) + (sigma0/rho)^q)``), ``fa6_small_gamma_output_max`` (``F_j(X)`` while ``Gamma_j <= rho^2``).
+    * Claims A.8 / A.9 / Lemma A.19: ``a8_memo_drop_over_sigma0`` (largest fall of ``<w_{y,l}, eps_i>``
+      below its running maximum on ``Z_i``), ``a8_offclass_noise_over_sigma0`` (``j != y`` on ``Z_i``),
+      ``a9_memo_sum_max`` (``sum_l [<w^r_{y,l}, eps>]^+`` on ``Z_i``), ``a9_insuff_loss_sum_{joint,uni1,uni2}``
+      (``sum_{t <= T} (1/n) sum (1 - logit_y)`` over the insufficient pairs, every step) with the counts
+      ``n_insuff_{joint,uni1,uni2}``; ``a19_noise_suff_over_sigma0`` (``|<w, eps>|`` on ``Z_s``),
+      ``a19_noise_upper_over_sigma0`` (``Z_i`` with ``j != y`` or ``x^r`` sufficient), ``a19_memo_max`` and
+      ``a19_memo_neg_over_sigma0`` (``<w_{y,l}, eps>`` and its negative, ``x^r`` insufficient),
+      ``a19_noise_test_over_sigma0`` (fresh test data at ``steps``).
+    * Claim A.10 (at ``steps``, on ``Z_s``): ``a10_offtarget_output_max``, ``a10_logit_gap_max``
+      (``log(1 - logit_y) + F_y - log k``), ``a10_target_approx_dev``; ``a10_min_gamma_T``
+      (``min_j max_r Gamma^(T)_{j,r}``).
+    * Claims A.11 / A.12 (every step; ``Psi_j = (1/n) sum_{Z_s, y=j} (1 - logit_y)``, ``T_0`` the first
+      step at which every class has crossed ``rho_thr``, per network, ``inf`` if never):
+      ``a11_psi_stage2_max_{joint,uni1,uni2}`` (``max_j sum_{t=T_0}^T Psi_j``),
+      ``a11_loss_stage2_{joint,uni1,uni2}`` (``sum_{t >= T_0}`` of the mean of ``1 - logit_y`` on the
+      sufficient pairs), ``T0_joint``, ``T0_uni1``, ``T0_uni2``, ``a12_psi_stage1_max``
+      (``max_j sum_{t=T_j}^{T_0} Psi_j``), ``a12_offtarget_mass_max`` (``max`` over ``t <= T_0``, ``r``,
+      ``j != j'`` of ``(1/n) sum_{y=j'} logit_j 1{z^r_j > 0}``).
+    * Lemmas A.13 / A.16 / A.17: ``a13_phi_max`` (``Phi_j = sum_{r,l} [<w^r_{j,l}, M_j>]^+``),
+      ``a16_grad_sum_max`` / ``a16_grad_sum_max_uni`` (``max_{r,j,l} sum_t eta (1/n) sum_{y=j} (1 - logit_j)
+      ReLU~'(<w, x^r>) z^r_j``, exactly ``sum_i A[(j,l), i] z^r_i[j]`` over own-class samples),
+      ``a17_diag_min_over_sigma0`` (``min <w^r_{j,l}, M_j>``).
+    * Lemma A.14 on the Def A.2 winning set ``M``: flat 0/1 event arrays over the ``(replica, class)``
+      pairs in ``M`` (:data:`FLAT_EVENT_KEYS`, replica order): ``a14_phase1_events`` (loser's Gamma at
+      ``T_j`` <= ``Gamma^(0)_loser ((1+G)/G)^(1/(q-2))``, Lemma A.15's bound), ``a14_decisive_events``
+      (< ``loser_frac rho_thr`` at ``T_j``), ``a14_winner_stays_events`` (winner's Gamma >= loser's at every
+      step >= ``T_j``), ``a14_loser_below_rho_events`` (loser below ``rho_thr`` at every step); per class
+      ``(R, k)``, NaN outside ``M``: ``a14_loser_init_over_sigma0``, ``a14_loser_at_Tj_over_sigma0``,
+      ``a14_loser_at_T_over_sigma0``, ``a14_loser_bound_over_sigma0``.
+    * Trajectories at ``traj_steps`` (float32): ``gamma_uni_traj (R, n_rec, k, 2)``, ``offdiag_traj`` and
+      ``diag_min_traj (R, n_rec, 2)`` (per modality), ``phi_traj`` and ``psi_cum_traj (R, n_rec, k)``,
+      ``noise_suff_traj``, ``memo_traj``, ``ih_offdiag_traj``, ``ih_nonfeature_traj``,
+      ``noise_upper_traj (R, n_rec)`` (the last three over ``sigma0``).
     """
     cfg = _parse(params)
     if replicas < 1 or len(seeds) != replicas:

@@ -114,11 +114,13 @@ def _train(cfg: mc._Config, seeds: Sequence[int], device: str, sigma0: Sequence[
 
 
 def _region_stats(ratio: torch.Tensor, in_regime: torch.Tensor) -> dict[str, torch.Tensor]:
-    """Per sweep replica, the mean, min and max of ``ratio (R, G)`` over the grid points inside and
-    outside the regime (NaN where the grid has none)."""
+    """Per sweep replica: ``ratio (R, G)`` at the first grid point (the deepest inside the regime) and at
+    the last grid point inside the regime (its edge; grids are ordered from inside to outside), and its
+    mean, min and max over the grid points inside and outside the regime (NaN where the grid has none)."""
     mask = in_regime.to(device=ratio.device, dtype=torch.bool)
     nan = torch.full(ratio.shape[:1], math.nan, dtype=ratio.dtype, device=ratio.device)
-    out = {}
+    inside = torch.nonzero(in_regime.to(torch.bool).cpu()).flatten().tolist()
+    out = {"ratio_first": ratio[:, 0], "ratio_regime_edge": ratio[:, inside[-1]] if inside else nan}
     for name, cols in (("in_regime", ratio[:, mask]), ("out_regime", ratio[:, ~mask])):
         has = cols.shape[1] > 0
         out[f"ratio_{name}_mean"] = cols.mean(1) if has else nan
@@ -146,9 +148,10 @@ def sigma0_sweep(params: Mapping[str, float], replicas: int, seeds: Sequence[int
     * ``sigma0_grid (G,)``, ``in_regime (G,)`` (1 where ``sigma0 <= rho_thr / 100``, the specs' regime);
     * ``test_err_joint``, ``test_err_uni1``, ``test_err_uni2``, ``best_uni`` (the smaller uni-modal error),
       ``joint_minus_best_uni``, ``joint_over_best_uni``, ``train_err_joint``, ``p_end_both``: ``(R, G)``;
-    * ``ratio_in_regime_mean``, ``ratio_in_regime_min``, ``ratio_in_regime_max``, and the same with
-      ``out_regime`` ``(R,)``: ``joint / best uni`` averaged, least and largest over the grid points inside
-      / outside the regime (NaN if the grid has none there);
+    * ``ratio_first`` (at the smallest ``sigma0``), ``ratio_regime_edge`` (at the largest ``sigma0`` inside
+      the regime), ``ratio_in_regime_mean``, ``ratio_in_regime_min``, ``ratio_in_regime_max``, and the same
+      with ``out_regime`` ``(R,)``: ``joint / best uni`` there, and averaged, least and largest over the grid
+      points inside / outside the regime (NaN if the grid has none there);
     * ``sigma0_boundary (R,)``: the smallest grid ``sigma0`` with ``joint / best uni < 0.9`` (``inf`` if none).
     """
     cfg = _check_common(params, replicas, seeds)
@@ -188,8 +191,9 @@ def shape_sweep(params: Mapping[str, float], replicas: int, seeds: Sequence[int]
 
     Returned arrays: ``d_grid``, ``n_grid``, ``d_over_n``, ``in_regime`` ``(P,)``; ``test_err_joint``,
     ``test_err_uni1``, ``test_err_uni2``, ``best_uni``, ``joint_minus_best_uni``, ``joint_over_best_uni``,
-    ``train_err_joint``, ``train_err_uni_max``, ``p_end_both`` ``(R, P)``; ``ratio_in_regime_mean`` and the
-    other region statistics ``(R,)`` as in :func:`sigma0_sweep`.
+    ``train_err_joint``, ``train_err_uni_max``, ``p_end_both`` ``(R, P)``; ``ratio_first`` (at the largest
+    ``d / n``), ``ratio_regime_edge`` (at the smallest ``d / n`` inside the regime), ``ratio_in_regime_mean``
+    and the other region statistics ``(R,)`` as in :func:`sigma0_sweep`.
     """
     cfg = _check_common(params, replicas, seeds)
     shapes = shape_grid(params)

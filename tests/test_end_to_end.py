@@ -30,7 +30,8 @@ def test_exit_code_agrees_with_verdicts(corollary_run):
 def test_whole_chain_in_dependency_order(corollary_run):
     _, run = corollary_run
     ids = [r["id"] for r in run["results"]]
-    assert sorted(ids) == sorted(CHAIN)
+    assert set(CHAIN) <= set(ids)  # and the appendix's proof tree (issue 3):
+    assert {"huang2022/lemma-a.14", "huang2022/lemma-a.15", "huang2022/theorem-a.20"} <= set(ids)
     for record in run["results"]:
         for dependency in record["uses"]:
             assert ids.index(dependency) < ids.index(record["id"])

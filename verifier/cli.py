@@ -207,7 +207,8 @@ def _command_graph(args: argparse.Namespace, registry: reg.Registry) -> int:
         records = {node: store.latest(node) for node in graph.nodes}
     finally:
         store.close()
-    print("\n".join(report.graph_lines(graph, root, records)))
+    assumed = {rid: r.assumes for rid, r in registry.results.items()}
+    print("\n".join(report.graph_lines(graph, root, records, assumed)))
     return EXIT_OK
 
 

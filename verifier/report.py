@@ -133,12 +133,14 @@ def write_json(document: dict[str, Any], path: Path | str) -> None:
     os.replace(temporary, path)
 
 
-def graph_lines(graph, root: str, records: dict[str, dict[str, Any] | None]) -> list[str]:
-    """The dependency tree of ``root`` labelled with each node's last verdict."""
+def graph_lines(graph, root: str, records: dict[str, dict[str, Any] | None],
+                assumed: dict[str, tuple[str, ...]]) -> list[str]:
+    """The dependency tree of ``root`` labelled with each node's last verdict and the induction
+    hypotheses it assumes (from the specs)."""
     labels = {}
     for node in graph.nodes:
         record = records.get(node) or {}
-        assumes = record.get("assumes") or []
+        assumes = assumed.get(node) or ()
         suffix = f"  (assumes {', '.join(assumes)})" if assumes else ""
         labels[node] = f"{node} [{record.get('verdict', 'not run')}]{suffix}"
     return dag.tree_lines(graph, root, labels)
