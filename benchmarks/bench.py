@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 FAMILIES: dict[str, tuple[str, dict[str, float]]] = {
     "late-fusion smoothed-ReLU (huang2022)": ("huang2022/corollary-5.3", {"steps": 300, "n_test": 500}),
     "Gaussian maxima (huang2022 Lemma A.3)": ("huang2022/lemma-a.3", {"classes": 2000}),
-    "deep linear fusion (zhang2024)": ("zhang2024/theorem-1", {}),
+    "deep linear fusion (zhang2024)": ("zhang2024/theorem-r4", {}),
     "two-stage ERM (lu2023)": ("lu2023/theorem-4", {}),
     "linear composite models (huang2021)": ("huang2021/theorem-1", {}),
     "contrastive encoders (huang2024)": ("huang2024/theorem-4.3", {}),
