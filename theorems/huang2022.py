@@ -29,6 +29,7 @@ import sympy as sp
 
 from verifier import (Approx, Bound, Duration, Identity, Implication, Kind, Limit, Ordering, Paper, Parameter,
                       Probability, Result)
+from verifier.plots import LogLog, Sweep, Trajectory
 
 PAPER = Paper(
     key="huang2022",
@@ -477,11 +478,11 @@ def _m(*names: str) -> dict[str, str]:
     return {name: _DYN_MEASURES[name] for name in names}
 
 
-def _dynamics_result(measures: dict[str, str], reading: str, **fields) -> Result:
+def _dynamics_result(measures: dict[str, str], reading: str, plots: tuple = (), **fields) -> Result:
     """A result read from the shared training run (same check, parameters and replicas as Thm 5.1-5.2)."""
     return Result(paper=PAPER, parameters=_TRAINING_PARAMETERS, profiles=_TRAINING_PROFILES,
                   replicas=_TRAINING_REPLICAS, check=_TRAINING_CHECK, assumptions=_REGIME, measures=measures,
-                  reading=reading + " " + _READINGS, plots=(), **fields)
+                  reading=reading + " " + _READINGS, plots=plots, **fields)
 
 
 def _ot(label: str, name: str, bound: sp.Basic, factor: float = _CTRL) -> Bound:
@@ -564,6 +565,8 @@ CLAIM_A_7 = _dynamics_result(
             "mean of T_j / T^_j over all classes and replicas within [1/1.1, 1.1]; control: twice the prediction.",
     claims=(Duration("T_j = T^_j (Claim A.7 predictor, within 10%)", measured=sp.Symbol("T_cross"),
                      predicted=sp.Symbol("T_pred"), rtol=0.1),),
+    plots=(LogLog(x="T_pred", y="T_cross", slope=1, title="T_j measured against the Claim A.7 predictor",
+                  xlabel="predicted T_j (steps)", ylabel="measured T_j (steps)"),)
 )
 
 CLAIM_A_8 = _dynamics_result(
@@ -752,6 +755,10 @@ LEMMA_A_14 = _dynamics_result(
         Probability("phase 2: the loser stays below varrho up to T", event=_ev("a14_loser_below_rho_events"),
                     relation=">=", value=_WHP),
     ),
+    plots=(Trajectory(y="gamma_traj", x="traj_steps", select=((2, 0),), series_axis=3,
+                      series_labels=("modality 1", "modality 2"), hlines=(("varrho", "rho_thr"),), log_y=True,
+                      title="Gamma of class 1 per modality (median and 10-90% band over replicas)",
+                      ylabel="max_l <w_l, M_j>"),),
 )
 
 LEMMA_A_16 = _dynamics_result(
@@ -928,7 +935,7 @@ COROLLARY_5_3_SIGMA0_SWEEP = Result(
               "sigma0_boundary": "smallest grid sigma0 with joint < 0.9 x best uni-modal (R,)",
               "test_err_uni1": "uni-modal 1 test error (R, grid)", "test_err_uni2": "uni-modal 2 test error (R, grid)",
               "train_err_joint": "joint training error (R, grid)"},
-    claims=_sweep_claims("sigma0 = varrho/1000", "sigma0 = varrho/100", "sigma0 > varrho/100"), plots=(),
+    claims=_sweep_claims("sigma0 = varrho/1000", "sigma0 = varrho/100", "sigma0 > varrho/100"), plots=(Sweep(x="sigma0_grid", measured="joint_over_best_uni", log=True, title="joint / best uni-modal test error against sigma0 (1 = no better; regime: sigma0 <= varrho/100)", xlabel="sigma0", ylabel="joint / best uni-modal"),),
 )
 
 _SHAPE_PARAMETERS = _TRAINING_PARAMETERS + (
@@ -955,7 +962,7 @@ COROLLARY_5_3_SHAPE_SWEEP = Result(
     replicas={"quick": 6, "full": 64}, check="checks.modality_sweeps:shape_sweep", assumptions=(sp.Ge(q, 3),),
     measures={**_SWEEP_MEASURES, "d_grid": "d of each shape", "n_grid": "n of each shape", "d_over_n": "d / n",
               "train_err_uni_max": "largest uni-modal training error (R, grid)"},
-    claims=_sweep_claims("the largest d/n", "d = n", "d < n"), plots=(),
+    claims=_sweep_claims("the largest d/n", "d = n", "d < n"), plots=(Sweep(x="d_over_n", measured="joint_over_best_uni", log=True, title="joint / best uni-modal test error against d/n at fixed d n", xlabel="d / n", ylabel="joint / best uni-modal"),),
 )
 
 _LAMBDA_PARAMETERS = _TRAINING_PARAMETERS + (
@@ -994,7 +1001,7 @@ LEMMA_A_3_SWEEP = Result(
         Probability("weaker modality 2 still wins with p_2 >= m^-2", event=_ev("won2_events_weakest"), relation=">=",
                     value=m ** -2),
     ),
-    plots=(),
+    plots=(Sweep(x="lambda_grid", measured="p_won2", predicted="p2_predicted", title="p_2 against modality 2's signal scale (measured; dashed: Claim A.7 race prediction)", xlabel="signal scale of modality 2", ylabel="p_2"),),
 )
 
 
