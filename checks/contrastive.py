@@ -41,7 +41,6 @@ order, so replica ``i`` is the same whatever ``R`` or the device. Float64 throug
 """
 from __future__ import annotations
 
-import contextlib
 import functools
 import math
 from dataclasses import dataclass
@@ -49,6 +48,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import torch
+
+from checks._params import one_cpu_thread
 
 __all__ = ["REQUIRED_PARAMS", "PHASE_PARAMS", "STAGE_PARAMS", "PAPER_PARAMS", "contrastive_comparison", "t1_single",
            "t1_multi", "infonce", "coefficient_increments", "recursion_increments"]
@@ -177,20 +178,6 @@ def t1_multi(cfg: _Config, nsnr2: float) -> float:
 # Data, drawn per replica on the CPU
 # ----------------------------------------------------------------------------------------------------
 
-
-@contextlib.contextmanager
-def _one_thread(device: str):
-    """One intra-op CPU thread: the tensors are small, and on a shared machine two or more threads make
-    every op wait for the others (measured here: 750 ms instead of 17 ms a step)."""
-    if torch.device(device).type != "cpu":
-        yield
-        return
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 _DRAWN = ("y", "xi", "xi_hat", "xi_t", "w0", "v0", "y_probe", "g_probe")
@@ -496,7 +483,7 @@ def _logistic_error(F: torch.Tensor, y: torch.Tensor, cfg: _Config) -> torch.Ten
     features, Newton's method) and return the 0/1 error on the other ``n_test``. ``F (..., N, m)``,
     ``y (R, N)`` broadcast over the middle axes; returns ``(...)``."""
     ntr = cfg.n_probe
-    Ftr, Fte = F[..., :ntr, :], F[..., ntr:, :]
+    Ftr = F[..., :ntr, :]
     mean, std = Ftr.mean(-2, keepdim=True), Ftr.std(-2, keepdim=True) + 1e-12
     ones = torch.ones_like(F[..., :1])
     X = torch.cat([(F - mean) / std, ones], -1)
@@ -650,7 +637,7 @@ def _at_step(t: np.ndarray, q: np.ndarray, step: float) -> np.ndarray:
 def _single_threaded(check):
     @functools.wraps(check)
     def wrapper(params, replicas, seeds, device):
-        with _one_thread(device):
+        with one_cpu_thread(device):
             return check(params, replicas, seeds, device)
     return wrapper
 

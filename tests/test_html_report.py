@@ -293,7 +293,7 @@ def test_load_run_rebuilds_the_stored_run(report, tmp_path):
     assert [r["id"] for r in again["results"]] == [r["id"] for r in run["results"]]
     assert again["options"]["profile"] == "quick" and again["options"]["device"] == "cpu"
     assert again["targets"] == run["targets"]
-    index = html_report.write_report(again, tmp_path / "again", registry, store)
+    html_report.write_report(again, tmp_path / "again", registry, store)
     assert (tmp_path / "again" / "toy--lemma-true.html").read_text().count("<svg") == 6
     with pytest.raises(LookupError):
         store.load_run("nosuchrun")
