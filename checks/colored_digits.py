@@ -1,0 +1,119 @@
+"""Coloured digits: the small real-data case of huang2024 (its ColoredMNIST experiment, section 6).
+
+scikit-learn's ``load_digits`` (1797 8x8 images, shipped with the package: no download) is coloured:
+each class has its own colour, used with probability ``p_spurious`` in the training split (another
+random colour otherwise); in the test split the colour of class ``(y + 1) mod 10`` is used with that
+probability, so the spurious colour feature is reversed out of distribution. 10% of labels are flipped
+in both splits, as in the paper.
+
+Two encoders ``h(x) = ReLU(W x)`` are trained by full-batch gradient descent (Adam), replicas batched:
+* single-modal: SimCLR-style InfoNCE between two augmented views (Gaussian pixel noise and dropout);
+* multi-modal: CLIP-style InfoNCE between the image and its caption, encoded by the paper's "ideal
+  language encoder" (one-hot digit and one-hot colour of the caption) followed by a learned linear map.
+A linear probe (ridge-regularised least squares on one-hot labels) is then fitted on frozen training
+features and evaluated in and out of distribution.
+"""
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from checks._params import check_seeds, int_param, require, to_numpy
+
+PARAMS = ("n_train", "hidden", "steps", "lr", "temperature", "p_spurious", "label_noise", "aug_noise",
+          "aug_drop", "ridge")
+COLOURS = torch.tensor([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, 1.0, 0.0], [1.0, 0.0, 1.0],
+                        [0.0, 1.0, 1.0], [1.0, 0.5, 0.0], [0.5, 0.0, 1.0], [0.5, 0.5, 0.5], [0.0, 0.5, 0.5]])
+
+
+def _digits() -> tuple[torch.Tensor, torch.Tensor]:
+    from sklearn.datasets import load_digits
+
+    data = load_digits()
+    return torch.tensor(data.data / 16.0, dtype=torch.float32), torch.tensor(data.target, dtype=torch.long)
+
+
+def _split(g: torch.Generator, x: torch.Tensor, y: torch.Tensor, p: Mapping[str, float], n_train: int):
+    """One replica's coloured train/test split: images (N, 192), true and noisy labels, captions (N, 20)."""
+    order = torch.randperm(len(y), generator=g)
+    x, y = x[order], y[order]
+    noisy = torch.where(torch.rand(len(y), generator=g) < p["label_noise"], torch.randint(0, 10, (len(y),), generator=g), y)
+    test = torch.arange(len(y)) >= n_train
+    assigned = torch.where(test, (y + 1) % 10, y)
+    colour = torch.where(torch.rand(len(y), generator=g) < p["p_spurious"], assigned, torch.randint(0, 10, (len(y),), generator=g))
+    images = (x[:, None, :] * COLOURS[colour][:, :, None]).reshape(len(y), -1)
+    captions = torch.cat([F.one_hot(noisy, 10), F.one_hot(colour, 10)], 1).float()
+    return images, y, noisy, captions, test
+
+
+def _info_nce(a: torch.Tensor, b: torch.Tensor, temperature: float) -> torch.Tensor:
+    """Symmetric InfoNCE between matched rows of a and b, per replica: (R, N, m) -> (R,)."""
+    a, b = F.normalize(a, dim=-1), F.normalize(b, dim=-1)
+    logits = a @ b.transpose(1, 2) / temperature
+    target = torch.arange(a.shape[1], device=a.device).expand(a.shape[0], -1)
+    return 0.5 * (F.cross_entropy(logits.transpose(1, 2), target, reduction="none").mean(1)
+                  + F.cross_entropy(logits, target, reduction="none").mean(1))
+
+
+def _probe_errors(features: torch.Tensor, noisy: torch.Tensor, truth: torch.Tensor, test: torch.Tensor,
+                  ridge: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """Ridge least-squares probe on one-hot noisy training labels; (train accuracy, OOD test accuracy)."""
+    train = ~test
+    z = torch.cat([features, torch.ones_like(features[..., :1])], -1)
+    ztr = z[:, train]
+    gram = ztr.transpose(1, 2) @ ztr + ridge * torch.eye(z.shape[-1], device=z.device)
+    weights = torch.linalg.solve(gram, ztr.transpose(1, 2) @ F.one_hot(noisy[:, train], 10).to(z.dtype))
+    predicted = (z @ weights).argmax(-1)
+    return ((predicted == noisy)[:, train].float().mean(1), (predicted == truth)[:, test].float().mean(1))
+
+
+def colored_digits(params: Mapping[str, float], replicas: int, seeds: Sequence[int], device: str) -> dict[str, np.ndarray]:
+    """Train single- and multi-modal contrastive encoders on coloured digits; probe accuracies per replica."""
+    require(params, PARAMS, "colored_digits")
+    check_seeds(replicas, seeds)
+    n_train, hidden, steps = int_param(params, "n_train"), int_param(params, "hidden"), int_param(params, "steps")
+    x, y = _digits()
+    draws = []
+    for seed in seeds:
+        g = torch.Generator(device="cpu").manual_seed(int(seed))
+        split = _split(g, x, y, params, n_train)
+        w0 = torch.randn(3, hidden, x.shape[1] * 3, generator=g) * 0.1  # single, multi (image), augment seed
+        v0 = torch.randn(hidden, 20, generator=g) * 0.1
+        draws.append((*split, w0[0], w0[1], v0, torch.randint(0, 2**31 - 1, (1,), generator=g)))
+    images, truth, noisy, captions, test = (torch.stack([d[i] for d in draws]).to(device) for i in range(5))
+    test = test[0]
+    w_single = torch.stack([d[5] for d in draws]).to(device).requires_grad_()
+    w_multi = torch.stack([d[6] for d in draws]).to(device).requires_grad_()
+    v_text = torch.stack([d[7] for d in draws]).to(device).requires_grad_()
+    aug = torch.Generator(device=device).manual_seed(int(draws[0][8]))
+    train_images, train_captions = images[:, ~test], captions[:, ~test]
+    optimiser = torch.optim.Adam([w_single, w_multi, v_text], lr=params["lr"])
+    encode = lambda w, imgs: torch.relu(imgs @ w.transpose(1, 2))  # noqa: E731
+
+    def augment(imgs: torch.Tensor) -> torch.Tensor:
+        keep = torch.rand(imgs.shape, generator=aug, device=device) > params["aug_drop"]
+        return imgs * keep + params["aug_noise"] * torch.randn(imgs.shape, generator=aug, device=device)
+
+    losses = torch.empty(steps, replicas, 2, device=device)
+    for step in range(steps):
+        single = _info_nce(encode(w_single, augment(train_images)), encode(w_single, augment(train_images)),
+                           params["temperature"])
+        multi = _info_nce(encode(w_multi, train_images), train_captions @ v_text.transpose(1, 2), params["temperature"])
+        losses[step] = torch.stack([single, multi], 1).detach()
+        if not torch.isfinite(losses[step]).all():
+            replica = int(torch.nonzero(~torch.isfinite(losses[step]))[0, 0])
+            raise FloatingPointError(f"colored_digits: non-finite loss at step {step}, replica {replica}")
+        optimiser.zero_grad()
+        (single.sum() + multi.sum()).backward()
+        optimiser.step()
+    with torch.no_grad():
+        single_train, single_test = _probe_errors(encode(w_single, images), noisy, truth, test, params["ridge"])
+        multi_train, multi_test = _probe_errors(encode(w_multi, images), noisy, truth, test, params["ridge"])
+        colour_only = images.reshape(replicas, images.shape[1], 3, -1).sum(-1)  # the spurious feature alone
+        colour_train, colour_test = _probe_errors(colour_only, noisy, truth, test, params["ridge"])
+    return to_numpy({"single_train_acc": single_train, "single_test_acc": single_test,
+                     "multi_train_acc": multi_train, "multi_test_acc": multi_test,
+                     "colour_probe_test_acc": colour_test, "loss_traj": losses.transpose(0, 1)}, "colored_digits")
