@@ -1,6 +1,8 @@
 """Shared fixtures: an isolated results store for every test."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 
@@ -12,3 +14,14 @@ def isolated_store(tmp_path, monkeypatch):
     return path
 
 pytest_plugins = ["pytester"]
+
+
+@pytest.fixture(scope="module")
+def paper_run(request, tmp_path_factory):
+    """`verify paper <PAPER_KEY of the test module>` through the CLI, once per module: (exit code, JSON run)."""
+    from verifier import cli
+
+    key = request.module.PAPER_KEY
+    folder = tmp_path_factory.mktemp(key)
+    code = cli.main(["paper", key, "--device", "cpu", "--store", str(folder / "s.sqlite"), "--json", str(folder / "r.json")])
+    return code, json.loads((folder / "r.json").read_text())

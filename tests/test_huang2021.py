@@ -1,7 +1,6 @@
 """huang2021: the checks of checks/linear_composite.py at tiny sizes, the specs, and `verify paper huang2021`."""
 from __future__ import annotations
 
-import json
 import math
 
 import numpy as np
@@ -10,7 +9,7 @@ import torch
 from scipy import integrate, optimize
 
 from checks import linear_composite as lc
-from verifier import cli, registry
+from verifier import registry
 
 TINY_TABLE = {"K": 4, "p": 5, "m": 200, "n_refit": 150}
 TINY_SWEEP = {"K": 3, "p": 5, "w": 0.5, "sigma": 2.0, "ridge_frac": 0.01, "m_lo": 60, "m_hi": 200, "grid": 3,
@@ -124,12 +123,7 @@ def test_specs_load_without_problems():
     assert "RECONSTRUCTED" in r.results["huang2021/table-4"].tag
 
 
-@pytest.fixture(scope="module")
-def paper_run(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("huang2021")
-    code = cli.main(["paper", "huang2021", "--device", "cpu", "--store", str(folder / "s.sqlite"),
-                     "--json", str(folder / "r.json")])
-    return code, json.loads((folder / "r.json").read_text())
+PAPER_KEY = "huang2021"  # the `paper_run` fixture (conftest.py) verifies this paper once per module
 
 
 def test_paper_runs_and_every_result_is_supported(paper_run):

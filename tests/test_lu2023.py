@@ -1,7 +1,6 @@
 """lu2023: the checks of checks/two_stage_erm.py at tiny sizes, the specs, and `verify paper lu2023`."""
 from __future__ import annotations
 
-import json
 import math
 
 import numpy as np
@@ -10,7 +9,7 @@ import torch
 from scipy import optimize, special, stats
 
 from checks import two_stage_erm as tse
-from verifier import cli, registry
+from verifier import registry
 
 TINY_ERM = {"d": 6, "k": 3, "T": 2, "sigma_y": 0.1, "sigma_z": 0.1, "v_norm": 0.5, "bw_factor": 1.5, "delta": 0.05,
             "n_lo": 20, "n_hi": 80, "m_fix": 400, "m_lo": 20, "m_hi": 80, "n_fix": 800, "grid": 3, "draws": 20,
@@ -137,12 +136,7 @@ def test_specs_load_without_problems():
         assert ("RECONSTRUCTED" in result.tag) or rid in ("lu2023/definition-1",)
 
 
-@pytest.fixture(scope="module")
-def paper_run(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("lu2023")
-    code = cli.main(["paper", "lu2023", "--device", "cpu", "--store", str(folder / "s.sqlite"),
-                     "--json", str(folder / "r.json")])
-    return code, json.loads((folder / "r.json").read_text())
+PAPER_KEY = "lu2023"  # the `paper_run` fixture (conftest.py) verifies this paper once per module
 
 
 def test_paper_runs_and_every_result_is_supported(paper_run):
