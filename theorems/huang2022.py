@@ -935,7 +935,10 @@ COROLLARY_5_3_SIGMA0_SWEEP = Result(
               "sigma0_boundary": "smallest grid sigma0 with joint < 0.9 x best uni-modal (R,)",
               "test_err_uni1": "uni-modal 1 test error (R, grid)", "test_err_uni2": "uni-modal 2 test error (R, grid)",
               "train_err_joint": "joint training error (R, grid)"},
-    claims=_sweep_claims("sigma0 = varrho/1000", "sigma0 = varrho/100", "sigma0 > varrho/100"), plots=(Sweep(x="sigma0_grid", measured="joint_over_best_uni", log=True, title="joint / best uni-modal test error against sigma0 (1 = no better; regime: sigma0 <= varrho/100)", xlabel="sigma0", ylabel="joint / best uni-modal"),),
+    claims=_sweep_claims("sigma0 = varrho/1000", "sigma0 = varrho/100", "sigma0 > varrho/100"),
+    plots=(Sweep(x="sigma0_grid", measured="joint_over_best_uni", log=True,
+                 title="joint / best uni-modal test error against sigma0 (1 = no better; regime: sigma0 <= varrho/100)",
+                 xlabel="sigma0", ylabel="joint / best uni-modal"),),
 )
 
 _SHAPE_PARAMETERS = _TRAINING_PARAMETERS + (
@@ -962,7 +965,10 @@ COROLLARY_5_3_SHAPE_SWEEP = Result(
     replicas={"quick": 6, "full": 64}, check="checks.modality_sweeps:shape_sweep", assumptions=(sp.Ge(q, 3),),
     measures={**_SWEEP_MEASURES, "d_grid": "d of each shape", "n_grid": "n of each shape", "d_over_n": "d / n",
               "train_err_uni_max": "largest uni-modal training error (R, grid)"},
-    claims=_sweep_claims("the largest d/n", "d = n", "d < n"), plots=(Sweep(x="d_over_n", measured="joint_over_best_uni", log=True, title="joint / best uni-modal test error against d/n at fixed d n", xlabel="d / n", ylabel="joint / best uni-modal"),),
+    claims=_sweep_claims("the largest d/n", "d = n", "d < n"),
+    plots=(Sweep(x="d_over_n", measured="joint_over_best_uni", log=True,
+                 title="joint / best uni-modal test error against d/n at fixed d n", xlabel="d / n",
+                 ylabel="joint / best uni-modal"),),
 )
 
 _LAMBDA_PARAMETERS = _TRAINING_PARAMETERS + (
@@ -1001,7 +1007,9 @@ LEMMA_A_3_SWEEP = Result(
         Probability("weaker modality 2 still wins with p_2 >= m^-2", event=_ev("won2_events_weakest"), relation=">=",
                     value=m ** -2),
     ),
-    plots=(Sweep(x="lambda_grid", measured="p_won2", predicted="p2_predicted", title="p_2 against modality 2's signal scale (measured; dashed: Claim A.7 race prediction)", xlabel="signal scale of modality 2", ylabel="p_2"),),
+    plots=(Sweep(x="lambda_grid", measured="p_won2", predicted="p2_predicted",
+                 title="p_2 against modality 2's signal scale (measured; dashed: Claim A.7 race prediction)",
+                 xlabel="signal scale of modality 2", ylabel="p_2"),),
 )
 
 
