@@ -1,12 +1,17 @@
 """Benchmark: batched checks against a per-seed Python loop of the same training, on one device.
 
-For each check family, the check is called once with R replicas batched in one tensor, and R times
-with one replica each (the per-seed loop; above --loop-max replicas the loop is timed on --loop-max
-seeds and scaled linearly, which the output marks with '~'). Each measurement runs in a fresh
-subprocess so that its peak memory (resident set on the CPU, torch's peak allocation on a GPU) is
-its own. On a GPU the achieved matmul FLOP rate of the device is measured as its ceiling.
+For each check family, the check is called once with R replicas batched in one tensor (or in batches
+of at most --max-batch replicas, the engine's ``--max-batch``), and R times with one replica each (the
+per-seed loop; above --loop-max replicas the loop is timed on --loop-max seeds and scaled linearly,
+which the output marks with '~'). Each measurement runs in a fresh subprocess so that its peak memory
+(resident set on the CPU, torch's peak allocation on a GPU) is its own.
+
+Against the hardware: the matmul FLOPs of one replica are counted once (``FlopCounterMode``), and the
+batched run's achieved rate is printed beside the device's measured matmul ceiling in the precision
+the family computes in (``--precision``, the engine's policy; checks with a fixed precision keep it).
 
     python benchmarks/bench.py [--device auto|cpu|cuda] [--replicas 1 16 256 4096] [--family NAME]
+                               [--precision auto|float64|float32|tf32] [--max-batch N] [--threads N]
 
 Parameters come from each family's spec (quick profile) with the overrides listed in FAMILIES, so
 the benchmark follows the specs.
@@ -36,59 +41,107 @@ FAMILIES: dict[str, tuple[str, dict[str, float]]] = {
 }
 
 
-def _child(result_id: str, overrides: dict[str, float], replicas: int, loop: int, device: str) -> dict:
-    """Run in a subprocess: time one batched call (loop == 0) or `loop` single-replica calls."""
-    import torch
-
+def _setup(result_id: str, overrides: dict[str, float], replicas: int):
     from verifier import registry as reg
     from verifier import seeds as seeding
     from verifier.runner import check_name, load_check
 
-    registry = reg.load(autoload=False)
-    result = registry.results[result_id]
+    result = reg.load(autoload=False).results[result_id]
     params = {**result.profiles["quick"], **overrides}
     check = load_check(result.check)
-    seeds = seeding.replica_seeds(check_name(result.check), params, 0, replicas)
-    check(params, 1, seeds[:1], device)  # warm-up (imports, kernels, allocator)
-    if device == "cuda":
-        torch.cuda.synchronize()
-        torch.cuda.reset_peak_memory_stats()
-    start = time.perf_counter()
-    if loop:
-        for seed in seeds[:loop]:
-            check(params, 1, [seed], device)
-    else:
-        check(params, replicas, seeds, device)
-    if device == "cuda":
-        torch.cuda.synchronize()
-    seconds = time.perf_counter() - start
+    return check, params, seeding.replica_seeds(check_name(result.check), params, 0, replicas)
+
+
+def _child(result_id: str, overrides: dict[str, float], replicas: int, loop: int, device: str, precision: str,
+           max_batch: int | None, threads: int | None) -> dict:
+    """Run in a subprocess: time one batched call (loop == 0) or `loop` single-replica calls."""
+    import torch
+
+    from verifier import batching, compute
+
+    check, params, seeds = _setup(result_id, overrides, replicas)
+    with compute.policy(precision, threads):
+        check(params, 1, seeds[:1], device)  # warm-up (imports, kernels, allocator)
+        if device == "cuda":
+            torch.cuda.synchronize()
+            torch.cuda.reset_peak_memory_stats()
+        start = time.perf_counter()
+        if loop:
+            for seed in seeds[:loop]:
+                check(params, 1, [seed], device)
+        else:
+            batching.run_check(check, params, seeds, device, [], max_batch=max_batch)
+        if device == "cuda":
+            torch.cuda.synchronize()
+        seconds = time.perf_counter() - start
     peak = torch.cuda.max_memory_allocated() if device == "cuda" else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return {"seconds": seconds, "peak_bytes": peak}
 
 
-def _measure(result_id: str, overrides: dict[str, float], replicas: int, loop: int, device: str) -> dict:
-    code = (f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); from benchmarks.bench import _child; "
-            f"print(json.dumps(_child({result_id!r}, {overrides!r}, {replicas}, {loop}, {device!r})))")
+def _child_flops(result_id: str, overrides: dict[str, float], device: str, precision: str) -> dict:
+    """Matmul FLOPs of one replica, and the dtype the check computes in under ``precision``."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    from verifier import compute
+
+    check, params, seeds = _setup(result_id, overrides, 1)
+    fixed = getattr(check, "fixed_precision", None)
+    with compute.policy(precision), FlopCounterMode(display=False) as counter:
+        check(params, 1, seeds, device)
+    dtype = fixed[0] if fixed else ("float64" if precision == "float64" else "float32" if precision != "auto" else None)
+    return {"flops": counter.get_total_flops(), "dtype": dtype}
+
+
+def _subprocess(call: str) -> dict:
+    code = f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); from benchmarks import bench; print(json.dumps(bench.{call}))"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     if proc.returncode != 0:
-        last = (proc.stderr.strip().splitlines() or ["failed"])[-1]
-        return {"error": last}
+        return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def matmul_ceiling(device: str) -> float | None:
-    """Achieved float32 matmul FLOP/s on a GPU (the ceiling the checks are compared with)."""
-    if device != "cuda":
-        return None
+def ceilings(device: str, threads: int | None) -> dict[str, float]:
+    """Measured matmul FLOP/s per precision (and, on the CPU, copy bandwidth in bytes/s)."""
     import torch
 
-    a = torch.randn(8192, 8192, device="cuda")
-    torch.cuda.synchronize()
-    start = time.perf_counter()
-    for _ in range(10):
+    if threads:
+        torch.set_num_threads(threads)
+    size = 8192 if device == "cuda" else 2048
+    out: dict[str, float] = {}
+    for name, dtype in (("float64", torch.float64), ("float32", torch.float32)):
+        a = torch.randn(size, size, device=device, dtype=dtype)
         a @ a
-    torch.cuda.synchronize()
-    return 10 * 2 * 8192**3 / (time.perf_counter() - start)
+        if device == "cuda":
+            torch.cuda.synchronize()
+        start, reps = time.perf_counter(), 5
+        for _ in range(reps):
+            a @ a
+        if device == "cuda":
+            torch.cuda.synchronize()
+        out[name] = reps * 2 * size ** 3 / (time.perf_counter() - start)
+    if device == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
+        a = torch.randn(size, size, device=device)
+        a @ a
+        torch.cuda.synchronize()
+        start = time.perf_counter()
+        for _ in range(5):
+            a @ a
+        torch.cuda.synchronize()
+        out["tf32"] = 5 * 2 * size ** 3 / (time.perf_counter() - start)
+        torch.backends.cuda.matmul.allow_tf32 = False
+    src = torch.empty(2 ** 25, device=device, dtype=torch.float64).normal_()  # 256 MiB
+    dst = torch.empty_like(src)
+    dst.copy_(src)
+    if device == "cuda":
+        torch.cuda.synchronize()
+    start = time.perf_counter()
+    for _ in range(5):
+        dst.copy_(src)
+    if device == "cuda":
+        torch.cuda.synchronize()
+    out["copy_bytes"] = 5 * 2 * src.numel() * 8 / (time.perf_counter() - start)
+    return out
 
 
 def main() -> None:
@@ -97,6 +150,9 @@ def main() -> None:
     parser.add_argument("--replicas", type=int, nargs="+", default=[1, 16, 256, 4096])
     parser.add_argument("--loop-max", type=int, default=16, help="seeds timed in the per-seed loop")
     parser.add_argument("--family", action="append", default=None, help="substring of family names to run")
+    parser.add_argument("--precision", default="auto", choices=("auto", "float64", "float32", "tf32"))
+    parser.add_argument("--max-batch", type=int, default=None, help="at most this many replicas per batched call")
+    parser.add_argument("--threads", type=int, default=None, help="intra-op CPU threads (default: torch's)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     args = parser.parse_args()
 
@@ -105,11 +161,13 @@ def main() -> None:
 
     device = resolve_device(args.device)
     known = reg.load(autoload=False).results
-    ceiling = matmul_ceiling(device)
-    print(f"device: {device} ({platform.processor() or platform.machine()}), python {platform.python_version()}")
-    if ceiling:
-        print(f"matmul ceiling (float32): {ceiling / 1e12:.1f} TFLOP/s")
-    print(f"{'family':<42} {'R':>6} {'batched s':>10} {'loop s':>10} {'replicas/s':>11} {'speed-up':>9} {'peak MiB':>9}")
+    ceiling = ceilings(device, args.threads)
+    print(f"device: {device} ({platform.processor() or platform.machine()}), python {platform.python_version()}, "
+          f"precision {args.precision}, max batch {args.max_batch or 'all'}, threads {args.threads or 'default'}")
+    print("matmul ceiling: " + ", ".join(f"{k} {v / 1e9:.0f} GFLOP/s" for k, v in ceiling.items() if k != "copy_bytes")
+          + f"; copy bandwidth {ceiling['copy_bytes'] / 1e9:.1f} GB/s")
+    print(f"{'family':<42} {'R':>6} {'batched s':>10} {'loop s':>10} {'replicas/s':>11} {'speed-up':>9} "
+          f"{'peak MiB':>9} {'GFLOP/s':>8} {'of ceiling':>10}")
     figures = []
     for family, (result_id, overrides) in FAMILIES.items():
         if args.family and not any(f in family for f in args.family):
@@ -117,23 +175,31 @@ def main() -> None:
         if result_id not in known:
             print(f"{family:<42} (no spec {result_id}: skipped)")
             continue
+        counted = _subprocess(f"_child_flops({result_id!r}, {overrides!r}, {device!r}, {args.precision!r})")
+        dtype = counted.get("dtype") or ("float32" if device == "cuda" and "late-fusion" in family else "float64")
+        peak_rate = ceiling.get("tf32" if args.precision == "tf32" and dtype == "float32" and device == "cuda" else dtype)
         for replicas in args.replicas:
-            batched = _measure(result_id, overrides, replicas, 0, device)
+            common = f"{device!r}, {args.precision!r}, {args.max_batch!r}, {args.threads!r}"
+            batched = _subprocess(f"_child({result_id!r}, {overrides!r}, {replicas}, 0, {common})")
             if "error" in batched:
                 print(f"{family:<42} {replicas:>6} {batched['error'][:60]}")
                 break
             looped_n = min(replicas, args.loop_max)
-            looped = _measure(result_id, overrides, replicas, looped_n, device)
+            looped = _subprocess(f"_child({result_id!r}, {overrides!r}, {replicas}, {looped_n}, {common})")
             loop_seconds = looped["seconds"] * replicas / looped_n
             mark = "~" if looped_n < replicas else " "
             speedup = loop_seconds / batched["seconds"]
+            rate = counted.get("flops", 0) * replicas / batched["seconds"]
             print(f"{family:<42} {replicas:>6} {batched['seconds']:>10.3f} {mark}{loop_seconds:>9.3f} "
-                  f"{replicas / batched['seconds']:>11.1f} {speedup:>8.1f}x {batched['peak_bytes'] / 2**20:>9.0f}")
+                  f"{replicas / batched['seconds']:>11.1f} {speedup:>8.1f}x {batched['peak_bytes'] / 2**20:>9.0f} "
+                  f"{rate / 1e9:>8.1f} {rate / peak_rate:>9.1%} ({dtype})")
             figures.append({"family": family, "replicas": replicas, "batched_s": batched["seconds"],
                             "loop_s": loop_seconds, "loop_extrapolated": looped_n < replicas,
-                            "speedup": speedup, "peak_bytes": batched["peak_bytes"], "device": device})
+                            "speedup": speedup, "peak_bytes": batched["peak_bytes"], "device": device,
+                            "precision": args.precision, "dtype": dtype, "max_batch": args.max_batch,
+                            "matmul_flops_per_replica": counted.get("flops"), "achieved_flops": rate})
     if args.json:
-        args.json.write_text(json.dumps({"device": device, "matmul_flops": ceiling, "figures": figures}, indent=2))
+        args.json.write_text(json.dumps({"device": device, "ceilings": ceiling, "figures": figures}, indent=2))
 
 
 if __name__ == "__main__":

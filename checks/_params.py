@@ -7,6 +7,8 @@ from typing import Iterator, Mapping, Sequence
 import numpy as np
 import torch
 
+from verifier.compute import requested_threads
+
 
 def int_param(params: Mapping[str, float], key: str) -> int:
     """An integer parameter (ValueError naming it when it is not one)."""
@@ -51,8 +53,8 @@ def one_cpu_thread(device: str) -> Iterator[None]:
     """Run with one intra-op CPU thread (restored afterwards) for checks made of tiny tensors: with two
     or more threads on a busy machine every op waits for the others (measured on the 2-core machine:
     80 ms instead of 0.4 ms a step for the deep linear networks, 750 ms instead of 17 ms for the
-    contrastive coefficients)."""
-    if torch.device(device).type != "cpu":
+    contrastive coefficients). An explicit ``--threads`` wins."""
+    if torch.device(device).type != "cpu" or requested_threads() is not None:
         yield
         return
     before = torch.get_num_threads()

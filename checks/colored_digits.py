@@ -23,6 +23,10 @@ import torch.nn.functional as F
 
 from checks._params import check_seeds, int_param, require, to_numpy
 
+from verifier.compute import fixed_precision
+
+_PRECISION_REASON = "a small network trained with Adam, as the paper's experiment runs it; accuracies are coarse"
+
 PARAMS = ("n_train", "hidden", "steps", "lr", "temperature", "p_spurious", "label_noise", "aug_noise",
           "aug_drop", "ridge")
 COLOURS = torch.tensor([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, 1.0, 0.0], [1.0, 0.0, 1.0],
@@ -70,6 +74,7 @@ def _probe_errors(features: torch.Tensor, noisy: torch.Tensor, truth: torch.Tens
     return ((predicted == noisy)[:, train].float().mean(1), (predicted == truth)[:, test].float().mean(1))
 
 
+@fixed_precision("float32", _PRECISION_REASON)
 def colored_digits(params: Mapping[str, float], replicas: int, seeds: Sequence[int], device: str) -> dict[str, np.ndarray]:
     """Train single- and multi-modal contrastive encoders on coloured digits; probe accuracies per replica."""
     require(params, PARAMS, "colored_digits")

@@ -61,6 +61,10 @@ import torch
 from checks._params import one_cpu_thread
 from scipy import integrate
 
+from verifier.compute import fixed_precision
+
+_PRECISION_REASON = "tensors of a few elements: the cost is per-operation overhead, not arithmetic"
+
 __all__ = [
     "PHASE_PARAMS", "PRIORITY_PARAMS", "OVERPARAM_PARAMS", "RELU_PARAMS",
     "phase_durations", "priority_vs_contribution", "overparametrised_bias", "relu_late_fusion",
@@ -493,6 +497,7 @@ def _lstsq_and_uni(sigma: torch.Tensor, syx: torch.Tensor):
     return w_ols, wa_uni
 
 
+@fixed_precision("float64", _PRECISION_REASON)
 @_single_threaded
 def phase_durations(params: Mapping[str, float], replicas: int, seeds: Sequence[int],
                     device: str) -> dict[str, np.ndarray]:
@@ -677,6 +682,7 @@ PRIORITY_PARAMS: dict[str, float] = {
 }
 
 
+@fixed_precision("float64", _PRECISION_REASON)
 @_single_threaded
 def priority_vs_contribution(params: Mapping[str, float], replicas: int, seeds: Sequence[int],
                              device: str) -> dict[str, np.ndarray]:
@@ -772,6 +778,7 @@ def _two_layer_train(w1, a, mask, sigma, syx, eta, steps, where, configs):
     return w_tot
 
 
+@fixed_precision("float64", _PRECISION_REASON)
 @_single_threaded
 def overparametrised_bias(params: Mapping[str, float], replicas: int, seeds: Sequence[int],
                           device: str) -> dict[str, np.ndarray]:
@@ -863,6 +870,7 @@ RELU_PARAMS: dict[str, float] = {
 }
 
 
+@fixed_precision("float64", _PRECISION_REASON)
 @_single_threaded
 def relu_late_fusion(params: Mapping[str, float], replicas: int, seeds: Sequence[int],
                      device: str) -> dict[str, np.ndarray]:

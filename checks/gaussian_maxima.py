@@ -25,6 +25,10 @@ import numpy as np
 import torch
 from scipy import integrate, optimize, special
 
+from verifier.compute import fixed_precision
+
+_PRECISION_REASON = "its cost is drawing the normals, not arithmetic"
+
 __all__ = [
     "default_margin",
     "winning_probability",
@@ -102,6 +106,7 @@ def _check_seeds(replicas: int, seeds: Sequence[int]) -> None:
         raise ValueError(f"need one seed per replica: replicas={replicas}, len(seeds)={len(seeds)}")
 
 
+@fixed_precision("float64", _PRECISION_REASON)
 def gaussian_max_facts(params: Mapping[str, float], replicas: int, seeds: Sequence[int],
                        device: str) -> dict[str, np.ndarray]:
     """Monte Carlo of Lemma A.1 for ``X, Y in R^m`` i.i.d. ``N(0, sigma^2)``.
@@ -156,6 +161,7 @@ def gaussian_max_facts(params: Mapping[str, float], replicas: int, seeds: Sequen
     }
 
 
+@fixed_precision("float64", _PRECISION_REASON)
 def winning_modality_at_init(params: Mapping[str, float], replicas: int, seeds: Sequence[int],
                              device: str) -> dict[str, np.ndarray]:
     """Monte Carlo of Definition A.2 at ``t = 0``, compared with Lemma A.3's exact ``p_r``.

@@ -37,10 +37,11 @@ Representation. GD runs on ``A`` as above when ``n <= 2 d`` (``km n^2`` flops pe
 and on the explicit weights ``W`` otherwise (``P = W X^T``, ``W <- W - eta G X``: ``2 km n d`` flops);
 both are the same exact GD (the tests check them against autograd and against each other).
 
-Precision: training in float64 on ``"cpu"`` (measured on 2 cores: the section-5.1 instance, 3000 steps,
-takes about 11 s for ``R=16`` and 43 s for ``R=64``; float32 would take about 4.6 s for ``R=16`` with
-the same measurements), float32 on ``"cuda"``. Error fractions and class fractions are always reduced
-in float64; ``T_pred`` is computed in float64.
+Precision: ``--precision auto`` trains in float64 on ``"cpu"`` and float32 on ``"cuda"``;
+``--precision float32`` (or ``float64``) forces one (``verifier.compute``). On the 2-core CPU float32 is
+about twice as fast; every error and class fraction, crossing time and prediction came out identical
+on the benchmark case, the cumulative ``psi_cum_traj`` did not (``benchmarks/README.md``). Error
+fractions and class fractions are always reduced in float64; ``T_pred`` is computed in float64.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import torch
+
+from verifier.compute import dtype_for
 
 __all__ = [
     "FLAT_EVENT_KEYS",
@@ -732,7 +735,7 @@ class _Dynamics:
                          ("memo_traj", memo_zi), ("psi_cum_traj", self.psi_cum[:, 0]),
                          ("ih_offdiag_traj", off[:, :, 0].amax(1) / s0), ("ih_nonfeature_traj", nonfeature / s0),
                          ("noise_upper_traj", noise_upper / s0)):
-            self.traj.setdefault(key, []).append(val.to(torch.float32))
+            self.traj.setdefault(key, []).append(val.to(torch.float32, copy=True))  # psi_cum is updated in place
         if t == cfg.steps:
             self._final_train(out, dj)
 
@@ -973,7 +976,7 @@ def _representation(cfg: _Config) -> str:
 def _run(cfg: _Config, seeds: Sequence[int], device: str, representation: str) -> dict[str, np.ndarray]:
     """Draw, train and measure (see :func:`joint_vs_unimodal`)."""
     dev = torch.device(device)
-    dtype = torch.float64 if dev.type == "cpu" else torch.float32
+    dtype = dtype_for(device, cpu_default="float64", cuda_default="float32")
     b = _draw(cfg, seeds, dev, dtype)
     tr = _Trainer(b, cfg, representation)
     R, k = len(seeds), cfg.k

@@ -23,6 +23,10 @@ from typing import Mapping, Sequence
 import numpy as np
 import torch
 
+from verifier.compute import fixed_precision
+
+_PRECISION_REASON = "one scalar recursion per replica: float32 would save nothing"
+
 __all__ = ["REQUIRED_PARAMS", "discrete_recursion"]
 
 REQUIRED_PARAMS = ("q", "G_lo", "G_hi", "S_lo", "S_hi", "margin_hi", "A_over_y0", "hA")
@@ -50,6 +54,7 @@ def closed_form_y(y0: torch.Tensor, x0: torch.Tensor, S: torch.Tensor, A: float,
     return y0 * (1.0 - S * y0.pow(q2) * tau_q2).pow(-1.0 / q2)
 
 
+@fixed_precision("float64", _PRECISION_REASON)
 def discrete_recursion(params: Mapping[str, float], replicas: int, seeds: Sequence[int],
                        device: str) -> dict[str, np.ndarray]:
     """Iterate Lemma A.15's recursion until ``x_t >= A`` for every replica.

@@ -52,6 +52,10 @@ import torch
 from checks._params import check_seeds, int_param, require, to_numpy
 from scipy import special
 
+from verifier.compute import fixed_precision
+
+_PRECISION_REASON = "its excess risks are differences of order 1e-5 between risks of order 0.1"
+
 __all__ = [
     "clipped_abs_risk_gaussian",
     "sphere_quadrature",
@@ -169,6 +173,7 @@ def _gaussian_norm_mean(C: torch.Tensor, Z: torch.Tensor) -> torch.Tensor:
 GA_PARAMS = ("N", "k", "d", "B_W", "draws")
 
 
+@fixed_precision("float64", _PRECISION_REASON)
 def gaussian_averages(params: Mapping[str, float], replicas: int, seeds: Sequence[int],
                       device: str) -> dict[str, np.ndarray]:
     """Gaussian averages of the two linear classes of Theorem A.4 on Gaussian inputs (Appendix Z.4).
@@ -215,6 +220,7 @@ def gaussian_averages(params: Mapping[str, float], replicas: int, seeds: Sequenc
 UD_PARAMS = ("d", "radius", "N_lo", "N_hi", "grid", "draws", "delta")
 
 
+@fixed_precision("float64", _PRECISION_REASON)
 def uniform_deviation(params: Mapping[str, float], replicas: int, seeds: Sequence[int],
                       device: str) -> dict[str, np.ndarray]:
     """Lemma A.a on the class ``A = {x -> <v, x> + r : ||v|| <= 1}`` with ``x`` uniform on the sphere of
@@ -281,6 +287,7 @@ def _clipped_abs(r: torch.Tensor) -> torch.Tensor:
     return r.abs().clamp_max(1.0)
 
 
+@fixed_precision("float64", _PRECISION_REASON)
 def two_stage_erm(params: Mapping[str, float], replicas: int, seeds: Sequence[int],
                   device: str) -> dict[str, np.ndarray]:
     """A-S1 of the note: two-stage multimodal ERM against Theorem A.4, with an ``n`` sweep and an ``m`` sweep.
@@ -502,6 +509,7 @@ def _knn_predict(xtr: torch.Tensor, ztr: torch.Tensor, xte: torch.Tensor, kk: in
     return torch.where(votes >= 0, 1.0, -1.0).to(DTYPE)
 
 
+@fixed_precision("float64", _PRECISION_REASON)
 def separation(params: Mapping[str, float], replicas: int, seeds: Sequence[int],
                device: str) -> dict[str, np.ndarray]:
     """A-S2 of the note (Theorem A.7 / Example A.6, re-parametrised): ``x ~ U[1, 2]``, ``y = theta x``,

@@ -45,12 +45,16 @@ class RunResult:
 
 def run(name: str, profile: str = "quick", device: str = "auto", seed: int = 0, replicas: int | None = None,
         plugins: Iterable[str] = (), store: str | Path | None = None,
-        params: Mapping[str, float] | None = None) -> RunResult:
-    """Verify one result (id or alias) and everything it uses; returns a :class:`RunResult`."""
+        params: Mapping[str, float] | None = None, precision: str = "auto", threads: int | None = None,
+        max_batch: int | None = None, use_cache: bool = True) -> RunResult:
+    """Verify one result (id or alias) and everything it uses; returns a :class:`RunResult`.
+    ``precision``, ``threads`` and ``max_batch`` are the CLI's ``--precision``, ``--threads`` and
+    ``--max-batch``."""
     registry = reg.load(plugins)
     target = reg.resolve(registry, name)
     options = Options(profile=profile, device=resolve_device(device), seed=seed, replicas=replicas,
-                      overrides=dict(params or {}))
+                      overrides=dict(params or {}), precision=precision, threads=threads, max_batch=max_batch,
+                      use_cache=use_cache)
     database = Store(store or default_path())
     try:
         runner = Runner(registry, options, database)

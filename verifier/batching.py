@@ -30,10 +30,19 @@ def merge(first: Mapping[str, np.ndarray], second: Mapping[str, np.ndarray], n_f
 
 
 def run_check(check: CheckFunction, params: Mapping[str, float], seeds: Sequence[int], device: str,
-              notes: list[str], cpu_fallback: bool = False) -> dict[str, np.ndarray]:
-    """``check(params, len(seeds), seeds, device)``; on out-of-memory, halve the batch (and say so in
-    ``notes``); with ``cpu_fallback``, a single replica that still does not fit runs on the CPU.
-    Seeds travel with their replicas, so the merged result equals an unsplit run."""
+              notes: list[str], cpu_fallback: bool = False, max_batch: int | None = None) -> dict[str, np.ndarray]:
+    """``check(params, len(seeds), seeds, device)``, at most ``max_batch`` replicas per call (batches
+    that fit the CPU's caches can be faster than one large one); on out-of-memory, halve the batch (and
+    say so in ``notes``); with ``cpu_fallback``, a single replica that still does not fit runs on the
+    CPU. Seeds travel with their replicas, so the merged result equals an unsplit run."""
+    if max_batch is not None and len(seeds) > max_batch:
+        merged, done = None, 0
+        for start in range(0, len(seeds), max_batch):
+            part = seeds[start:start + max_batch]
+            out = run_check(check, params, part, device, notes, cpu_fallback)
+            merged = out if merged is None else merge(merged, out, done, len(part))
+            done += len(part)
+        return merged
     try:
         return {k: np.asarray(v) for k, v in check(params, len(seeds), list(seeds), device).items()}
     except Exception as exc:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence, TextIO
 
-from verifier import executors, html_report, overrides
+from verifier import compute, executors, html_report, overrides
 from verifier import registry as reg
 from verifier import report, scaffold
 from verifier.environment import DeviceError, resolve_device
@@ -64,6 +64,15 @@ def _parser() -> argparse.ArgumentParser:
     running.add_argument("--ray-address", default=None, help="Ray cluster address (default: start a local instance)")
     running.add_argument("--cpu-fallback", action="store_true",
                          help="run on the CPU what does not fit on the GPU even one replica at a time")
+    running.add_argument("--precision", choices=compute.PRECISIONS, default="auto",
+                         help="floating point of the checks: auto (each check's default), float64, float32, "
+                              "tf32 (float32 with TensorFloat-32 matmuls on CUDA)")
+    running.add_argument("--threads", type=_positive_int, default=None,
+                         help="intra-op CPU threads for the checks (default: torch's choice; checks made of tiny "
+                              "tensors use one)")
+    running.add_argument("--max-batch", type=_positive_int, default=None, metavar="N",
+                         help="at most N replicas per check call (same results; smaller batches can fit the CPU "
+                              "caches)")
     running.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                          help="override a parameter of the selected results (repeatable)")
 
@@ -154,7 +163,8 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
     except overrides.OverrideError as exc:
         raise UsageError(str(exc)) from None
     options = Options(profile=args.profile, device=device, seed=args.seed, replicas=args.replicas,
-                      use_cache=not args.no_cache, overrides=parameter_overrides, cpu_fallback=args.cpu_fallback)
+                      use_cache=not args.no_cache, overrides=parameter_overrides, cpu_fallback=args.cpu_fallback,
+                      precision=args.precision, threads=args.threads, max_batch=args.max_batch)
     try:
         executor = executors.make(args.executor, args.ray_address)
     except RuntimeError as exc:

@@ -13,7 +13,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from verifier import batching
+from verifier import batching, compute
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,9 @@ class Job:
     seeds: Sequence[int]
     device: str
     cpu_fallback: bool = False
+    precision: str = "auto"
+    threads: int | None = None
+    max_batch: int | None = None
 
 
 @dataclass
@@ -45,7 +48,12 @@ def run_job(job: Job) -> Outcome:
     notes: list[str] = []
     start = time.perf_counter()
     try:
-        data = batching.run_check(load_check(job.check), job.params, job.seeds, job.device, notes, job.cpu_fallback)
+        check = load_check(job.check)
+        if (unapplied := compute.honoured(check, job.precision)) is not None:
+            notes.append(unapplied)
+        with compute.policy(job.precision, job.threads):
+            data = batching.run_check(check, job.params, job.seeds, job.device, notes, job.cpu_fallback,
+                                      job.max_batch)
     except Exception as exc:  # reported as the result's ERROR by the driver
         return Outcome(None, time.perf_counter() - start, notes, exc)
     return Outcome(data, time.perf_counter() - start, notes)

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Mapping
 import numpy as np
 import sympy as sp
 
-from verifier import executors
+from verifier import compute, executors
 from verifier import graph as dag
 from verifier import overrides
 from verifier import seeds as seeding
@@ -40,6 +40,17 @@ class Options:
     use_cache: bool = True
     cpu_fallback: bool = False
     overrides: Mapping[str, float] = field(default_factory=dict)
+    precision: str = "auto"
+    threads: int | None = None
+    max_batch: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.precision not in compute.PRECISIONS:
+            raise ValueError(f"precision must be one of {', '.join(compute.PRECISIONS)}, got {self.precision!r}")
+        for name in ("threads", "max_batch", "replicas"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or value < 1):
+                raise ValueError(f"{name} must be a positive integer or None, got {value!r}")
 
 
 @dataclass
@@ -98,6 +109,8 @@ def spec_hash(result: Result) -> str:
 def reproduce_command(result: Result, options: Options, replicas: int | None) -> str:
     parts = ["verify theorem", result.id, f"--profile {options.profile}", f"--seed {options.seed}",
              f"--device {options.device}"]
+    if options.precision != "auto":
+        parts.append(f"--precision {options.precision}")
     if replicas is not None:
         parts.append(f"--replicas {replicas}")
     declared = {p.name for p in result.parameters}
@@ -161,9 +174,11 @@ class Runner:
         name = check_name(result.check)
         seeds = seeding.replica_seeds(name, params, self.options.seed, replicas)
         description = {"check": name, "params": dict(params), "replicas": replicas, "seed": self.options.seed,
-                       "device": self.options.device, "code": check_source_digest(result.check)}
+                       "device": self.options.device, "precision": self.options.precision,
+                       "code": check_source_digest(result.check)}
         job = executors.Job(seeding.digest(description), result.check, dict(params), seeds, self.options.device,
-                            self.options.cpu_fallback)
+                            self.options.cpu_fallback, self.options.precision, self.options.threads,
+                            self.options.max_batch)
         return job, description
 
     def _cached(self, key: str) -> bool:
@@ -221,6 +236,7 @@ class Runner:
             "reading": result.reading, "tag": result.tag, "uses": list(result.uses),
             "assumes": list(result.assumes),
             "profile": self.options.profile, "device": self.options.device, "seed": self.options.seed,
+            "precision": self.options.precision,
             "alpha": result.alpha, "check": check_name(result.check) if result.check else None,
             "exception": None, "cache_hit": False, "check_notes": [],
         }

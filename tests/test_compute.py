@@ -1,0 +1,103 @@
+"""The compute policy (``--precision``, ``--threads``, ``--max-batch``): what checks see, that chunked
+batches give the same measurements, and that float32 and float64 runs of the late-fusion network agree."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from checks import modality_competition as mc
+from checks._params import one_cpu_thread
+from checks.deep_linear_fusion import phase_durations
+from verifier import batching, compute
+from verifier.cli import main
+from verifier.runner import Options
+
+TINY = dict(mc.REFERENCE_PARAMS)
+TINY.update(k=4, m=8, d=60, n=30, n_test=100, steps=300, record_every=50)
+
+
+def test_dtype_follows_the_policy_and_check_defaults():
+    assert compute.dtype_for("cpu") is torch.float64
+    assert compute.dtype_for("cpu", cpu_default="float32") is torch.float32
+    with compute.policy("float32"):
+        assert compute.precision() == "float32"
+        assert compute.dtype_for("cpu") is torch.float32
+    with compute.policy("float64"):
+        assert compute.dtype_for("cuda", cuda_default="float32") is torch.float64
+    assert compute.precision() == "auto"
+
+
+def test_threads_are_applied_and_restored_and_win_over_one_cpu_thread():
+    before = torch.get_num_threads()
+    with compute.policy("auto", threads=1):
+        assert torch.get_num_threads() == 1 and compute.requested_threads() == 1
+    assert torch.get_num_threads() == before and compute.requested_threads() is None
+    with compute.policy("auto", threads=2):
+        with one_cpu_thread("cpu"):
+            assert torch.get_num_threads() == 2          # the user's explicit choice is kept
+    with one_cpu_thread("cpu"):
+        assert torch.get_num_threads() == 1
+
+
+def test_bad_policy_values_are_refused_with_the_value():
+    with pytest.raises(ValueError, match="float16"):
+        with compute.policy("float16"):
+            pass
+    with pytest.raises(ValueError, match="precision.*'half'"):
+        Options(precision="half")
+    with pytest.raises(ValueError, match="max_batch.*0"):
+        Options(max_batch=0)
+
+
+def test_fixed_precision_checks_say_so():
+    note = compute.honoured(phase_durations, "float32")
+    assert note is not None and "computes in float64" in note and "overhead" in note
+    assert compute.honoured(phase_durations, "float64") is None
+    assert compute.honoured(phase_durations, "auto") is None
+    assert compute.honoured(mc.joint_vs_unimodal, "float32") is None
+
+
+def test_chunked_batches_equal_one_batch():
+    seeds = [3, 5, 7, 11, 13]
+    notes: list[str] = []
+    whole = batching.run_check(mc.joint_vs_unimodal, TINY, seeds, "cpu", notes)
+    chunked = batching.run_check(mc.joint_vs_unimodal, TINY, seeds, "cpu", notes, max_batch=2)
+    assert notes == [] and whole.keys() == chunked.keys()
+    for key in whole:
+        np.testing.assert_allclose(chunked[key], whole[key], rtol=1e-9, atol=1e-12, err_msg=key)
+
+
+def test_float32_and_float64_late_fusion_agree():
+    """Every decision (errors, crossings, event indicators) identical, continuous quantities within 1e-4
+    relative; this caught trajectories recorded by reference in float32 (the CUDA default)."""
+    seeds = [21, 22, 23]
+    with compute.policy("float64"):
+        exact = mc.joint_vs_unimodal(TINY, 3, seeds, "cpu")
+    with compute.policy("float32"):
+        single = mc.joint_vs_unimodal(TINY, 3, seeds, "cpu")
+    for key in ("test_err_joint", "test_err_uni1", "test_err_uni2", "train_err_joint", "T_cross", "p_learned1",
+                "won1_events"):
+        np.testing.assert_array_equal(single[key], exact[key], err_msg=key)
+    for key in ("psi_cum_traj", "gamma_traj", "phi_traj", "T_pred", "final_train_loss_joint"):
+        np.testing.assert_allclose(single[key], exact[key], rtol=1e-4, atol=1e-6, err_msg=key)
+
+
+def test_cli_records_precision_and_keys_the_cache_by_it(tmp_path, capsys):
+    store = str(tmp_path / "s.sqlite")
+    base = ["theorem", "huang2022/lemma-a.3", "--device", "cpu", "--store", store, "--quiet", "--replicas", "4",
+            "--param", "classes=200"]
+    main(base + ["--json", str(tmp_path / "a.json"), "--threads", "1", "--max-batch", "2"])
+    main(base + ["--json", str(tmp_path / "b.json"), "--precision", "float32"])
+    capsys.readouterr()
+    first = json.loads((tmp_path / "a.json").read_text())["results"][-1]
+    second = json.loads((tmp_path / "b.json").read_text())["results"][-1]
+    assert first["precision"] == "auto" and second["precision"] == "float32"
+    assert first["measurement_key"] != second["measurement_key"] and not second["cache_hit"]
+    assert any("--precision float32 not applied" in note for note in second["check_notes"])
+    assert "--precision float32" in second["reproduce"]
+    with pytest.raises(SystemExit) as exit_info:
+        main(["theorem", "huang2022/lemma-a.3", "--precision", "half"])
+    assert exit_info.value.code == 2 and "invalid choice: 'half'" in capsys.readouterr().err
