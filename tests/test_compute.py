@@ -3,6 +3,7 @@ batches give the same measurements, and that float32 and float64 runs of the lat
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -101,3 +102,18 @@ def test_cli_records_precision_and_keys_the_cache_by_it(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["theorem", "huang2022/lemma-a.3", "--precision", "half"])
     assert exit_info.value.code == 2 and "invalid choice: 'half'" in capsys.readouterr().err
+
+
+def test_specs_can_bound_the_batch_per_profile_and_the_user_wins():
+    from verifier import registry
+    from verifier.runner import Runner
+
+    loaded = registry.load(autoload=False)
+    result = loaded.results["huang2022/lemma-a.14"]
+    full = result.parameter_values("full")
+    assert Runner(loaded, Options(profile="full"), None).job(result, full)[0].max_batch == 256
+    assert Runner(loaded, Options(profile="full", max_batch=8), None).job(result, full)[0].max_batch == 8
+    assert Runner(loaded, Options(profile="quick"), None).job(result, result.parameter_values("quick"))[0].max_batch is None
+    broken = registry.validate(replace(result, max_batch={"full": 0}))
+    assert ("max_batch['full']", "expected a positive integer, got 0") in broken
+

@@ -73,8 +73,11 @@ _INSTANCE = {
     "insuff_target": 0.2, "insuff_off_lo": 0.4, "insuff_off_hi": 1.0, "eta": 2.0, "steps": 3000,
     "record_every": 10, "loser_frac": 0.5,
 }
-_TRAINING_PROFILES = {"quick": _INSTANCE, "full": {**_INSTANCE, "n_test": 4000}}  # 256 x 4000 x 2 x 400 floats
-_TRAINING_REPLICAS = {"quick": 32, "full": 256}
+_TRAINING_PROFILES = {"quick": _INSTANCE, "full": {**_INSTANCE, "n_test": 4000}}
+# full: >= 1000 replicas behind every probability (issue 8), drawn and trained 256 at a time
+# (256 x 4000 x 2 x 400 test inputs per batch: about 6.5 GB of host memory in float64)
+_TRAINING_REPLICAS = {"quick": 32, "full": 1024}
+_TRAINING_BATCH = {"full": 256}
 _TRAINING_CHECK = "checks.modality_competition:joint_vs_unimodal"
 
 k, m, q, rho_thr, d, n, sigma0, mu1, mu2 = sp.symbols("k m q rho_thr d n sigma0 mu1 mu2", positive=True)
@@ -151,7 +154,7 @@ def _converged(label: str, late: sp.Symbol, half: sp.Symbol) -> Approx:
 
 def _training_result(**fields) -> Result:
     return Result(paper=PAPER, parameters=_TRAINING_PARAMETERS, profiles=_TRAINING_PROFILES,
-                  replicas=_TRAINING_REPLICAS, check=_TRAINING_CHECK, assumptions=_REGIME,
+                  replicas=_TRAINING_REPLICAS, max_batch=_TRAINING_BATCH, check=_TRAINING_CHECK, assumptions=_REGIME,
                   measures=_TRAINING_MEASURES, **fields)
 
 
@@ -207,7 +210,7 @@ LEMMA_A_1 = Result(
                 Parameter("c_rev", "the constant c >= 1 of (b)", lower=1)),
     profiles={"quick": {"m": 4, "sigma": 1.0, "draws": 20000, "c_anti": 1.0, "delta": 0.05, "c_rev": 1.5},
               "full": {"m": 4, "sigma": 1.0, "draws": 200000, "c_anti": 1.0, "delta": 0.05, "c_rev": 1.5}},
-    replicas={"quick": 4, "full": 64}, check="checks.gaussian_maxima:gaussian_max_facts",
+    replicas={"quick": 4, "full": 1024}, max_batch={"full": 64}, check="checks.gaussian_maxima:gaussian_max_facts",
     measures={"mean_max": "mean of max_i X_i per replica", "kamath_lower": "Kamath's lower bound",
               "kamath_upper": "Kamath's upper bound", "anti_conc_events": "|max X - c max Y| <= delta, per draw",
               "anti_conc_bound": "2 delta sup density of max X", "reversal_events": "max X >= c max Y, per draw",
@@ -260,7 +263,7 @@ LEMMA_A_3 = Result(
     parameters=_WIN_PARAMETERS,
     profiles={"quick": {"m": 4, "ratio": 1.5, "sigma0": 1e-4, "classes": 5000},
               "full": {"m": 4, "ratio": 1.5, "sigma0": 1e-4, "classes": 50000}},
-    replicas={"quick": 4, "full": 64}, check="checks.gaussian_maxima:winning_modality_at_init",
+    replicas={"quick": 4, "full": 1024}, max_batch={"full": 64}, check="checks.gaussian_maxima:winning_modality_at_init",
     measures=_WIN_MEASURES,
     claims=(
         Probability("(i) some modality wins", event=_wins1 + _wins2, relation=">=", value=1 - 1 / sp.log(m),
@@ -282,7 +285,7 @@ PROPERTY_6_1 = Result(
     parameters=_WIN_PARAMETERS,
     profiles={"quick": {"m": 20, "ratio": 1.0, "sigma0": 1e-4, "classes": 5000},
               "full": {"m": 20, "ratio": 1.0, "sigma0": 1e-4, "classes": 50000}},
-    replicas={"quick": 4, "full": 64}, check="checks.gaussian_maxima:winning_modality_at_init",
+    replicas={"quick": 4, "full": 1024}, max_batch={"full": 64}, check="checks.gaussian_maxima:winning_modality_at_init",
     measures=_WIN_MEASURES,
     claims=(Probability("some modality wins", event=_wins1 + _wins2, relation=">=", value=1 - 1 / sp.log(m),
                         control_value=_pe1 + _pe2 + sp.Rational(5, 100)),),
@@ -481,7 +484,8 @@ def _m(*names: str) -> dict[str, str]:
 def _dynamics_result(measures: dict[str, str], reading: str, plots: tuple = (), **fields) -> Result:
     """A result read from the shared training run (same check, parameters and replicas as Thm 5.1-5.2)."""
     return Result(paper=PAPER, parameters=_TRAINING_PARAMETERS, profiles=_TRAINING_PROFILES,
-                  replicas=_TRAINING_REPLICAS, check=_TRAINING_CHECK, assumptions=_REGIME, measures=measures,
+                  replicas=_TRAINING_REPLICAS, max_batch=_TRAINING_BATCH, check=_TRAINING_CHECK, assumptions=_REGIME,
+                  measures=measures,
                   reading=reading + " " + _READINGS, plots=plots, **fields)
 
 
@@ -993,7 +997,7 @@ LEMMA_A_3_SWEEP = Result(
             "learned p_2 is recorded beside the quadrature prediction of the Claim A.7 race (p2_predicted) and of "
             "Def A.2 (p2_def_a2).",
     parameters=_LAMBDA_PARAMETERS, profiles={"quick": _LAMBDA_SWEEP, "full": {**_LAMBDA_SWEEP, "lambda_points": 9}},
-    replicas={"quick": 8, "full": 256}, check="checks.modality_sweeps:signal_strength_sweep",
+    replicas={"quick": 8, "full": 1024}, max_batch={"full": 256}, check="checks.modality_sweeps:signal_strength_sweep",
     assumptions=_REGIME,
     measures={"p2_weakest": "p_2 at the weakest lambda (R,)", "p2_strongest": "p_2 at the strongest lambda (R,)",
               "won2_events_weakest": "modality 2 wins the class at the weakest lambda (R, k)",

@@ -176,6 +176,9 @@ def validate(result: Result) -> list[tuple[str, str]]:
                 errors.append((f"profiles[{profile!r}]", f"no value for {', '.join(missing)}"))
             if profile not in result.replicas:
                 errors.append(("replicas", f"no replica count for profile {profile!r}"))
+    for profile, size in result.max_batch.items():
+        if not isinstance(size, int) or size < 1:
+            errors.append((f"max_batch[{profile!r}]", f"expected a positive integer, got {size!r}"))
     for p in result.parameters:
         for profile, values in result.profiles.items():
             value = values.get(p.name)

@@ -178,7 +178,7 @@ class Runner:
                        "code": check_source_digest(result.check)}
         job = executors.Job(seeding.digest(description), result.check, dict(params), seeds, self.options.device,
                             self.options.cpu_fallback, self.options.precision, self.options.threads,
-                            self.options.max_batch)
+                            self.options.max_batch or result.max_batch.get(self.options.profile))
         return job, description
 
     def _cached(self, key: str) -> bool:

@@ -96,6 +96,9 @@ class Result:
     tag: str = ""
     alpha: float = 0.05
     plots: tuple[Any, ...] = ()  # presentation only: plot specs of verifier.plots, drawn by the HTML report
+    # per profile, the most replicas one check call takes (memory); the run splits larger counts into
+    # batches of this size with the same seeds (identical measurements). The user's --max-batch wins.
+    max_batch: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def alias(self) -> str:
