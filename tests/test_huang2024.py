@@ -188,7 +188,10 @@ def test_missing_param_named():
 
 IDS = ["definition-eq1", "definition-eq3", "definition-eq6", "definition-eq11", "assumption-4.1", "lemma-5.1",
        "lemma-5.3", "lemma-c.3", "lemma-c.7", "lemma-d.3", "lemma-c.4", "lemma-c.9", "lemma-c.11", "lemma-d.4",
-       "lemma-d.9", "lemma-5.2", "lemma-5.4", "theorem-4.2", "theorem-4.3", "figure-1", "table-1"]
+       "lemma-d.9", "lemma-5.2", "lemma-5.4", "theorem-4.2", "theorem-4.3", "figure-1", "table-1",
+       # Appendix B and the initialisation facts (checks.contrastive_init; tests/test_huang2024_appendix.py)
+       "lemma-b.1", "lemma-b.2", "lemma-b.3", "lemma-b.4", "lemma-b.5", "lemma-c.5", "lemma-c.6", "lemma-c.8",
+       "lemma-c.10", "lemma-c.12", "lemma-d.5", "lemma-d.6", "lemma-d.7", "lemma-d.10"]
 
 
 def test_registry_loads_huang2024_without_problems():
@@ -212,7 +215,9 @@ def test_cli_runs_the_paper(tmp_path, capsys):
 
     # exact facts of the implementation: PASS with their controls rejected
     for rid in ("definition-eq3", "definition-eq6", "definition-eq11", "lemma-5.1", "lemma-5.3", "lemma-d.3"):
-        assert records[rid]["verdict"] == "PASS", rid
+        assert records[rid]["own_verdict"] == "PASS", rid
+    # D.3 uses B.2, whose conclusion fails at the simulated d (its d-condition needs d ~ 1e10)
+    assert records["lemma-d.3"]["blocked_by"] == ["huang2024/lemma-b.2"]
     # L(0) = log(1 + M) with M ~ n/2 = 16 opposite-label negatives
     assert abs(claim("definition-eq6", "single")["observed"] - math.log(17)) < 0.15
     # the check's regime point is inside both theorems' conditions: no regime note on the theorems
