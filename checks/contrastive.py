@@ -115,6 +115,7 @@ class _Config:
     probe_iters: int
     window_frac: float
     explicit_steps: int
+    eps: float = 0.05           # target loss of C.18 / D.15 (optional parameter ``eps``)
 
     @property
     def points(self) -> tuple[float, ...]:
@@ -148,6 +149,7 @@ def _parse(params: Mapping[str, float]) -> _Config:
         nu_frac=float(params["nu_frac"]), kappa=float(params["kappa"]), n_probe=_int(params, "n_probe"),
         n_test=_int(params, "n_test"), probe_l2=float(params["probe_l2"]), probe_iters=_int(params, "probe_iters"),
         window_frac=float(params["window_frac"]), explicit_steps=_int(params, "explicit_steps"),
+        eps=float(params.get("eps", 0.05)),
     )
     if cfg.n < 4 or cfg.m < 1 or cfg.d < cfg.n + cfg.m + 2:
         raise ValueError("need n >= 4, m >= 1 and d >= n + m + 2 (the probe Gram matrix must be invertible)")
@@ -335,6 +337,22 @@ class _Trained:
     lemma_err_control: torch.Tensor
 
 
+def _dist2_star(cfg: _Config, enc: _Encoder, gamma: torch.Tensor, rho: torch.Tensor, scale: torch.Tensor,
+                sign0: torch.Tensor, multi: bool) -> torch.Tensor:
+    """``||W - W*||_F^2`` ``(R, P)`` from the coefficients, for the reference points of C.15 (single-modal:
+    ``w*_r = w0_r + c sum_i xi_i/||xi_i||^2``) and D.12 (multi-modal: ``w*_r = w0_r + c theta_r mu/||mu||^2``,
+    ``theta_r = sign <w0_r, mu>``), ``c = 2 tau log(2M/eps)`` with ``M = n/2``."""
+    c = 2 * cfg.tau * math.log(2 * (cfg.n / 2) / cfg.eps)
+    if multi:
+        g, coeff = gamma - c * sign0, rho
+    else:
+        g, coeff = gamma, rho - c
+    sc = scale.view(1, -1, 1)
+    quad = ((coeff @ (enc.K / enc.nx2.unsqueeze(-2)).unsqueeze(1)) * coeff).sum(-1)   # sum c_i c_k <xi_i, xi_k>/(..)
+    cross = 2 * g / sc * (coeff * enc.e.unsqueeze(1).unsqueeze(1)).sum(-1)
+    return (g ** 2 / sc ** 2 + cross + quad).sum(-1)
+
+
 def _record_steps(cfg: _Config) -> list[int]:
     steps = list(range(0, cfg.steps + 1, cfg.record_every))
     return steps if steps[-1] == cfg.steps else steps + [cfg.steps]
@@ -371,6 +389,14 @@ def _train(cfg: _Config, data: dict, enc: _Encoder, enc_t: _Encoder | None, scal
     first_bad = torch.full((R, P), -1, dtype=torch.int64, device=dev)
     what = "multi-modal" if multi else "single-modal"
     resynced = torch.zeros(R, P, m, dtype=torch.bool, device=dev) if multi else None
+    # issue #6 (C.1/C.2/C.13/C.14/C.18, D.1/D.2/D.8/D.15): quantities measured along the run
+    n_neg = neg.to(F64).sum(-1)                                      # M_i, (R, 1, n)
+    gram = enc.K * enc.nx2.unsqueeze(-1)                             # <xi_k, xi_l>, (R, n, n)
+    t1_step = int(round(t1_multi(cfg, cfg.regime) if multi else t1_single(cfg)))
+    loss_steps: list[torch.Tensor] = []
+    dist_steps: list[torch.Tensor] = []
+    dist2_t1 = torch.full((R, P), math.nan, dtype=F64, device=dev)
+    b4_0: torch.Tensor | None = None
 
     for t in range(cfg.steps + 1):
         s1 = _signal_preact(enc, gamma, rho, scale)
@@ -395,6 +421,14 @@ def _train(cfg: _Config, data: dict, enc: _Encoder, enc_t: _Encoder | None, scal
             grads = torch.autograd.grad(loss.sum(), (p1, p2))
         loss = loss.detach()
         first_bad = torch.where((first_bad < 0) & ~torch.isfinite(loss), t, first_bad)
+        loss_steps.append(loss)
+        with torch.no_grad():  # C.17 / D.14, C.18 / D.15: ||W^(t) - W*||_F^2 (+ the same for W~, multi-modal)
+            dist2 = _dist2_star(cfg, enc, gamma, rho, scale, sign0, multi)
+            if multi:
+                dist2 = dist2 + _dist2_star(cfg, enc_t, gamma_t, rho_t, scale_t, sign0_t, multi)
+        dist_steps.append(dist2)
+        if t == t1_step:
+            dist2_t1 = dist2
         inc = coefficient_increments(grads[0], grads[1], y, scale, enc.nx2, cfg.eta)
         with torch.no_grad():
             flipped |= torch.sign(s1) != sign0
@@ -429,10 +463,51 @@ def _train(cfg: _Config, data: dict, enc: _Encoder, enc_t: _Encoder | None, scal
                     row["mismatch"] = (torch.sign(s1) != torch.sign(s1t)).to(F64).mean(-1)
                     row["signal_t"] = gamma_t.abs().amax(-1)
                     row["noise_t"] = rho_t.amax((-1, -2))
+                # C.2 / D.1: C_l = max over anchors and negatives of max(l'(1+M), 1/(l'(1+M)))
+                lpw = _softmax_weights(*(f.detach() for f in feats_w), neg, cfg.tau)
+                weights = (lpw, _softmax_weights(*(f.detach() for f in feats_v), neg, cfg.tau)) if multi else (lpw,)
+                cl = torch.ones(R, P, dtype=F64, device=dev)
+                for lp0, lpn0 in weights:
+                    r0 = lp0 * (1 + n_neg)
+                    rj = torch.where(neg, lpn0 * (1 + n_neg).unsqueeze(-1), torch.ones_like(lpn0))
+                    cl = torch.maximum(cl, torch.maximum(torch.maximum(r0, 1 / r0).amax(-1),
+                                                         torch.maximum(rj, 1 / rj).amax((-1, -2))))
+                row["cl"] = cl
+                # C.1 / D.2: |<w - w0, xi_i> - rho_{r,i}| and |<w - w0, mu> - gamma_r| / ||mu|| (= |sum_k rho_k xi_k[0]/||xi_k||^2|)
+                dev_xi = (p2.detach() - enc.P0.unsqueeze(1) - rho).abs().amax((-1, -2))
+                dev_mu = (rho @ enc.e.unsqueeze(1).unsqueeze(-1)).abs().amax((-1, -2))
+                coef = torch.maximum(gamma.abs().amax(-1), rho.abs().amax((-1, -2)))
+                if multi:
+                    dev_xi = torch.maximum(dev_xi, (q2.detach() - enc_t.P0.unsqueeze(1) - rho_t).abs().amax((-1, -2)))
+                    dev_mu = torch.maximum(dev_mu, (rho_t @ enc_t.e.unsqueeze(1).unsqueeze(-1)).abs().amax((-1, -2)))
+                    coef = torch.maximum(coef, torch.maximum(gamma_t.abs().amax(-1), rho_t.abs().amax((-1, -2))))
+                    row["noise_abs_t"] = rho_t.abs().amax((-1, -2))
+                row["c1_xi"], row["c1_mu"], row["coef_abs"] = dev_xi, dev_mu, coef
+                row["noise_abs"] = rho.abs().amax((-1, -2))
+                # C.14: ||grad_W L||_F^2 / (max(||mu||^2, sigma_xi^2 d) L), from dL/dP (exact: grad_{w_r} =
+                # sum_k dL/dP1_{r,k} y_k mu + dL/dP2_{r,k} xi_k)
+                ga = (grads[0] * y.view(R, 1, 1, n)).sum(-1)                                   # (R, P, m)
+                gb = (grads[1] * enc.x0.view(R, 1, 1, n)).sum(-1) * scale.view(1, -1, 1)        # sum_k g2 <mu, xi_k>
+                gc = ((grads[1] @ gram.unsqueeze(1)) * grads[1]).sum(-1)
+                gn2 = (ga ** 2 * scale.view(1, -1, 1) ** 2 + 2 * ga * gb + gc).sum(-1)
+                big = torch.clamp_min(scale ** 2, cfg.sigma_xi ** 2 * cfg.d).view(1, -1)
+                row["c14_q"] = gn2 / (big * loss)
+                if multi:  # D.8: four-way totals B_{r,+-,+} (I+ cap I~+) and B_{r,+-,-} (I+ cap I~-), modality 1
+                    psi_all = (rho + enc.P0.unsqueeze(1)) * (p2.detach() > 0).to(F64)
+                    up, dn = (q2.detach() > 0).to(F64), (q2.detach() < 0).to(F64)
+                    ypos, yneg = (y > 0).to(F64).view(R, 1, 1, n), (y < 0).to(F64).view(R, 1, 1, n)
+                    b4 = torch.stack([(psi_all * up * ypos).sum(-1), (psi_all * up * yneg).sum(-1),
+                                      (psi_all * dn * ypos).sum(-1), (psi_all * dn * yneg).sum(-1)], -1)  # (R, P, m, 4)
+                    if b4_0 is None:
+                        b4_0 = b4
+                    growth = torch.tensor([(1 + 1.05 * cfg.b) ** t] * 2 + [1.0] * 2, dtype=F64, device=dev)
+                    ratio = torch.where(b4_0 > 0, b4 / (growth * b4_0).clamp_min(1e-300), torch.zeros_like(b4))
+                    row["d8_plus"] = ratio[..., :2].amax((-1, -2))
+                    row["d8_minus"] = ratio[..., 2:].amax((-1, -2))
                 for key, value in row.items():
                     rec.setdefault(key, []).append(value)
                 if t < cfg.steps:  # Lemma 5.1 / 5.3: the recursion against the autograd increment
-                    lp, lpn = _softmax_weights(*(f.detach() for f in feats_w), neg, cfg.tau)
+                    lp, lpn = lpw
                     args = (p1.detach(), p2.detach(), *(f.detach() for f in feats_w[2:]), lp, lpn, y, scale,
                             enc.nx2, cfg.eta, cfg.tau)
                     lemma_err = torch.maximum(lemma_err, _rel_err(inc, recursion_increments(*args)))
@@ -447,6 +522,9 @@ def _train(cfg: _Config, data: dict, enc: _Encoder, enc_t: _Encoder | None, scal
                 gamma_t = gamma_t + inc_t[0]
                 rho_t = rho_t + inc_t[1]
     rec["flipped"] = [flipped.to(F64).mean(-1)]
+    rec["loss_every_step"] = [torch.stack(loss_steps, -1)]          # (R, P, steps + 1)
+    rec["dist2_t1"] = [dist2_t1]
+    rec["dist2_every_step"] = [torch.stack(dist_steps, -1)]         # (R, P, steps + 1)
     if multi:
         rec["mismatch0"] = [mismatch0.to(F64).mean(-1)]
         rec["resynced"] = [resynced.to(F64).sum(-1) / mismatch0.to(F64).sum(-1).clamp_min(1)]
@@ -687,6 +765,22 @@ def contrastive_comparison(params: Mapping[str, float], replicas: int, seeds: Se
     * ``B0_ratio (R, 2m)``: ``B^(0)_{r,+-} / (sigma0 sigma_xi sqrt(d n))`` per neuron and label sign (C.9).
     * ``maxA_single_traj``, ``psi_bar_single_traj``, ``sync_multi_traj``, ``psi_max_multi_traj``,
       ``mismatch_multi_traj`` ``(R, T)``: the first-stage quantities at the regime point.
+    * Appendix lemmas (issue #6), at the regime point: ``Cl_single``, ``Cl_multi`` (C.2 / D.1: the smallest
+      ``C_l`` with ``1/(C_l(1+M_i)) <= l' <= C_l/(1+M_i)`` for every anchor, negative and recorded ``t <= T1``;
+      multi: both loss directions); ``c1_xi_*`` (C.1 / D.2: ``max |<w - w0, xi_i> - rho_{r,i}|``) and ``c1_mu_*``
+      (``max |<w - w0, mu> - gamma_r| / ||mu||``) over ``t <= T1`` (multi: both encoders); ``d8_plus``,
+      ``d8_minus`` (D.8: the largest ``B^(t)_{r,+-,+} / ((1 + 1.05 b)^t B^(0)_{r,+-,+})`` and
+      ``B^(t)_{r,+-,-} / B^(0)_{r,+-,-}`` over ``1 <= t <= T1`` of Lemma 5.4, modality 1); ``coef_max_*``
+      (C.13: ``max |gamma|, |rho|`` over the whole run; multi: both encoders); ``c14_q_max`` (C.14: the largest
+      ``||grad_W L||_F^2 / (max(||mu||^2, sigma_xi^2 d) L)``, single-modal); for C.18 (``c18_*``, single) and
+      D.15 (``d15_*``, multi): ``_dist2`` (``||W^(T1) - W*||_F^2``, summed over encoders), ``_T`` (``T1 +
+      floor(dist2/(eta eps))``), ``_min_loss`` (smallest loss of every step in ``[T1, min(T, steps)]``),
+      ``_avg_excess`` (largest excess of the running average from ``T1`` over
+      ``dist2/(eta (t - T1 + 1)) + k eps``, ``k`` = 1 resp. 2), ``_avg_max`` (the largest running average),
+      ``_step_margin`` (C.17 / D.14: the smallest ``||W^(t) - W*||^2 - ||W^(t+1) - W*||^2 - eta L(t) + k eta eps``
+      over ``T1 <= t < steps``), ``c18_gamma_max``
+      (``max |gamma|``) and ``d15_rho_max`` (``max |rho|, |rho~|``) on the recorded steps of ``[T1, T]``.
+      ``eps`` is an optional parameter (default 0.05).
     * Sign facts at the regime point: ``flipped_single`` (fraction of neurons whose ``sign <w_r, mu>``
       ever left its initial value), ``flipped_multi`` (the same, multi-modal), ``rho_moved_neg`` /
       ``rho_moved_pos`` (fraction of pairs with negative / positive initial correlation whose ``rho`` ever
@@ -784,4 +878,54 @@ def contrastive_comparison(params: Mapping[str, float], replicas: int, seeds: Se
     p0 = enc.P0.clamp_min(0.0)
     b0 = torch.cat([(p0 * (data["y"] > 0).unsqueeze(1)).sum(-1), (p0 * (data["y"] < 0).unsqueeze(1)).sum(-1)], -1)
     out["B0_ratio"] = (b0 / (cfg.sigma0 * cfg.sigma_xi * math.sqrt(cfg.d * cfg.n))).cpu().numpy()   # (R, 2m)
+    out.update(_issue6(cfg, single, multi, t_rec, T1s, T1m, traj))
+    return out
+
+
+def _issue6(cfg: _Config, single: _Trained, multi: _Trained, t_rec: np.ndarray, T1s: float, T1m: float,
+            traj) -> dict[str, np.ndarray]:
+    """Measurements of C.1, C.2, C.13, C.14, C.18 and D.1, D.2, D.8, D.15 at the regime point (see
+    :func:`contrastive_comparison`)."""
+    reg, out = 0, {}
+    first_s, first_m = t_rec <= T1s, t_rec <= T1m
+    after0 = first_m & (t_rec >= 1)
+
+    def over(q: np.ndarray, mask: np.ndarray) -> np.ndarray:      # max over the masked steps (NaN if none)
+        return q[:, mask].max(-1) if mask.any() else np.full(q.shape[0], np.nan)
+
+    for key, name in (("cl", "Cl"), ("c1_xi", "c1_xi"), ("c1_mu", "c1_mu")):
+        out[f"{name}_single"] = over(traj(single, key)[:, reg], first_s)
+        out[f"{name}_multi"] = over(traj(multi, key)[:, reg], first_m)
+    out["d8_plus"] = over(traj(multi, "d8_plus")[:, reg], after0)
+    out["d8_minus"] = over(traj(multi, "d8_minus")[:, reg], after0)
+    out["coef_max_single"] = traj(single, "coef_abs")[:, reg].max(-1)
+    out["coef_max_multi"] = traj(multi, "coef_abs")[:, reg].max(-1)
+    out["c14_q_max"] = traj(single, "c14_q")[:, reg].max(-1)
+    for name, tr, t1, level, noise in (("c18", single, t1_single(cfg), 1.0, None),
+                                        ("d15", multi, t1_multi(cfg, cfg.regime), 2.0, ("noise_abs", "noise_abs_t"))):
+        t1 = int(round(t1))
+        loss = tr.records["loss_every_step"][0][:, reg].cpu().numpy()              # (R, steps + 1)
+        dist2 = tr.records["dist2_t1"][0][:, reg].cpu().numpy()                     # (R,)
+        T = t1 + np.floor(dist2 / (cfg.eta * cfg.eps))
+        steps = np.arange(loss.shape[1])
+        window = (steps >= t1)[None, :] & (steps[None, :] <= np.minimum(T, cfg.steps)[:, None])   # (R, steps + 1)
+        out[f"{name}_T"], out[f"{name}_dist2"] = T, dist2
+        out[f"{name}_min_loss"] = np.where(window, loss, np.inf).min(-1)
+        tail = np.where(steps >= t1, loss, 0.0)
+        count = np.maximum(steps - t1 + 1, 1)
+        avg = np.cumsum(tail, -1) / count                                           # running average from T1
+        excess = avg - dist2[:, None] / (cfg.eta * count) - level * cfg.eps
+        out[f"{name}_avg_excess"] = np.where(window, excess, -np.inf).max(-1)
+        out[f"{name}_avg_max"] = np.where(window, avg, -np.inf).max(-1)
+        # C.17 / D.14: ||W^(t) - W*||^2 - ||W^(t+1) - W*||^2 - eta L(t) + k eta eps >= 0 for T1 <= t < steps
+        dist = tr.records["dist2_every_step"][0][:, reg].cpu().numpy()
+        drop = dist[:, :-1] - dist[:, 1:] - cfg.eta * loss[:, :-1]
+        after = steps[:-1] >= t1
+        out[f"{name}_step_margin"] = np.where(after, drop + level * cfg.eta * cfg.eps, np.inf).min(-1)
+        rec_window = (t_rec[None, :] >= t1) & (t_rec[None, :] <= T[:, None])
+        if noise is None:
+            out[f"{name}_gamma_max"] = np.where(rec_window, traj(tr, "signal")[:, reg], -np.inf).max(-1)
+        else:
+            both = np.maximum(traj(tr, noise[0])[:, reg], traj(tr, noise[1])[:, reg])
+            out[f"{name}_rho_max"] = np.where(rec_window, both, -np.inf).max(-1)
     return out

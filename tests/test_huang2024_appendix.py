@@ -165,3 +165,67 @@ def test_quick_profile_verdicts(tmp_path, capsys):
     assert verdicts == {"lemma-b.3": "PASS", "lemma-b.4": "PASS", "lemma-c.8": "PASS", "lemma-c.10": "FAIL",
                         "lemma-c.12": "FAIL", "lemma-d.5": "PASS", "lemma-d.7": "FAIL", "lemma-d.10": "FAIL"}
     assert records["lemma-c.10"]["verdict"] == "BLOCKED"           # it uses C.9, which fails too
+
+
+# ----------------------------------------------------------------------------------------------------
+# Phase 2: the appendix lemmas measured along the training run (checks.contrastive).
+# ----------------------------------------------------------------------------------------------------
+
+def test_training_measures_of_the_appendix_lemmas():
+    from checks._params import one_cpu_thread
+
+    with one_cpu_thread("cpu"):                       # tiny tensors: one thread (see checks._params)
+        _training_measures()
+
+
+def _training_measures():
+    """C.2's C_l starts at 1 (uniform softmax at a small initialisation); C.14's gradient norm from dL/dP
+    equals autograd on the explicit weights; C.15's ||W - W*||^2 from the coefficients equals the explicit
+    norm; the new outputs are per replica and finite."""
+    import torch
+    from checks import contrastive as ct
+
+    params = dict(ct.PHASE_PARAMS, d=256, n=16, m=6, eta=0.075, steps=60, record_every=5, snr_points=0,
+                  n_probe=30, n_test=40, probe_iters=4, explicit_steps=0)
+    cfg = ct._parse(params)
+    dev = torch.device("cpu")
+    data = ct._draw(cfg, [3, 4], dev)
+    scale = torch.tensor(np.sqrt(np.array(cfg.points) * cfg.d / cfg.n) * cfg.sigma_xi, dtype=torch.float64)
+    enc = ct._encoder(data["xi"], data["w0"], data["xi_hat"])
+    single = ct._train(cfg, data, enc, None, scale, multi=False)
+    assert torch.allclose(single.records["cl"][0], torch.ones(2, 2, dtype=torch.float64), atol=1e-3)
+    # C.14 at t = 0, regime point, against autograd on W
+    y, xi, xi_hat, w0 = data["y"], data["xi"], data["xi_hat"], data["w0"]
+    mu_norm = float(scale[0])
+    mu = torch.zeros(cfg.d, dtype=torch.float64)
+    mu[0] = mu_norm
+    neg = (y.unsqueeze(-1) != y.unsqueeze(-2)).unsqueeze(1)
+    W = w0.clone().requires_grad_(True)
+    h1 = torch.relu((W @ mu).unsqueeze(-1) * y.unsqueeze(1))
+    h2, h2h = torch.relu(W @ xi.transpose(1, 2)), torch.relu(W @ xi_hat.transpose(1, 2))
+    loss = ct.infonce(h1.unsqueeze(1), h2.unsqueeze(1), h1.detach().unsqueeze(1), h2h.detach().unsqueeze(1),
+                      h1.detach().unsqueeze(1), h2.detach().unsqueeze(1), neg, cfg.tau)[:, 0]
+    (g,) = torch.autograd.grad(loss.sum(), (W,))
+    q = (g ** 2).sum((-1, -2)) / (max(mu_norm ** 2, cfg.sigma_xi ** 2 * cfg.d) * loss.detach())
+    torch.testing.assert_close(single.records["c14_q"][0][:, 0], q, rtol=1e-9, atol=0)
+    # C.15 / D.12: ||W - W*||_F^2 for arbitrary coefficients
+    gen = torch.Generator().manual_seed(0)
+    gamma = torch.randn(2, 2, cfg.m, generator=gen, dtype=torch.float64)
+    rho = torch.randn(2, 2, cfg.m, cfg.n, generator=gen, dtype=torch.float64)
+    sign0 = torch.sign(torch.randn(2, 2, cfg.m, generator=gen, dtype=torch.float64))
+    c = 2 * cfg.tau * math.log(2 * (cfg.n / 2) / cfg.eps)
+    units = xi / (xi * xi).sum(-1, keepdim=True)                                  # xi_i / ||xi_i||^2
+    for multi in (False, True):
+        got = ct._dist2_star(cfg, enc, gamma, rho, scale, sign0, multi)
+        for p in range(2):
+            e0 = torch.zeros(cfg.d, dtype=torch.float64)
+            e0[0] = 1 / float(scale[p])                                           # mu / ||mu||^2
+            g = gamma[:, p] - c * sign0[:, p] if multi else gamma[:, p]
+            coeff = rho[:, p] if multi else rho[:, p] - c
+            D = g.unsqueeze(-1) * e0 + coeff @ units
+            torch.testing.assert_close(got[:, p], (D ** 2).sum((-1, -2)), rtol=1e-10, atol=0)
+    out = ct.contrastive_comparison(params, 2, [3, 4], "cpu")
+    for key in ("Cl_single", "Cl_multi", "c1_xi_single", "c1_mu_multi", "d8_plus", "d8_minus", "coef_max_single",
+                "c14_q_max", "c18_min_loss", "c18_avg_excess", "c18_avg_max", "c18_gamma_max", "d15_rho_max", "d15_T"):
+        assert out[key].shape == (2,) and np.isfinite(out[key]).all(), key
+    assert (out["Cl_single"] >= 1).all() and (out["d15_T"] >= out["T1_multi"].round()).all()
