@@ -492,6 +492,14 @@ def _train(cfg: _Config, data: dict, enc: _Encoder, enc_t: _Encoder | None, scal
                 gn2 = (ga ** 2 * scale.view(1, -1, 1) ** 2 + 2 * ga * gb + gc).sum(-1)
                 big = torch.clamp_min(scale ** 2, cfg.sigma_xi ** 2 * cfg.d).view(1, -1)
                 row["c14_q"] = gn2 / (big * loss)
+                if multi:  # D.11: the same for the modality-2 encoder (its own ||mu~||, Gram, dL/dQ)
+                    gram_t = enc_t.K * enc_t.nx2.unsqueeze(-1)
+                    ta = (grads[2] * y.view(R, 1, 1, n)).sum(-1)
+                    tb = (grads[3] * enc_t.x0.view(R, 1, 1, n)).sum(-1) * scale_t.view(1, -1, 1)
+                    tc = ((grads[3] @ gram_t.unsqueeze(1)) * grads[3]).sum(-1)
+                    gn2_t = (ta ** 2 * scale_t.view(1, -1, 1) ** 2 + 2 * ta * tb + tc).sum(-1)
+                    big_t = torch.clamp_min(scale_t ** 2, cfg.sigma_xi ** 2 * cfg.d).view(1, -1)
+                    row["c14_q_t"] = gn2_t / (big_t * loss)
                 if multi:  # D.8: four-way totals B_{r,+-,+} (I+ cap I~+) and B_{r,+-,-} (I+ cap I~-), modality 1
                     psi_all = (rho + enc.P0.unsqueeze(1)) * (p2.detach() > 0).to(F64)
                     up, dn = (q2.detach() > 0).to(F64), (q2.detach() < 0).to(F64)
@@ -772,7 +780,8 @@ def contrastive_comparison(params: Mapping[str, float], replicas: int, seeds: Se
       ``d8_minus`` (D.8: the largest ``B^(t)_{r,+-,+} / ((1 + 1.05 b)^t B^(0)_{r,+-,+})`` and
       ``B^(t)_{r,+-,-} / B^(0)_{r,+-,-}`` over ``1 <= t <= T1`` of Lemma 5.4, modality 1); ``coef_max_*``
       (C.13: ``max |gamma|, |rho|`` over the whole run; multi: both encoders); ``c14_q_max`` (C.14: the largest
-      ``||grad_W L||_F^2 / (max(||mu||^2, sigma_xi^2 d) L)``, single-modal); for C.18 (``c18_*``, single) and
+      ``||grad_W L||_F^2 / (max(||mu||^2, sigma_xi^2 d) L)``, single-modal); ``d11_q_max`` (D.11: the same for
+      each multi-modal encoder, its own ``||mu||`` or ``||mu~||``, ``L`` the loss (9) of both directions); for C.18 (``c18_*``, single) and
       D.15 (``d15_*``, multi): ``_dist2`` (``||W^(T1) - W*||_F^2``, summed over encoders), ``_T`` (``T1 +
       floor(dist2/(eta eps))``), ``_min_loss`` (smallest loss of every step in ``[T1, min(T, steps)]``),
       ``_avg_excess`` (largest excess of the running average from ``T1`` over
@@ -901,6 +910,7 @@ def _issue6(cfg: _Config, single: _Trained, multi: _Trained, t_rec: np.ndarray, 
     out["coef_max_single"] = traj(single, "coef_abs")[:, reg].max(-1)
     out["coef_max_multi"] = traj(multi, "coef_abs")[:, reg].max(-1)
     out["c14_q_max"] = traj(single, "c14_q")[:, reg].max(-1)
+    out["d11_q_max"] = np.maximum(traj(multi, "c14_q")[:, reg], traj(multi, "c14_q_t")[:, reg]).max(-1)
     for name, tr, t1, level, noise in (("c18", single, t1_single(cfg), 1.0, None),
                                         ("d15", multi, t1_multi(cfg, cfg.regime), 2.0, ("noise_abs", "noise_abs_t"))):
         t1 = int(round(t1))

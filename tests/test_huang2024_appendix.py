@@ -226,6 +226,6 @@ def _training_measures():
             torch.testing.assert_close(got[:, p], (D ** 2).sum((-1, -2)), rtol=1e-10, atol=0)
     out = ct.contrastive_comparison(params, 2, [3, 4], "cpu")
     for key in ("Cl_single", "Cl_multi", "c1_xi_single", "c1_mu_multi", "d8_plus", "d8_minus", "coef_max_single",
-                "c14_q_max", "c18_min_loss", "c18_avg_excess", "c18_avg_max", "c18_gamma_max", "d15_rho_max", "d15_T"):
+                "c14_q_max", "d11_q_max", "c18_min_loss", "c18_avg_excess", "c18_avg_max", "c18_gamma_max", "d15_rho_max", "d15_T"):
         assert out[key].shape == (2,) and np.isfinite(out[key]).all(), key
     assert (out["Cl_single"] >= 1).all() and (out["d15_T"] >= out["T1_multi"].round()).all()

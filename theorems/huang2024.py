@@ -6,7 +6,7 @@ item is FOUND (primary) unless its ``tag`` says otherwise; the note's correction
 corrected Lemma 5.3 and the threshold 221/49). Numbering follows the paper.
 
 Encoded: equations (1)-(11) for the set-up, Assumption 4.1, Theorems 4.2-4.3, Lemmas 5.1-5.4, Figure 1,
-Table 1 (on a coloured-digits substitute), and the appendix results B.1-B.5, C.1-C.14, C.17, C.18, D.1-D.10,
+Table 1 (on a coloured-digits substitute), and the appendix results B.1-B.5, C.1-C.14, C.17, C.18, D.1-D.11,
 D.14 and D.15. Not encoded, and why:
 
 * C.15 / D.12 (||W^(T1) - W*||_F <= O~(...)): an O~ bound whose polylog factor and constant are unspecified;
@@ -14,14 +14,13 @@ D.14 and D.15. Not encoded, and why:
 * C.16 / D.13 (<grad F_j(W^(t)), W*> against 2 log(2M/eps) and log(2M/eps)): the step of the convergence
   proof between the coefficient bounds and C.17 / D.14, whose conclusion is checked; the inner products of
   each F_j's gradient with W* are not recorded by the training check.
-* D.11 (= C.14 for each modality): C.14 is checked on the single-modal encoder only.
 
 Three checks provide the measurements. ``checks.contrastive:contrastive_comparison`` (both trainings, batched
 over replicas and an SNR grid) runs at three parameter sets:
 
 * ``PHASE`` (Theorems 4.2-4.3, equations, Lemmas 5.1, 5.3, C.3, C.7, D.3, and the whole-run results C.13,
-  C.14, C.17, C.18, D.14, D.15): d = n^2 = 1024 (the first term of Assumption 4.1(1)), m = 16, eta at the
-  largest value C.13 allows (b = eta sigma_xi^2 d/(n m tau) = 1/12), sigma0 = 1e-3 <= 1/(10 sigma_xi
+  C.14, C.17, C.18, D.11, D.14, D.15): d = n^2 = 1024 (the first term of Assumption 4.1(1)), m = 16, eta at
+  the largest value C.13 allows (b = eta sigma_xi^2 d/(n m tau) = 1/12), sigma0 = 1e-3 <= 1/(10 sigma_xi
   sqrt d), sigma_eps = 0.1 sigma_xi, C_mu = 3, 400 steps;
   the theorems are read at n SNR^2 = 1.75, inside [1.7, 1.8] where the single-modal condition
   (n SNR^2 <= 1.8) and the multi-modal one (C_mu n SNR^2 >= 221/49) hold together; a geometric grid
@@ -221,6 +220,7 @@ MEASURES = {
     "coef_max_single": "max over the run of |gamma_r|, |rho_{r,i}| (single-modal)",
     "coef_max_multi": "the same over both multi-modal encoders",
     "c14_q_max": "max over the run of ||grad_W L||_F^2 / (max(||mu||^2, sigma_xi^2 d) L) (single-modal)",
+    "d11_q_max": "the same for each multi-modal encoder (its own ||mu||, ||mu~||; L the loss (9)), the larger",
     "c18_min_loss": "smallest single-modal loss over the steps of [T1, min(T, steps)]",
     "c18_avg_excess": "largest excess of the running average of L from T1 over ||W(T1) - W*||^2/(eta (t-T1+1)) + eps",
     "c18_avg_max": "largest running average of L from T1 over the window (control)",
@@ -1114,6 +1114,20 @@ _STEP_READING = ("Read on every step of [T1, steps) (T1 of Lemma 5.2 resp. 5.4, 
                  "the smallest margin ||W^(t) - W*||^2 - ||W^(t+1) - W*||^2 - eta L(t) + k eta eps (k = 1 single, 2 multi; "
                  "distances exact from the coefficients, W* of C.15 / D.12) must be >= 0, its t-interval over replicas "
                  "above 0. Control: the slack k eta eps with the wrong sign (drop >= eta L(t) + k eta eps). ")
+LEMMA_D_11 = _result(
+    "PHASE", ("d11_q_max",),
+    id="huang2024/lemma-d.11", kind=Kind.LEMMA, number="D.11 (= C.14 for each modality)",
+    title="Gradient norm bounded by the loss (multi-modal)", tag="FOUND (primary)", uses=("huang2024/lemma-c.14",),
+    assumptions=_REGIME + _MULTI_SNR,
+    statement=(r"t\le T^*:\ \|\nabla_{\mathbf W}L\|_F^2\le O\big(\max\{\|\boldsymbol\mu\|^2,\sigma_\xi^2d\}\big)L,\ "
+               r"\|\nabla_{\tilde{\mathbf W}}L\|_F^2\le O\big(\max\{\|\tilde{\boldsymbol\mu}\|^2,\sigma_\xi^2d\}\big)L"),
+    reading="As C.14 (constant 1, control 1e-5), for each encoder of the multi-modal run with its own signal norm "
+            "and L the two-directional loss (9); the larger ratio of the two over the recorded steps.",
+    claims=(Bound("||grad L||^2 <= max(||mu||^2, sigma_xi^2 d) L for both encoders (constant 1)",
+                  quantity=S["d11_q_max"], relation="<=", bound=1,
+                  explicit_control=Bound("control: constant 1e-5", quantity=S["d11_q_max"], relation="<=",
+                                         bound=sp.Float(1e-5))),),
+)
 LEMMA_C_17 = _result(
     "PHASE", ("c18_step_margin", "T1_single"),
     id="huang2024/lemma-c.17", kind=Kind.LEMMA, number="C.17", title="Single-modal distance to W* decreases",
@@ -1131,7 +1145,7 @@ LEMMA_C_17 = _result(
 LEMMA_D_14 = _result(
     "PHASE", ("d15_step_margin", "T1_multi"),
     id="huang2024/lemma-d.14", kind=Kind.LEMMA, number="D.14", title="Multi-modal distance to (W*, W~*) decreases",
-    tag="FOUND (primary)", uses=("huang2024/lemma-c.14", "huang2024/definition-eq3", "huang2024/lemma-5.4"),
+    tag="FOUND (primary)", uses=("huang2024/lemma-d.11", "huang2024/definition-eq3", "huang2024/lemma-5.4"),
     assumptions=_REGIME + _MULTI_SNR,
     statement=(r"\|\mathbf W^{(t)}-\mathbf W^*\|_F^2+\|	ilde{\mathbf W}^{(t)}-	ilde{\mathbf W}^*\|_F^2-\|\mathbf W^{(t+1)}-"
                r"\mathbf W^*\|_F^2-\|	ilde{\mathbf W}^{(t+1)}-	ilde{\mathbf W}^*\|_F^2\ge\eta L(\mathbf W^{(t)},"
@@ -1164,8 +1178,8 @@ LEMMA_D_15 = _result(
               bound=_RHO0),
     ),
 )
-TRAJECTORY_RESULTS = [LEMMA_C_1, LEMMA_D_2, LEMMA_C_2, LEMMA_D_1, LEMMA_D_8, PROPOSITION_C_13, LEMMA_C_14, LEMMA_C_17,
-                      LEMMA_C_18, LEMMA_D_14, LEMMA_D_15]
+TRAJECTORY_RESULTS = [LEMMA_C_1, LEMMA_D_2, LEMMA_C_2, LEMMA_D_1, LEMMA_D_8, PROPOSITION_C_13, LEMMA_C_14, LEMMA_D_11,
+                      LEMMA_C_17, LEMMA_C_18, LEMMA_D_14, LEMMA_D_15]
 
 # ---------------------------------------------------------------------------------------------
 # Lemmas 5.2 and 5.4: the end of the first stage.
