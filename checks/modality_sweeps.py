@@ -78,7 +78,7 @@ def _train(cfg: mc._Config, seeds: Sequence[int], device: str, sigma0: Sequence[
     """Train joint and uni-modal networks for ``len(seeds)`` rows; ``sigma0`` (per row) replaces the
     initialisation scale, ``scale2`` (per row) rescales modality 2's sufficient target coefficient."""
     dev = torch.device(device)
-    dtype = dtype_for(device, cpu_default="float64", cuda_default="float32")
+    dtype = dtype_for(device, cpu_default="float32", cuda_default="float32")
     R, k = len(seeds), cfg.k
     b = mc._draw(replace(cfg, sigma0=1.0) if sigma0 is not None else cfg, seeds, dev, dtype)
     if sigma0 is not None:

@@ -68,7 +68,8 @@ def test_bad_input_is_one_line_exit_2(tmp_path, store):
     plugin = toy(tmp_path, extra='''
         RESULTS.append(result("lemma-quick-only", TRUE, profiles={"quick": {"mu": 1.0, "k": 3}}))
     ''')
-    assert_usage_error(verify("theorem", "lemma-b", "--plugin", plugin, store=store), "unknown result 'lemma-b'", "lemma-a")
+    assert_usage_error(verify("theorem", "toy/lemma-b", "--plugin", plugin, store=store), "unknown result 'toy/lemma-b'",
+                       "toy/lemma-a")
     assert_usage_error(verify("paper", "toyy", "--plugin", plugin, store=store), "unknown paper 'toyy'", "toy")
     assert_usage_error(verify("theorem", "lemma-a", "--plugin", plugin, "--param", "mu=abc", store=store), "mu=abc", "expected a number")
     assert_usage_error(verify("theorem", "lemma-a", "--plugin", plugin, "--param", "k=1.5", store=store), "expected an integer")

@@ -16,6 +16,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from checks import modality_competition as mc  # noqa: E402
 from checks import modality_sweeps as ms  # noqa: E402
 from checks import tensor_power as tp  # noqa: E402
+from verifier import compute  # noqa: E402
+
+
+@pytest.fixture(autouse=True, scope="module")
+def exact_float64():
+    """These tests compare the check's arithmetic with exact references: run it in float64 (the float32
+    default is compared with float64 in tests/test_compute.py)."""
+    with compute.policy("float64"):
+        yield
 
 # Large enough that every regime of Def 4.1 is visited in a few steps (sigma0 0.3, eta 0.5).
 EXPLICIT = dict(mc.REFERENCE_PARAMS)

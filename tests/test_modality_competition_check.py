@@ -13,6 +13,15 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from checks import modality_competition as mc  # noqa: E402
+from verifier import compute  # noqa: E402
+
+
+@pytest.fixture(autouse=True, scope="module")
+def exact_float64():
+    """These tests compare the check's arithmetic with exact references: run it in float64 (the float32
+    default is compared with float64 in tests/test_compute.py)."""
+    with compute.policy("float64"):
+        yield
 
 # A small in-regime instance (sigma0 = 1e-3 rho): section 5.1 with fewer classes, inputs and samples.
 TINY = dict(mc.REFERENCE_PARAMS)
