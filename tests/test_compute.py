@@ -117,3 +117,13 @@ def test_specs_can_bound_the_batch_per_profile_and_the_user_wins():
     broken = registry.validate(replace(result, max_batch={"full": 0}))
     assert ("max_batch['full']", "expected a positive integer, got 0") in broken
 
+
+
+def test_every_probability_has_at_least_1000_replicas_in_the_full_profile():
+    """Issue 8: the full profile puts >= 1000 replicas behind each probability claim."""
+    from verifier import registry
+    from verifier.claims import Probability
+
+    short = {rid: r.replicas["full"] for rid, r in registry.load(autoload=False).results.items()
+             if any(isinstance(c, Probability) for c in r.claims) and r.replicas.get("full", 0) < 1000}
+    assert short == {}

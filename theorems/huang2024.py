@@ -243,9 +243,9 @@ def _measures(*names: str) -> dict[str, str]:
     return {name: MEASURES[name] for name in names}
 
 
-def _result(instance: str, measures: tuple[str, ...], **fields) -> Result:
-    return Result(paper=PAPER, parameters=PARAMETERS, profiles=_PROFILES[instance], replicas=_REPLICAS[instance],
-                  check=CHECK, measures=_measures(*measures), **fields)
+def _result(instance: str, measures: tuple[str, ...], replicas: dict[str, int] | None = None, **fields) -> Result:
+    return Result(paper=PAPER, parameters=PARAMETERS, profiles=_PROFILES[instance],
+                  replicas=replicas or _REPLICAS[instance], check=CHECK, measures=_measures(*measures), **fields)
 
 
 # Plots (the regime point is index 0 of the point axis, the paper point index 1).
@@ -504,7 +504,7 @@ LEMMA_C_4 = _result(
                   bound=sp.log(1 + sp.Rational(13, 25) * A_RATE)),),
 )
 LEMMA_C_9 = _result(
-    "STAGE", ("B0_ratio",),
+    "STAGE", ("B0_ratio",), replicas={"quick": 8, "full": 1024}, max_batch={"full": 64},  # >= 1000 per probability
     id="huang2024/lemma-c.9", kind=Kind.LEMMA, number="C.9", title="Initial noise totals (Bernstein)",
     tag="FOUND (primary)", uses=("huang2024/definition-eq1",),
     statement=(r"B^{(0)}_{r,\pm}=\sum_{i:y_i=\pm1}\langle\mathbf w^{(0)}_r,\boldsymbol\xi_i\rangle\mathbb 1[i\in I^{(0)}_{r,+}]"
@@ -581,7 +581,8 @@ _INIT_COMMON = {"sigma0": 1e-3, "sigma_xi": 1.0, "sigma_eps": 0.1, "C_mu": 3.0, 
                 "mc_draws": 64, "c_anti": 0.25, "C_xi": 200.0, "C_c10": 1.0}
 _INIT = {"quick": {**_INIT_COMMON, "d": 1024, "n": 32, "m": 16, "d_b2": 1e10, "d_c6": 2e11},
          "full": {**_INIT_COMMON, "d": 10000, "n": 100, "m": 32, "d_b2": 1e11, "d_c6": 5e12}}
-_INIT_REPLICAS = {"quick": 256, "full": 128}
+_INIT_REPLICAS = {"quick": 256, "full": 1024}                   # full: >= 1000 replicas per probability (issue 8)
+_INIT_BATCH = {"full": 128}                                      # about 4 GB of draws per batch at the full sizes
 d_b2, d_c6, c_anti, C_xi, C_c10 = (sp.Symbol(k) for k in ("d_b2", "d_c6", "c_anti", "C_xi", "C_c10"))
 
 INIT_MEASURES = {
@@ -619,7 +620,8 @@ SI = {name: sp.Symbol(name) for name in INIT_MEASURES}
 
 
 def _init_result(measures: tuple[str, ...], **fields) -> Result:
-    return Result(paper=PAPER, parameters=INIT_PARAMETERS, profiles=_INIT, replicas=_INIT_REPLICAS, check=INIT_CHECK,
+    return Result(paper=PAPER, parameters=INIT_PARAMETERS, profiles=_INIT, replicas=_INIT_REPLICAS,
+                  max_batch=_INIT_BATCH, check=INIT_CHECK,
                   measures={k: INIT_MEASURES[k] for k in measures}, kind=Kind.LEMMA, **fields)
 
 
