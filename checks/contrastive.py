@@ -50,6 +50,9 @@ import numpy as np
 import torch
 
 from checks._params import one_cpu_thread
+from verifier.compute import fixed_precision
+
+_PRECISION_REASON = "coefficient dynamics compared with the paper's recursions to 1e-9 relative"
 
 __all__ = ["REQUIRED_PARAMS", "PHASE_PARAMS", "STAGE_PARAMS", "PAPER_PARAMS", "contrastive_comparison", "t1_single",
            "t1_multi", "infonce", "coefficient_increments", "recursion_increments"]
@@ -728,6 +731,7 @@ def _single_threaded(check):
     return wrapper
 
 
+@fixed_precision("float64", _PRECISION_REASON)
 @_single_threaded
 def contrastive_comparison(params: Mapping[str, float], replicas: int, seeds: Sequence[int],
                            device: str) -> dict[str, np.ndarray]:

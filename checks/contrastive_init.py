@@ -28,6 +28,9 @@ import numpy as np
 import torch
 
 from checks._params import check_seeds, int_param, require, to_numpy
+from verifier.compute import fixed_precision
+
+_PRECISION_REASON = "tail events of normalised correlations, drawn once; the cost is drawing, not arithmetic"
 
 __all__ = ["REQUIRED_PARAMS", "draw", "contrastive_init"]
 
@@ -72,6 +75,7 @@ def _totals(pre: torch.Tensor, other: torch.Tensor, y: torch.Tensor) -> tuple[to
     return (both * (y > 0).unsqueeze(1)).sum(-1), (both * (y < 0).unsqueeze(1)).sum(-1)
 
 
+@fixed_precision("float64", _PRECISION_REASON)
 def contrastive_init(params: Mapping[str, float], replicas: int, seeds: Sequence[int],
                      device: str) -> dict[str, np.ndarray]:
     """Measurements at initialisation (first axis replica; ``K = mc_draws``). Units are stated per name;

@@ -127,3 +127,14 @@ def test_every_probability_has_at_least_1000_replicas_in_the_full_profile():
     short = {rid: r.replicas["full"] for rid, r in registry.load(autoload=False).results.items()
              if any(isinstance(c, Probability) for c in r.claims) and r.replicas.get("full", 0) < 1000}
     assert short == {}
+
+
+def test_batches_with_trajectories_of_different_lengths_merge():
+    """A batch that converged sooner recorded a shorter trajectory: keep the longer time grid, hold the
+    shorter batch's last values (what the check does for early replicas within one batch)."""
+    first = {"time_grid": np.arange(3.0), "traj": np.array([[1.0, 2.0, 3.0]]), "grid": np.array([5.0, 6.0])}
+    second = {"time_grid": np.arange(5.0), "traj": np.array([[1.0, 1.5, 2.0, 2.5, 4.0]]), "grid": np.array([5.0, 6.0])}
+    merged = batching.merge(first, second, 1, 1)
+    np.testing.assert_array_equal(merged["time_grid"], np.arange(5.0))
+    np.testing.assert_array_equal(merged["traj"], [[1, 2, 3, 3, 3], [1, 1.5, 2, 2.5, 4]])
+    np.testing.assert_array_equal(merged["grid"], [5.0, 6.0])

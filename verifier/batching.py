@@ -13,20 +13,42 @@ def is_out_of_memory(exc: BaseException) -> bool:
     return isinstance(exc, MemoryError) or type(exc).__name__ == "OutOfMemoryError" or "out of memory" in str(exc).lower()
 
 
+def _hold_last(a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """``a`` extended to ``shape`` (trailing axes only) by repeating its last entries."""
+    return np.pad(a, [(0, target - size) for size, target in zip(a.shape, shape)], mode="edge")
+
+
 def merge(first: Mapping[str, np.ndarray], second: Mapping[str, np.ndarray], n_first: int,
           n_second: int) -> dict[str, np.ndarray]:
     """Join the outputs of two halves of a batch: per-replica arrays are concatenated, arrays without
-    a replica axis (grids, constants) are kept once, flat replica-major event arrays concatenated."""
+    a replica axis (grids, constants) are kept once, flat replica-major event arrays concatenated.
+
+    A check that records a trajectory until its whole batch has converged returns a shorter time axis
+    for a batch that converged sooner: the longer grid is kept and the shorter batch's trajectories
+    hold their last value, as such a check does within one batch for its early replicas."""
     merged = {}
     for name, a in first.items():
         a, b = np.asarray(a), np.asarray(second[name])
         if a.ndim and b.ndim and a.shape[0] == n_first and b.shape[0] == n_second:
+            if a.shape[1:] != b.shape[1:] and a.ndim == b.ndim:
+                tail = tuple(max(x, y) for x, y in zip(a.shape[1:], b.shape[1:]))
+                a, b = _hold_last(a, a.shape[:1] + tail), _hold_last(b, b.shape[:1] + tail)
             merged[name] = np.concatenate([a, b])
         elif a.shape == b.shape and np.array_equal(a, b, equal_nan=True):
             merged[name] = a
+        elif a.ndim == b.ndim == 1 and _is_prefix(a, b):
+            merged[name] = a if a.size >= b.size else b
         else:
             merged[name] = np.concatenate([a.reshape(-1), b.reshape(-1)])
     return merged
+
+
+def _is_prefix(a: np.ndarray, b: np.ndarray) -> bool:
+    """Two strictly increasing 1-d grids, one the start of the other (a time grid recorded for longer);
+    flat event arrays are never taken for one (they are concatenated)."""
+    short, long = (a, b) if a.size <= b.size else (b, a)
+    increasing = short.size >= 3 and bool(np.all(np.diff(long) > 0))
+    return increasing and np.array_equal(long[:short.size], short)
 
 
 def run_check(check: CheckFunction, params: Mapping[str, float], seeds: Sequence[int], device: str,
