@@ -79,17 +79,28 @@ def _child(result_id: str, overrides: dict[str, float], replicas: int, loop: int
 
 
 def _child_flops(result_id: str, overrides: dict[str, float], device: str, precision: str) -> dict:
-    """Matmul FLOPs of one replica, and the dtype the check computes in under ``precision``."""
+    """Matmul FLOPs of one replica, and the dtype of its matmuls (the most FLOPs) under ``precision``."""
+    import torch
+    from torch.utils._python_dispatch import TorchDispatchMode
     from torch.utils.flop_counter import FlopCounterMode
 
     from verifier import compute
 
+    matmuls = {torch.ops.aten.mm.default, torch.ops.aten.bmm.default, torch.ops.aten.baddbmm.default,
+               torch.ops.aten.addmm.default}
+    seen: dict[str, int] = {}
+
+    class MatmulDtypes(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            if func in matmuls:
+                name = str(args[-1].dtype).removeprefix("torch.")
+                seen[name] = seen.get(name, 0) + args[-1].numel()
+            return func(*args, **(kwargs or {}))
+
     check, params, seeds = _setup(result_id, overrides, 1)
-    fixed = getattr(check, "fixed_precision", None)
-    with compute.policy(precision), FlopCounterMode(display=False) as counter:
+    with compute.policy(precision), FlopCounterMode(display=False) as counter, MatmulDtypes():
         check(params, 1, seeds, device)
-    dtype = fixed[0] if fixed else ("float64" if precision == "float64" else "float32" if precision != "auto" else None)
-    return {"flops": counter.get_total_flops(), "dtype": dtype}
+    return {"flops": counter.get_total_flops(), "dtype": max(seen, key=seen.get) if seen else "float64"}
 
 
 def _subprocess(call: str) -> dict:
@@ -100,7 +111,7 @@ def _subprocess(call: str) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def ceilings(device: str, threads: int | None) -> dict[str, float]:
+def _child_ceilings(device: str, threads: int | None) -> dict[str, float]:
     """Measured matmul FLOP/s per precision (and, on the CPU, copy bandwidth in bytes/s)."""
     import torch
 
@@ -161,7 +172,7 @@ def main() -> None:
 
     device = resolve_device(args.device)
     known = reg.load(autoload=False).results
-    ceiling = ceilings(device, args.threads)
+    ceiling = _subprocess(f"_child_ceilings({device!r}, {args.threads!r})")  # its threads must not linger here
     print(f"device: {device} ({platform.processor() or platform.machine()}), python {platform.python_version()}, "
           f"precision {args.precision}, max batch {args.max_batch or 'all'}, threads {args.threads or 'default'}")
     print("matmul ceiling: " + ", ".join(f"{k} {v / 1e9:.0f} GFLOP/s" for k, v in ceiling.items() if k != "copy_bytes")
@@ -176,7 +187,7 @@ def main() -> None:
             print(f"{family:<42} (no spec {result_id}: skipped)")
             continue
         counted = _subprocess(f"_child_flops({result_id!r}, {overrides!r}, {device!r}, {args.precision!r})")
-        dtype = counted.get("dtype") or ("float32" if device == "cuda" and "late-fusion" in family else "float64")
+        dtype = counted.get("dtype", "float64")
         peak_rate = ceiling.get("tf32" if args.precision == "tf32" and dtype == "float32" and device == "cuda" else dtype)
         for replicas in args.replicas:
             common = f"{device!r}, {args.precision!r}, {args.max_batch!r}, {args.threads!r}"
