@@ -70,9 +70,23 @@ def policy(requested: str = "auto", threads: int | None = None) -> Iterator[None
         raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {requested!r}")
     if threads is not None and threads < 1:
         raise ValueError(f"threads must be a positive integer, got {threads}")
+    token, threads_token = _precision.set(requested), _threads.set(threads)
+    try:
+        if requested == "auto" and threads is None:  # nothing to set in torch: a torch-free check stays so
+            yield
+        else:
+            with _torch_settings(requested, threads):
+                yield
+    finally:
+        _threads.reset(threads_token)
+        _precision.reset(token)
+
+
+@contextlib.contextmanager
+def _torch_settings(requested: str, threads: int | None) -> Iterator[None]:
+    """torch's intra-op threads and TF32 switch for the call, restored afterwards."""
     import torch
 
-    token, threads_token = _precision.set(requested), _threads.set(threads)
     threads_before = torch.get_num_threads()
     tf32_before = torch.backends.cuda.matmul.allow_tf32
     try:
@@ -83,5 +97,3 @@ def policy(requested: str = "auto", threads: int | None = None) -> Iterator[None
     finally:
         torch.backends.cuda.matmul.allow_tf32 = tf32_before
         torch.set_num_threads(threads_before)
-        _threads.reset(threads_token)
-        _precision.reset(token)
