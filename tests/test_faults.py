@@ -193,8 +193,11 @@ def test_interrupt_keeps_finished_results_and_rerun_hits_cache(tmp_path, store):
 
         RESULTS.append(result("theorem-slow", TRUE, uses=("toy/lemma-a",), check=slow))
     ''')
+    # Ctrl-C as in a terminal: a test run started in the background by a shell inherits SIGINT ignored,
+    # and so would this child; give it the default disposition.
     proc = subprocess.Popen([sys.executable, "-m", "verifier.cli", "paper", "toy", "--plugin", plugin, "--device", "cpu",
-                             "--store", str(store)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             "--store", str(store)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 60
     while not marker.exists() and time.time() < deadline:
         time.sleep(0.1)
