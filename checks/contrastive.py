@@ -356,6 +356,23 @@ def _dist2_star(cfg: _Config, enc: _Encoder, gamma: torch.Tensor, rho: torch.Ten
     return (g ** 2 / sc ** 2 + cross + quad).sum(-1)
 
 
+def _grad_norm2(g1: torch.Tensor, g2: torch.Tensor, y: torch.Tensor, enc: _Encoder, scale: torch.Tensor,
+                gram: torch.Tensor) -> torch.Tensor:
+    """``||grad_W L||_F^2`` ``(R, P)`` of one encoder from ``dL/dP1``, ``dL/dP2`` ``(R, P, m, n)``: exactly,
+    ``grad_{w_r} = sum_k dL/dP1_{r,k} y_k mu + dL/dP2_{r,k} xi_k`` (``gram`` = ``<xi_k, xi_l>``)."""
+    R, n = y.shape[0], y.shape[-1]
+    sc = scale.view(1, -1, 1)
+    ga = (g1 * y.view(R, 1, 1, n)).sum(-1)                                        # (R, P, m)
+    gb = (g2 * enc.x0.view(R, 1, 1, n)).sum(-1) * sc                              # sum_k g2 <mu, xi_k>
+    gc = ((g2 @ gram.unsqueeze(1)) * g2).sum(-1)
+    return (ga ** 2 * sc ** 2 + 2 * ga * gb + gc).sum(-1)
+
+
+def _c14_scale(cfg: _Config, scale: torch.Tensor) -> torch.Tensor:
+    """``max(||mu||^2, sigma_xi^2 d)`` per grid point, ``(1, P)`` (C.14 / D.11)."""
+    return torch.clamp_min(scale ** 2, cfg.sigma_xi ** 2 * cfg.d).view(1, -1)
+
+
 def _record_steps(cfg: _Config) -> list[int]:
     steps = list(range(0, cfg.steps + 1, cfg.record_every))
     return steps if steps[-1] == cfg.steps else steps + [cfg.steps]
@@ -489,20 +506,11 @@ def _train(cfg: _Config, data: dict, enc: _Encoder, enc_t: _Encoder | None, scal
                 row["noise_abs"] = rho.abs().amax((-1, -2))
                 # C.14: ||grad_W L||_F^2 / (max(||mu||^2, sigma_xi^2 d) L), from dL/dP (exact: grad_{w_r} =
                 # sum_k dL/dP1_{r,k} y_k mu + dL/dP2_{r,k} xi_k)
-                ga = (grads[0] * y.view(R, 1, 1, n)).sum(-1)                                   # (R, P, m)
-                gb = (grads[1] * enc.x0.view(R, 1, 1, n)).sum(-1) * scale.view(1, -1, 1)        # sum_k g2 <mu, xi_k>
-                gc = ((grads[1] @ gram.unsqueeze(1)) * grads[1]).sum(-1)
-                gn2 = (ga ** 2 * scale.view(1, -1, 1) ** 2 + 2 * ga * gb + gc).sum(-1)
-                big = torch.clamp_min(scale ** 2, cfg.sigma_xi ** 2 * cfg.d).view(1, -1)
-                row["c14_q"] = gn2 / (big * loss)
+                row["c14_q"] = _grad_norm2(grads[0], grads[1], y, enc, scale, gram) / (_c14_scale(cfg, scale) * loss)
                 if multi:  # D.11: the same for the modality-2 encoder (its own ||mu~||, Gram, dL/dQ)
                     gram_t = enc_t.K * enc_t.nx2.unsqueeze(-1)
-                    ta = (grads[2] * y.view(R, 1, 1, n)).sum(-1)
-                    tb = (grads[3] * enc_t.x0.view(R, 1, 1, n)).sum(-1) * scale_t.view(1, -1, 1)
-                    tc = ((grads[3] @ gram_t.unsqueeze(1)) * grads[3]).sum(-1)
-                    gn2_t = (ta ** 2 * scale_t.view(1, -1, 1) ** 2 + 2 * ta * tb + tc).sum(-1)
-                    big_t = torch.clamp_min(scale_t ** 2, cfg.sigma_xi ** 2 * cfg.d).view(1, -1)
-                    row["c14_q_t"] = gn2_t / (big_t * loss)
+                    row["c14_q_t"] = (_grad_norm2(grads[2], grads[3], y, enc_t, scale_t, gram_t)
+                                      / (_c14_scale(cfg, scale_t) * loss))
                 if multi:  # D.8: four-way totals B_{r,+-,+} (I+ cap I~+) and B_{r,+-,-} (I+ cap I~-), modality 1
                     psi_all = (rho + enc.P0.unsqueeze(1)) * (p2.detach() > 0).to(F64)
                     up, dn = (q2.detach() > 0).to(F64), (q2.detach() < 0).to(F64)
