@@ -558,16 +558,11 @@ LEMMA_D_9 = _result(
 # Appendix B and the initialisation facts of C/D (no training): checks.contrastive_init.
 # ---------------------------------------------------------------------------------------------
 INIT_CHECK = "checks.contrastive_init:contrastive_init"
+_TRAINING_PARAMETER = {p.name: p for p in PARAMETERS}
 INIT_PARAMETERS = (
-    Parameter("d", "dimension of each patch", lower=1, integer=True),
+    *(_TRAINING_PARAMETER[name] for name in ("d", "m", "sigma0", "sigma_xi", "sigma_eps", "C_mu", "delta")),
     Parameter("n", "training pairs", lower=2, integer=True),
-    Parameter("m", "embedding width (neurons per encoder)", lower=1, integer=True),
-    Parameter("sigma0", "initialisation standard deviation", lower=0),
-    Parameter("sigma_xi", "noise standard deviation (both modalities)", lower=0),
-    Parameter("sigma_eps", "augmentation noise standard deviation (eq. 5)", lower=0),
-    Parameter("C_mu", "||mu~|| / ||mu|| (Assumption 4.1(7))", lower=0),
     Parameter("snr_regime", "n SNR^2 that sets ||mu|| (as in the training check)", lower=0),
-    Parameter("delta", "failure probability delta of the lemmas", lower=0, upper=1),
     Parameter("mc_draws", "extra copies per replica of the cheap large-d samples (B.2) and label vectors (B.3)",
               lower=1, integer=True),
     Parameter("c_anti", "B.1: the half-width c of the interval, in units of sigma", lower=0),
