@@ -64,12 +64,18 @@ def _info_nce(a: torch.Tensor, b: torch.Tensor, temperature: float) -> torch.Ten
 
 def _probe_errors(features: torch.Tensor, noisy: torch.Tensor, truth: torch.Tensor, test: torch.Tensor,
                   ridge: float) -> tuple[torch.Tensor, torch.Tensor]:
-    """Ridge least-squares probe on one-hot noisy training labels; (train accuracy, OOD test accuracy)."""
+    """Ridge least-squares probe on one-hot noisy training labels; (train accuracy, OOD test accuracy).
+    The normal equations are solved in float64 by Cholesky (the ridge Gram matrix is positive definite;
+    a float32 LU solve once failed on the CPU with invalid pivots in a full-profile run, not reproduced)."""
     train = ~test
-    z = torch.cat([features, torch.ones_like(features[..., :1])], -1)
+    z = torch.cat([features, torch.ones_like(features[..., :1])], -1).double()
     ztr = z[:, train]
-    gram = ztr.transpose(1, 2) @ ztr + ridge * torch.eye(z.shape[-1], device=z.device)
-    weights = torch.linalg.solve(gram, ztr.transpose(1, 2) @ F.one_hot(noisy[:, train], 10).to(z.dtype))
+    gram = ztr.transpose(1, 2) @ ztr + ridge * torch.eye(z.shape[-1], dtype=z.dtype, device=z.device)
+    factor, info = torch.linalg.cholesky_ex(gram)
+    if bool((info != 0).any()):
+        raise FloatingPointError(f"colored_digits: the probe's ridge Gram matrix is not positive definite "
+                                 f"(replica {int(torch.nonzero(info)[0, 0])}; non-finite features?)")
+    weights = torch.cholesky_solve(ztr.transpose(1, 2) @ F.one_hot(noisy[:, train], 10).to(z.dtype), factor)
     predicted = (z @ weights).argmax(-1)
     return ((predicted == noisy)[:, train].float().mean(1), (predicted == truth)[:, test].float().mean(1))
 

@@ -22,3 +22,35 @@ def test_bench_prints_and_writes_figures(tmp_path):
     assert [r["replicas"] for r in rows] == [1, 2]
     assert all(r["batched_s"] > 0 and r["loop_s"] > 0 and r["speedup"] > 0 for r in rows)
     assert rows[1]["max_batch"] == 1 and rows[1]["dtype"] == "float64" and rows[1]["loop_extrapolated"]
+
+
+def test_profile_cost_lists_shared_trainings():
+    """Results that read the same check and parameters share one training: the quick profile's 98
+    empirical results need far fewer check runs, and huang2022's late-fusion training serves 21."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.profile_cost import trainings
+
+    jobs = trainings("quick", "cpu", "auto", None)
+    served = sum(len(job["results"]) for job in jobs)
+    assert len(jobs) < served / 3
+    assert len({job["job"].key for job in jobs}) == len(jobs)
+    late_fusion = [job for job in jobs if job["check"] == "checks.modality_competition:joint_vs_unimodal"]
+    assert len(late_fusion) == 1 and len(late_fusion[0]["results"]) >= 20
+    assert "huang2022/corollary-5.3" in late_fusion[0]["results"]
+    full = trainings("full", "cpu", "auto", ["huang2022"])
+    assert {len(job["job"].seeds) for job in full if "gaussian_maxima" in job["check"]} == {1024}
+
+
+def test_profile_cost_projects_a_paper(tmp_path):
+    out = tmp_path / "cost.json"
+    proc = subprocess.run([sys.executable, "benchmarks/profile_cost.py", "--profile", "quick", "--device", "cpu",
+                           "--paper", "huang2021", "--probe", "1", "--json", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(out.read_text())
+    rows = report["trainings"]
+    assert {row["check"] for row in rows} == {"checks.linear_composite:overlap_table",
+                                             "checks.linear_composite:modality_sweep"}
+    assert all(row["timed_replicas"] == 2 and row["projected_seconds"] > 0 for row in rows)
+    assert report["total_seconds"] == sum(row["projected_seconds"] for row in rows)
+    assert "total projected" in proc.stdout

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The GPU figures of the performance issue, in stages that each fit one 10-minute command on a lent
+# GPU machine (which has torch, numpy, scipy, sympy and networkx but no network, so nothing is
+# installed: the repository runs from PYTHONPATH). Writes its logs and JSON under $OUT (or ./gpu-out).
+#
+#   bash benchmarks/gpu_session.sh bench      # batched vs per-seed loop at 1, 16, 256, 4096 replicas;
+#                                             # float32 families again with TF32 matmuls
+#   bash benchmarks/gpu_session.sh full       # verify all --profile full, timed (stops itself at 570 s
+#                                             # with SIGINT, which keeps the finished results)
+#   bash benchmarks/gpu_session.sh cost       # each training of the full profile: its first whole batch
+#   bash benchmarks/gpu_session.sh precision  # huang2022 quick in float64 and in float32, verdicts compared
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" PYTHONUNBUFFERED=1
+out="${OUT:-$PWD/gpu-out}"
+mkdir -p "$out"
+py=python3
+
+$py -c "import torch, numpy, scipy, sympy, networkx; print('torch', torch.__version__, 'cuda', torch.version.cuda,
+      torch.cuda.get_device_name() if torch.cuda.is_available() else 'NO GPU')" | tee "$out/environment.txt"
+nvidia-smi --query-gpu=name,memory.total,clocks.max.sm --format=csv >>"$out/environment.txt" 2>&1
+
+case "${1:-}" in
+  bench)
+    $py benchmarks/bench.py --device cuda --replicas 1 16 256 4096 --json "$out/bench.json" 2>&1 | tee "$out/bench.log"
+    $py benchmarks/bench.py --device cuda --replicas 256 4096 --precision tf32 --family late-fusion \
+      --json "$out/bench_tf32.json" 2>&1 | tee "$out/bench_tf32.log"
+    ;;
+  full)
+    start=$(date +%s)
+    timeout -s INT 570 $py -m verifier all --profile full --device cuda --no-cache --quiet \
+      --store /tmp/gpu-store.sqlite --json "$out/full.json" 2>&1 | tee "$out/full.log"
+    echo "verify all --profile full: exit ${PIPESTATUS[0]}, $(( $(date +%s) - start )) s wall" | tee -a "$out/full.log"
+    ;;
+  cost)
+    $py benchmarks/profile_cost.py --profile full --device cuda --probe 0 --json "$out/cost.json" 2>&1 | tee "$out/cost.log"
+    ;;
+  precision)
+    $py benchmarks/precision.py huang2022 --device cuda 2>&1 | tee "$out/precision.log"
+    ;;
+  *)
+    echo "usage: bash benchmarks/gpu_session.sh bench|full|cost|precision" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,138 @@
+"""What a profile runs, and what it costs: the distinct trainings behind `verify all --profile P`.
+
+Results that read the same check with the same parameters share one batched training (the runner
+keys each check run by check, parameters, replicas, seed, device, precision and code). This script
+lists those trainings, with the number of results each one serves, and projects what each costs from
+two probes of its own seeds: ``--probe P`` times one call with the first P replicas and one with the
+first 2P, fits ``seconds = a + b x replicas`` per call (``a``: what a call costs whatever its size,
+such as a time loop of scalar steps; ``b``: the cost of one more replica) and sums that over the
+training's batches (the spec's ``max_batch``). On a GPU, where a batch is nearly free up to some size,
+the fit over-estimates large batches; ``--probe 0`` times each training's first whole batch, exact per
+batch. ``--run`` times every training in full (what `verify all --profile P --no-cache` spends in
+its checks).
+
+    python benchmarks/profile_cost.py --profile full --device cpu --probe 2
+    python benchmarks/profile_cost.py --profile full --device cuda --probe 0 --json cost.json
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def trainings(profile: str, device: str, precision: str, papers: list[str] | None) -> list[dict]:
+    """The distinct check runs of ``verify all --profile profile`` (restricted to ``papers``), in plan
+    order: the job, and the results that read it."""
+    from verifier import overrides
+    from verifier import registry as reg
+    from verifier.runner import Options, Runner
+
+    registry = reg.load()
+    runner = Runner(registry, Options(profile=profile, device=device, precision=precision), None)
+    found: dict[str, dict] = {}
+    for rid in runner.plan(list(registry.results)):
+        result = registry.results[rid]
+        if not result.empirical or (papers and result.paper.key not in papers):
+            continue
+        params = overrides.apply(result, result.parameter_values(profile), {})
+        job, description = runner.job(result, params)
+        found.setdefault(job.key, {"job": job, "check": description["check"], "results": []})["results"].append(rid)
+    return list(found.values())
+
+
+def time_job(job, replicas: int | None) -> tuple[float, int, list[str]]:
+    """Seconds for the job's first ``replicas`` seeds (all of them when None), and the notes of the run."""
+    from dataclasses import replace
+
+    from verifier import executors
+
+    seeds = list(job.seeds) if replicas is None else list(job.seeds)[:replicas]
+    outcome = executors.run_job(replace(job, seeds=seeds))
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome.seconds, len(seeds), outcome.notes
+
+
+def _cost(job, replicas: int, batch: int, probe: int, run: bool) -> tuple[float, float, int, str, list[str]]:
+    """(projected seconds, seconds of the last timed call, its replicas, how it was projected, notes)."""
+    if run:
+        seconds, timed, notes = time_job(job, None)
+        return seconds, seconds, timed, "measured", notes
+    if not probe or probe >= min(replicas, batch):
+        seconds, timed, notes = time_job(job, min(replicas, batch))
+        how = "whole batch" if timed < replicas else "measured"
+        return seconds * math.ceil(replicas / batch), seconds, timed, how, notes
+    small, _, notes = time_job(job, probe)
+    seconds, timed, more = time_job(job, 2 * probe)
+    per_replica = max(seconds - small, 0.0) / probe
+    per_call = max(small - per_replica * probe, 0.0)
+    sizes = [batch] * (replicas // batch) + ([replicas % batch] if replicas % batch else [])
+    projected = sum(per_call + per_replica * size for size in sizes)
+    return projected, seconds, timed, f"{per_call:.2f} s + {per_replica:.3f} s/replica", notes + more
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profile", default="full")
+    parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    parser.add_argument("--precision", default="auto", choices=("auto", "float64", "float32", "tf32"))
+    parser.add_argument("--paper", action="append", default=None, help="only this paper's results (repeatable)")
+    parser.add_argument("--probe", type=int, default=4,
+                        help="replicas timed per training (0: its first whole batch)")
+    parser.add_argument("--run", action="store_true", help="time every training in full instead of projecting")
+    parser.add_argument("--list", action="store_true", help="only list the trainings, run nothing")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
+    args = parser.parse_args()
+
+    from verifier.environment import resolve_device
+
+    device = resolve_device(args.device)
+    jobs = trainings(args.profile, device, args.precision, args.paper)
+    served = sum(len(j["results"]) for j in jobs)
+    print(f"profile {args.profile}, device {device}, precision {args.precision}: {served} empirical results "
+          f"read {len(jobs)} distinct trainings")
+    timing = "" if args.list else f" {'timed':>6} {'seconds':>9} {'projected s':>11}  how"
+    print(f"{'check':<46} {'replicas':>8} {'batch':>6} {'results':>7}{timing}")
+    rows, total = [], 0.0
+    for entry in jobs:
+        job = entry["job"]
+        replicas, batch = len(job.seeds), job.max_batch or len(job.seeds)
+        label = entry["check"].removeprefix("checks.")
+        row = {"check": entry["check"], "results": entry["results"], "replicas": replicas, "max_batch": job.max_batch,
+               "params": dict(job.params)}
+        if args.list:
+            print(f"{label:<46} {replicas:>8} {batch:>6} {len(entry['results']):>7}  first: {entry['results'][0]}")
+            rows.append(row)
+            continue
+        try:
+            projected, seconds, timed, how, notes = _cost(job, replicas, batch, args.probe, args.run)
+        except Exception as exc:  # one failing training must not hide the others' figures
+            print(f"{label:<46} {replicas:>8} {batch:>6} {len(entry['results']):>7}  ERROR {type(exc).__name__}: {exc}")
+            rows.append({**row, "error": f"{type(exc).__name__}: {exc}"})
+            continue
+        total += projected
+        print(f"{label:<46} {replicas:>8} {batch:>6} {len(entry['results']):>7} {timed:>6} {seconds:>9.2f} "
+              f"{projected:>11.1f}  {how}", flush=True)
+        for note in notes:
+            print(f"    note: {note}")
+        rows.append({**row, "timed_replicas": timed, "seconds": seconds, "projected_seconds": projected,
+                     "projection": how, "notes": notes})
+    if not args.list:
+        failed = sum("error" in row for row in rows)
+        print(f"total {'measured' if args.run else 'projected'}: {total:.0f} s ({total / 60:.1f} min) in the checks"
+              + (f", without the {failed} training(s) that failed" if failed else ""))
+    if args.json:
+        args.json.write_text(json.dumps({"profile": args.profile, "device": device, "precision": args.precision,
+                                         "run": args.run, "probe": args.probe, "total_seconds": total,
+                                         "trainings": rows}, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()
