@@ -37,7 +37,8 @@ paper's section-6 experiment), then the ``snr_points`` grid points (geometric fr
 ``snr_hi``). The data, initialisation and probe noise of a replica are shared by all its
 grid points and by both trainings (common random numbers). The only Python loop over replicas draws
 each replica's random numbers from ``torch.Generator(device="cpu").manual_seed(seeds[i])`` in a fixed
-order, so replica ``i`` is the same whatever ``R`` or the device. Float64 throughout.
+order (on a pool of CPU threads, ``checks._params.per_replica``), so replica ``i`` is the same whatever
+``R`` or the device. Float64 throughout.
 """
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import torch
 
-from checks._params import one_cpu_thread
+from checks._params import one_cpu_thread, per_replica
 from verifier.compute import fixed_precision
 
 _PRECISION_REASON = "coefficient dynamics compared with the paper's recursions to 1e-9 relative"
@@ -189,23 +190,30 @@ _DRAWN = ("y", "xi", "xi_hat", "xi_t", "w0", "v0", "y_probe", "g_probe")
 
 
 def _draw(cfg: _Config, seeds: Sequence[int], device: torch.device) -> dict[str, torch.Tensor]:
-    """Per replica, in this order: labels, xi, xi + eps, xi~, W0, V0, probe labels, probe normals."""
-    cols: dict[str, list[torch.Tensor]] = {key: [] for key in _DRAWN}
+    """Per replica, in this order: labels, xi, xi + eps, xi~, W0, V0, probe labels, probe normals; each
+    replica fills its slot of the batch tensors (no stacked copies: at d = 40000 a replica is 200 MB)."""
     n, d, m = cfg.n, cfg.d, cfg.m
     n_probe_all = cfg.n_probe + cfg.n_test
-    for seed in seeds:
-        g = torch.Generator(device="cpu").manual_seed(int(seed))
-        y = torch.randint(0, 2, (n,), generator=g, dtype=torch.int64) * 2 - 1
-        xi = torch.randn(n, d, generator=g, dtype=F64) * cfg.sigma_xi
-        xi_hat = xi + torch.randn(n, d, generator=g, dtype=F64) * cfg.sigma_eps
-        xi_t = torch.randn(n, d, generator=g, dtype=F64) * cfg.sigma_xi
-        w0 = torch.randn(m, d, generator=g, dtype=F64) * cfg.sigma0
-        v0 = torch.randn(m, d, generator=g, dtype=F64) * cfg.sigma0
-        y_probe = torch.randint(0, 2, (n_probe_all,), generator=g, dtype=torch.int64) * 2 - 1
-        g_probe = torch.randn(n_probe_all, m + 2 + n, generator=g, dtype=F64)
-        for key, value in zip(_DRAWN, (y, xi, xi_hat, xi_t, w0, v0, y_probe, g_probe)):
-            cols[key].append(value)
-    out = {key: torch.stack(value).to(device) for key, value in cols.items()}
+    R, i64 = len(seeds), torch.int64
+    shapes = {"y": ((n,), i64), "xi": ((n, d), F64), "xi_hat": ((n, d), F64), "xi_t": ((n, d), F64),
+              "w0": ((m, d), F64), "v0": ((m, d), F64), "y_probe": ((n_probe_all,), i64),
+              "g_probe": ((n_probe_all, m + 2 + n), F64)}
+    out = {key: torch.empty((R, *shape), dtype=dtype) for key, (shape, dtype) in shapes.items()}
+
+    def fill(i: int, seed: int) -> None:
+        g = torch.Generator(device="cpu").manual_seed(seed)
+        slot = {key: value[i] for key, value in out.items()}
+        torch.randint(0, 2, (n,), generator=g, dtype=i64, out=slot["y"]).mul_(2).sub_(1)
+        torch.randn(n, d, generator=g, dtype=F64, out=slot["xi"]).mul_(cfg.sigma_xi)
+        torch.randn(n, d, generator=g, dtype=F64, out=slot["xi_hat"]).mul_(cfg.sigma_eps).add_(slot["xi"])
+        torch.randn(n, d, generator=g, dtype=F64, out=slot["xi_t"]).mul_(cfg.sigma_xi)
+        torch.randn(m, d, generator=g, dtype=F64, out=slot["w0"]).mul_(cfg.sigma0)
+        torch.randn(m, d, generator=g, dtype=F64, out=slot["v0"]).mul_(cfg.sigma0)
+        torch.randint(0, 2, (n_probe_all,), generator=g, dtype=i64, out=slot["y_probe"]).mul_(2).sub_(1)
+        torch.randn(n_probe_all, m + 2 + n, generator=g, dtype=F64, out=slot["g_probe"])
+
+    per_replica(fill, seeds)
+    out = {key: value.to(device) for key, value in out.items()}
     out["y"] = out["y"].to(F64)
     out["y_probe"] = out["y_probe"].to(F64)
     return out

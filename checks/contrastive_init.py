@@ -27,7 +27,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import torch
 
-from checks._params import check_seeds, int_param, require, to_numpy
+from checks._params import check_seeds, int_param, per_replica, require, to_numpy
 from verifier.compute import fixed_precision
 
 _PRECISION_REASON = "tail events of normalised correlations, drawn once; the cost is drawing, not arithmetic"
@@ -46,10 +46,10 @@ def draw(params: Mapping[str, float], seeds: Sequence[int], device: str | torch.
     stacked on a leading replica axis and moved to ``device``."""
     n, d, m, K = (int_param(params, k) for k in ("n", "d", "m", "mc_draws"))
     sx, se, s0 = float(params["sigma_xi"]), float(params["sigma_eps"]), float(params["sigma0"])
-    cols: dict[str, list[torch.Tensor]] = {key: [] for key in _DRAWN}
-    for seed in seeds:
-        g = torch.Generator(device="cpu").manual_seed(int(seed))
-        values = (
+
+    def one(_: int, seed: int) -> tuple[torch.Tensor, ...]:
+        g = torch.Generator(device="cpu").manual_seed(seed)
+        return (
             torch.randint(0, 2, (n,), generator=g, dtype=torch.int64) * 2 - 1,
             torch.randn(n, d, generator=g, dtype=F64) * sx,
             torch.randn(n, d, generator=g, dtype=F64) * se,
@@ -61,8 +61,10 @@ def draw(params: Mapping[str, float], seeds: Sequence[int], device: str | torch.
             torch.randn(m, n, generator=g, dtype=F64),
             torch.randn(m, n, generator=g, dtype=F64),
         )
-        for key, value in zip(_DRAWN, values):
-            cols[key].append(value)
+
+    rows = per_replica(one, seeds)
+    cols = {key: [row[i] for row in rows] for i, key in enumerate(_DRAWN)}
+    del rows
     out = {key: torch.stack(value).to(device) for key, value in cols.items()}
     out["y"], out["y_big"] = out["y"].to(F64), out["y_big"].to(F64)
     return out

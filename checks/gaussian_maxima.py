@@ -25,6 +25,7 @@ import numpy as np
 import torch
 from scipy import integrate, optimize, special
 
+from checks._params import per_replica
 from verifier.compute import fixed_precision
 
 _PRECISION_REASON = "its cost is drawing the normals, not arithmetic"
@@ -93,12 +94,12 @@ def max_density_sup(m: int, sigma: float) -> float:
 def _draw(shape: tuple[int, ...], seeds: Sequence[int], n_tensors: int) -> list[torch.Tensor]:
     """Per-replica CPU draws: replica ``i`` draws ``n_tensors`` standard-normal tensors of ``shape`` from
     ``seeds[i]`` (in order), returned stacked as ``n_tensors`` tensors of shape ``(R, *shape)``."""
-    per: list[list[torch.Tensor]] = [[] for _ in range(n_tensors)]
-    for s in seeds:
-        g = torch.Generator(device="cpu").manual_seed(int(s))
-        for k in range(n_tensors):
-            per[k].append(torch.randn(shape, generator=g, dtype=torch.float64))
-    return [torch.stack(p) for p in per]
+    def one(_: int, seed: int) -> list[torch.Tensor]:
+        g = torch.Generator(device="cpu").manual_seed(seed)
+        return [torch.randn(shape, generator=g, dtype=torch.float64) for _ in range(n_tensors)]
+
+    rows = per_replica(one, seeds)
+    return [torch.stack([row[k] for row in rows]) for k in range(n_tensors)]
 
 
 def _check_seeds(replicas: int, seeds: Sequence[int]) -> None:

@@ -41,7 +41,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import torch
 
-from checks._params import check_seeds, int_param, require, to_numpy
+from checks._params import check_seeds, int_param, per_replica, require, to_numpy
 
 from verifier.compute import fixed_precision
 
@@ -200,13 +200,13 @@ def overlap_table(params: Mapping[str, float], replicas: int, seeds: Sequence[in
     width = p * (K + 1)
     if m < width:
         raise ValueError(f"need m >= p(K+1) = {width} training samples")
-    tr, rf = [], []
-    for s in seeds:
-        g = torch.Generator(device="cpu").manual_seed(int(s))
-        tr.append(torch.randn(m, width, generator=g, dtype=DTYPE))
-        rf.append(torch.randn(n_refit, width, generator=g, dtype=DTYPE))
+    def one(_: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+        g = torch.Generator(device="cpu").manual_seed(seed)
+        return torch.randn(m, width, generator=g, dtype=DTYPE), torch.randn(n_refit, width, generator=g, dtype=DTYPE)
+
+    rows = per_replica(one, seeds)
     dev = torch.device(device)
-    Ztr, Zrf = (torch.stack(t).to(dev) for t in (tr, rf))
+    Ztr, Zrf = (torch.stack([row[i] for row in rows]).to(dev) for i in range(2))
     Gram = Ztr.transpose(1, 2) @ Ztr  # (R, width, width): y = Z c is noise-free, so Z^T y = Gram c
     ls_mse, eta_refit, eta_exact, law, paper = [], [], [], [], []
     for j in range(1, K + 1):
@@ -309,13 +309,13 @@ def modality_sweep(params: Mapping[str, float], replicas: int, seeds: Sequence[i
     if len(grid) != G or not (0 < w < 1) or K < 2 or sigma <= 0:
         raise ValueError("need distinct grid points, 0 < w < 1, K >= 2 and sigma > 0")
     width = p * (K + 1)
-    per = []
-    for s in seeds:
-        g = torch.Generator(device="cpu").manual_seed(int(s))
+    def one(_: int, seed: int) -> tuple[list[tuple[torch.Tensor, ...]], tuple[torch.Tensor, torch.Tensor]]:
+        g = torch.Generator(device="cpu").manual_seed(seed)
         samples = [(torch.randn(m, width, generator=g, dtype=DTYPE), torch.randn(m, generator=g, dtype=DTYPE),
                     torch.randint(0, 2, (draws, m), generator=g).to(DTYPE) * 2 - 1) for m in grid]
-        refit = (torch.randn(n_refit, width, generator=g, dtype=DTYPE), torch.randn(n_refit, generator=g, dtype=DTYPE))
-        per.append((samples, refit))
+        return samples, (torch.randn(n_refit, width, generator=g, dtype=DTYPE), torch.randn(n_refit, generator=g, dtype=DTYPE))
+
+    per = per_replica(one, seeds)
     dev = torch.device(device)
     c = latent_target(K, p, w).to(dev)
     B = math.sqrt(2 * p * K)  # ||theta*|| with theta* = all ones in modality coordinates

@@ -54,6 +54,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import torch
 
+from checks._params import per_replica
 from verifier.compute import dtype_for
 
 __all__ = [
@@ -223,15 +224,15 @@ class _Batch:
 
 def _draw(cfg: _Config, seeds: Sequence[int], device: torch.device, dtype: torch.dtype) -> _Batch:
     """Per replica: train set, test set, then the four ``N(0, sigma0^2)`` inits (section 3)."""
-    cols: dict[str, list[torch.Tensor]] = {key: [] for key in _Batch.__dataclass_fields__}
-    for seed in seeds:
-        g = torch.Generator(device="cpu").manual_seed(int(seed))
-        x, y, z, ins = _sample_split(g, cfg.n, cfg)
-        xt, yt, zt, ins_t = _sample_split(g, cfg.n_test, cfg)
-        w0 = torch.randn(4, cfg.k * cfg.m, cfg.d, generator=g, dtype=torch.float64) * cfg.sigma0
-        for key, val in (("x", x), ("y", y), ("z", z), ("insuff", ins), ("xt", xt), ("yt", yt), ("zt", zt),
-                         ("insuff_t", ins_t), ("w0", w0)):
-            cols[key].append(val)
+    def one(_: int, seed: int) -> tuple[torch.Tensor, ...]:
+        g = torch.Generator(device="cpu").manual_seed(seed)
+        train = _sample_split(g, cfg.n, cfg)
+        test = _sample_split(g, cfg.n_test, cfg)
+        return *train, *test, torch.randn(4, cfg.k * cfg.m, cfg.d, generator=g, dtype=torch.float64) * cfg.sigma0
+
+    rows = per_replica(one, seeds)  # fields in _Batch order: x, y, z, insuff, xt, yt, zt, insuff_t, w0
+    cols = {key: [row[i] for row in rows] for i, key in enumerate(_Batch.__dataclass_fields__)}
+    del rows
 
     def put(key: str) -> torch.Tensor:
         t = torch.stack(cols.pop(key))

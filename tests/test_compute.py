@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from checks import modality_competition as mc
-from checks._params import one_cpu_thread
+from checks._params import one_cpu_thread, per_replica
 from checks.deep_linear_fusion import phase_durations
 from verifier import batching, compute
 from verifier.cli import main
@@ -138,3 +138,27 @@ def test_batches_with_trajectories_of_different_lengths_merge():
     np.testing.assert_array_equal(merged["time_grid"], np.arange(5.0))
     np.testing.assert_array_equal(merged["traj"], [[1, 2, 3, 3, 3], [1, 1.5, 2, 2.5, 4]])
     np.testing.assert_array_equal(merged["grid"], [5.0, 6.0])
+
+
+def test_per_replica_draws_on_threads_equal_the_serial_loop(monkeypatch):
+    """Each replica's generator is its own: drawn on a pool of threads, replica i is the serial loop's,
+    in seed order; ``--threads 1`` (or one seed) keeps the draws in the calling thread."""
+    import threading
+
+    seeds = [11, 3, 7, 5, 2, 13]
+    callers: list[str] = []
+
+    def draw(index: int, seed: int) -> torch.Tensor:
+        assert seeds[index] == seed
+        callers.append(threading.current_thread().name)
+        return torch.randn(50, 40, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+
+    serial = [torch.randn(50, 40, generator=torch.Generator().manual_seed(s), dtype=torch.float64) for s in seeds]
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    threaded = per_replica(draw, seeds)
+    assert all(torch.equal(a, b) for a, b in zip(threaded, serial)) and len(threaded) == len(seeds)
+    assert all(name.startswith("draw") for name in callers)
+    callers.clear()
+    with compute.policy("auto", 1):
+        assert all(torch.equal(a, b) for a, b in zip(per_replica(draw, seeds), serial))
+    assert callers == [threading.current_thread().name] * len(seeds)
