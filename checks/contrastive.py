@@ -15,11 +15,13 @@ Xu, Suzuki, NeurIPS 2024) exactly as Appendix Z.1 does, batched over replicas an
 Exact representation (eq. 11). Because of the stop-gradient, every GD increment of ``w_r`` is a
 combination of ``mu`` and the training noises ``xi_i``, so ``w_r^(t) = w_r^(0) + gamma_r mu/||mu||^2 +
 sum_i rho_{r,i} xi_i/||xi_i||^2`` exactly. GD runs on the coefficients ``(gamma, rho)``: all
-pre-activations are computed from them and from Gram matrices of the data; autograd gives ``dL/dP``
-for the pre-activations ``P`` (the chain rule to ``W`` is ``dL/dW = sum_k dL/dP_k x_k``), and
-``gamma_r -= eta sum_k dL/dP1_{r,k} y_k ||mu||^2``, ``rho_{r,k} -= eta dL/dP2_{r,k} ||xi_k||^2`` is then
-exactly GD on ``W``. The check verifies this against autograd GD on the explicit weights
-(``span_err``), and the coefficient increments against the paper's recursions (12)-(13) and (15)-(16)
+pre-activations are computed from them and from Gram matrices of the data; ``dL/dP`` for the
+pre-activations ``P`` is written out from eq. (8) (:func:`infonce_grad`; the chain rule to ``W`` is
+``dL/dW = sum_k dL/dP_k x_k``), and ``gamma_r -= eta sum_k dL/dP1_{r,k} y_k ||mu||^2``,
+``rho_{r,k} -= eta dL/dP2_{r,k} ||xi_k||^2`` is then exactly GD on ``W``. Autograd recomputes ``dL/dP`` at
+every tenth recorded step (``grad_autograd_err``; a deviation above 1e-8 stops the check). The check
+verifies the coefficient GD against autograd GD on the explicit weights (``span_err``), and autograd's
+coefficient increments against the paper's recursions (12)-(13) and (15)-(16)
 written out independently (``lemma51_err``, ``lemma53_err``). The cost per step is ``m n^2`` per encoder
 and grid point, independent of ``d``.
 
@@ -59,6 +61,11 @@ __all__ = ["REQUIRED_PARAMS", "PHASE_PARAMS", "STAGE_PARAMS", "PAPER_PARAMS", "c
            "t1_multi", "infonce", "coefficient_increments", "recursion_increments"]
 
 F64 = torch.float64
+#: The training applies the written-out gradient (:func:`infonce_grad`); autograd recomputes it at every
+#: recorded step that is a multiple of AUTOGRAD_EVERY, where both are compared (tolerance GRAD_TOLERANCE,
+#: relative) and Lemmas 5.1 / 5.3 are checked against autograd's increment.
+AUTOGRAD_EVERY = 10
+GRAD_TOLERANCE = 1e-8
 DISTS = ("id", "ood", "dtest", "dtest_perp")
 
 REQUIRED_PARAMS: tuple[str, ...] = (
@@ -277,6 +284,27 @@ def infonce(a1: torch.Tensor, a2: torch.Tensor, pos1: torch.Tensor, pos2: torch.
     return (torch.logsumexp(logits, -1) - logits[..., 0]).mean(-1)
 
 
+def infonce_grad(a1: torch.Tensor, a2: torch.Tensor, pos1: torch.Tensor, pos2: torch.Tensor, cand1: torch.Tensor,
+                 cand2: torch.Tensor, neg: torch.Tensor, tau: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """:func:`infonce` (the same loss, up to rounding) and its gradient with respect to the anchor
+    features, written out from eq. (8) instead of by autograd: with the softmax weights ``l'_i`` (positive)
+    and ``l'_{ij}`` (negatives) of anchor ``i``,
+    ``dL/da_{r,i} = (1/(n m tau)) [sum_j l'_{ij} cand_{r,j} - (1 - l'_i) pos_{r,i}]`` for each patch.
+    All inputs are plain tensors; returns ``loss (R, P)``, ``dL/da1``, ``dL/da2`` ``(R, P, m, n)``."""
+    m, n = a1.shape[-2], a1.shape[-1]
+    s_pos = ((a1 * pos1).sum(-2) + (a2 * pos2).sum(-2)) / m
+    s_neg = (a1.transpose(-1, -2) @ cand1 + a2.transpose(-1, -2) @ cand2) / m
+    logits = torch.cat([s_pos.unsqueeze(-1), s_neg.masked_fill(~neg, -math.inf)], -1) / tau
+    top = logits.amax(-1, keepdim=True)
+    shifted = torch.exp(logits - top)                                # one exp pass; exp(-inf) = 0 off the negatives
+    total = shifted.sum(-1, keepdim=True)
+    loss = (top.squeeze(-1) + total.log().squeeze(-1) - logits[..., 0]).mean(-1)
+    weights = shifted / total
+    miss, lpn_t = (1 - weights[..., 0]).unsqueeze(-2), weights[..., 1:].transpose(-1, -2)
+    c = 1.0 / (n * m * tau)
+    return loss, c * (cand1 @ lpn_t - miss * pos1), c * (cand2 @ lpn_t - miss * pos2)
+
+
 def _softmax_weights(a1, a2, pos1, pos2, cand1, cand2, neg, tau):
     """``l'_i`` and ``l'_{i,j}`` of eq. (8), written out without autograd: ``(R, P, n)``, ``(R, P, n, n)``."""
     m = a1.shape[-2]
@@ -344,8 +372,9 @@ class _Trained:
     gamma_t: torch.Tensor | None  # modality-2 encoder (multi-modal only)
     rho_t: torch.Tensor | None
     records: dict[str, list[torch.Tensor]]
-    lemma_err: torch.Tensor      # (R, P) max over recorded steps
+    lemma_err: torch.Tensor      # (R, P) max over the autograd-checked steps
     lemma_err_control: torch.Tensor
+    grad_err: torch.Tensor       # (R, P) max deviation of the applied GD increments from autograd's
 
 
 def _dist2_star(cfg: _Config, enc: _Encoder, gamma: torch.Tensor, rho: torch.Tensor, scale: torch.Tensor,
@@ -402,6 +431,7 @@ def _train(cfg: _Config, data: dict, enc: _Encoder, enc_t: _Encoder | None, scal
     rec: dict[str, list[torch.Tensor]] = {}
     lemma_err = torch.zeros(R, P, dtype=F64, device=dev)
     lemma_ctl = torch.full((R, P), math.inf, dtype=F64, device=dev)
+    grad_err = torch.zeros(R, P, dtype=F64, device=dev)
     relu = torch.relu
 
     # initial signs and correlations (C.3, C.7, D.3, C.12)
@@ -427,26 +457,43 @@ def _train(cfg: _Config, data: dict, enc: _Encoder, enc_t: _Encoder | None, scal
     b4_0: torch.Tensor | None = None
 
     for t in range(cfg.steps + 1):
+        # autograd runs beside the written-out gradient at every AUTOGRAD_EVERY-th recorded step
+        check = t in recorded and t < cfg.steps and t % AUTOGRAD_EVERY == 0
         s1 = _signal_preact(enc, gamma, rho, scale)
-        p1 = (s1.unsqueeze(-1) * y.view(R, 1, 1, n)).requires_grad_(True)
-        p2 = _noise_preact(enc, gamma, rho, scale).requires_grad_(True)
+        p1 = (s1.unsqueeze(-1) * y.view(R, 1, 1, n)).requires_grad_(check)
+        p2 = _noise_preact(enc, gamma, rho, scale).requires_grad_(check)
         h1, h2 = relu(p1), relu(p2)
         if multi:
             s1t = _signal_preact(enc_t, gamma_t, rho_t, scale_t)
-            q1 = (s1t.unsqueeze(-1) * y.view(R, 1, 1, n)).requires_grad_(True)
-            q2 = _noise_preact(enc_t, gamma_t, rho_t, scale_t).requires_grad_(True)
+            q1 = (s1t.unsqueeze(-1) * y.view(R, 1, 1, n)).requires_grad_(check)
+            q2 = _noise_preact(enc_t, gamma_t, rho_t, scale_t).requires_grad_(check)
             g1_, g2_ = relu(q1), relu(q2)
             feats_w = (h1, h2, g1_.detach(), g2_.detach(), g1_.detach(), g2_.detach())
             feats_v = (g1_, g2_, h1.detach(), h2.detach(), h1.detach(), h2.detach())
-            loss_w = infonce(*feats_w, neg, cfg.tau)
-            loss_v = infonce(*feats_v, neg, cfg.tau)
+            preacts = (p1, p2, q1, q2)
+            loss_w, *d_w = infonce_grad(*(f.detach() for f in feats_w), neg, cfg.tau)
+            loss_v, *d_v = infonce_grad(*(f.detach() for f in feats_v), neg, cfg.tau)
             loss = loss_w + loss_v
-            grads = torch.autograd.grad(loss.sum(), (p1, p2, q1, q2))
+            d_feats = (*d_w, *d_v)
+            if check:
+                auto = torch.autograd.grad((infonce(*feats_w, neg, cfg.tau) + infonce(*feats_v, neg, cfg.tau)).sum(),
+                                           preacts)
         else:
             h2h = relu(_noise_preact(enc, gamma, rho, scale, augmented=True))
             feats_w = (h1, h2, h1.detach(), h2h, h1.detach(), h2.detach())
-            loss = infonce(*feats_w, neg, cfg.tau)
-            grads = torch.autograd.grad(loss.sum(), (p1, p2))
+            preacts = (p1, p2)
+            loss, *d_feats = infonce_grad(*(f.detach() for f in feats_w), neg, cfg.tau)
+            if check:
+                auto = torch.autograd.grad(infonce(*feats_w, neg, cfg.tau).sum(), preacts)
+        grads = tuple(dh * (pre.detach() > 0) for dh, pre in zip(d_feats, preacts))   # ReLU'
+        if check:  # the GD increments from the written-out gradient against autograd's (both encoders)
+            inc_auto = coefficient_increments(auto[0], auto[1], y, scale, enc.nx2, cfg.eta)
+            grad_err = torch.maximum(grad_err, _rel_err(coefficient_increments(grads[0], grads[1], y, scale, enc.nx2,
+                                                                               cfg.eta), inc_auto))
+            if multi:
+                grad_err = torch.maximum(grad_err, _rel_err(
+                    coefficient_increments(grads[2], grads[3], y, scale_t, enc_t.nx2, cfg.eta),
+                    coefficient_increments(auto[2], auto[3], y, scale_t, enc_t.nx2, cfg.eta)))
         loss = loss.detach()
         first_bad = torch.where((first_bad < 0) & ~torch.isfinite(loss), t, first_bad)
         loss_steps.append(loss)
@@ -533,12 +580,12 @@ def _train(cfg: _Config, data: dict, enc: _Encoder, enc_t: _Encoder | None, scal
                     row["d8_minus"] = ratio[..., 2:].amax((-1, -2))
                 for key, value in row.items():
                     rec.setdefault(key, []).append(value)
-                if t < cfg.steps:  # Lemma 5.1 / 5.3: the recursion against the autograd increment
+                if check:  # Lemma 5.1 / 5.3: the recursion against the autograd increment
                     lp, lpn = lpw
                     args = (p1.detach(), p2.detach(), *(f.detach() for f in feats_w[2:]), lp, lpn, y, scale,
                             enc.nx2, cfg.eta, cfg.tau)
-                    lemma_err = torch.maximum(lemma_err, _rel_err(inc, recursion_increments(*args)))
-                    lemma_ctl = torch.minimum(lemma_ctl, _rel_err(inc, recursion_increments(*args, with_negatives=False)))
+                    lemma_err = torch.maximum(lemma_err, _rel_err(inc_auto, recursion_increments(*args)))
+                    lemma_ctl = torch.minimum(lemma_ctl, _rel_err(inc_auto, recursion_increments(*args, with_negatives=False)))
         if t == cfg.steps:
             break
         with torch.no_grad():
@@ -560,7 +607,7 @@ def _train(cfg: _Config, data: dict, enc: _Encoder, enc_t: _Encoder | None, scal
     rec["rho_moved_neg"] = [(moved * (1 - pos0)).sum((-1, -2)) / (1 - pos0).sum((-1, -2)).clamp_min(1)]
     rec["rho_moved_pos"] = [(moved * pos0).sum((-1, -2)) / pos0.sum((-1, -2)).clamp_min(1)]
     rec["rho_neg_rel"] = [(rho.abs() * (1 - pos0)).amax((-1, -2)) / (rho * pos0).amax((-1, -2))]
-    return _Trained(gamma, rho, gamma_t, rho_t, rec, lemma_err, lemma_ctl)
+    return _Trained(gamma, rho, gamma_t, rho_t, rec, lemma_err, lemma_ctl, grad_err)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -776,8 +823,10 @@ def contrastive_comparison(params: Mapping[str, float], replicas: int, seeds: Se
       ``loss_multi``, ``ratio_single``, ``ratio_multi``, ``signal_*``, ``noise_*``, ``err_{id,ood,dtest}_*``;
       ``loss_single_init``, ``loss_multi_init``, ``log1pM`` (``mean_i log(1 + M_i)``).
     * ``lemma51_err``, ``lemma53_err`` ``(R,)``: largest relative deviation between the autograd GD
-      increment of the coefficients and the recursion (12)-(13) resp. (15)-(16), over recorded steps
-      and points; ``*_noneg``: the smallest deviation of the recursion without its negatives' term.
+      increment of the coefficients and the recursion (12)-(13) resp. (15)-(16), over the recorded steps
+      that are multiples of 10 and the points; ``*_noneg``: the smallest deviation of the recursion without
+      its negatives' term; ``grad_autograd_err``: the largest relative deviation of the GD increments the
+      training applies (written-out gradient) from autograd's, at the same steps, both trainings.
     * ``span_err``, ``span_err_nosignal``, ``homogeneity`` ``(R,)``: see :func:`_explicit_check` (NaN
       when ``explicit_steps = 0``).
     * First stage at the regime point: ``rate_signal_single`` (slope of ``log max_r A_r``),
@@ -832,6 +881,10 @@ def contrastive_comparison(params: Mapping[str, float], replicas: int, seeds: Se
 
     single = _train(cfg, data, enc, None, scale, multi=False)
     multi = _train(cfg, data, enc, enc_t, scale, multi=True)
+    grad_err = torch.maximum(single.grad_err, multi.grad_err).amax(-1)
+    if bool((grad_err > GRAD_TOLERANCE).any()):
+        raise RuntimeError(f"contrastive_comparison: the written-out InfoMax gradient deviates from autograd's by "
+                           f"{float(grad_err.max()):.3g} (relative; tolerance {GRAD_TOLERANCE:g}): the training is not GD")
     err_single = _downstream(cfg, data, enc, single.gamma, single.rho, scale, zeta).cpu().numpy()
     err_multi = _downstream(cfg, data, enc, multi.gamma, multi.rho, scale, zeta).cpu().numpy()
     explicit = {k: v.cpu().numpy() for k, v in _explicit_check(cfg, data, enc, cfg.regime).items()}
@@ -870,6 +923,7 @@ def contrastive_comparison(params: Mapping[str, float], replicas: int, seeds: Se
             out[f"ood_half_{name}"] = _crossing(grid, errs[name][:, grid_part, 1], 0.25, rising=False)
     y = data["y"].cpu().numpy()
     out["log1pM"] = np.log1p((y[:, :, None] != y[:, None, :]).sum(-1)).mean(-1)
+    out["grad_autograd_err"] = grad_err.cpu().numpy()
     out["lemma51_err"] = single.lemma_err.amax(-1).cpu().numpy()
     out["lemma51_err_noneg"] = single.lemma_err_control.amin(-1).cpu().numpy()
     out["lemma53_err"] = multi.lemma_err.amax(-1).cpu().numpy()

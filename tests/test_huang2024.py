@@ -137,6 +137,7 @@ def test_shapes_and_axes(tiny_two):
 def test_exact_identities_inside_the_check(tiny_two):
     out = tiny_two
     assert np.all(out["lemma51_err"] < 1e-10) and np.all(out["lemma53_err"] < 1e-10)
+    assert np.all(out["grad_autograd_err"] < 1e-10)
     assert np.all(out["lemma51_err_noneg"] > 1e-6)
     assert np.all(out["span_err"] < 1e-10) and np.all(out["span_err_nosignal"] > 1e-6)
     np.testing.assert_allclose(out["homogeneity"], 1.0, rtol=1e-10)
@@ -144,6 +145,32 @@ def test_exact_identities_inside_the_check(tiny_two):
     np.testing.assert_allclose(out["loss_single_init"], out["log1pM"], rtol=1e-3)
     np.testing.assert_allclose(out["loss_multi_init"], 2 * out["log1pM"], rtol=1e-3)
     assert np.all(out["rho_moved_pos"] == 1.0)
+
+
+def test_written_out_gradient_equals_autograd_and_a_wrong_one_stops_the_check(monkeypatch):
+    """The training applies :func:`infonce_grad`; it equals autograd on :func:`infonce` for the anchors, and a
+    gradient that drops the negatives' term (the control) makes the check raise instead of measuring."""
+    g = torch.Generator().manual_seed(5)
+    R, P, m, n = 2, 3, 4, 6
+    a1, a2, pos1, pos2, c1, c2 = (torch.rand(R, P, m, n, generator=g, dtype=torch.float64) for _ in range(6))
+    y = torch.tensor([[1, -1, 1, -1, 1, 1], [-1, -1, 1, 1, 1, -1]])
+    neg = (y.unsqueeze(-1) != y.unsqueeze(-2)).unsqueeze(1)
+    loss, d1, d2 = ct.infonce_grad(a1, a2, pos1, pos2, c1, c2, neg, 0.7)
+    a1g, a2g = a1.clone().requires_grad_(True), a2.clone().requires_grad_(True)
+    auto_loss = ct.infonce(a1g, a2g, pos1, pos2, c1, c2, neg, 0.7)
+    auto1, auto2 = torch.autograd.grad(auto_loss.sum(), (a1g, a2g))
+    torch.testing.assert_close(loss, auto_loss.detach(), rtol=1e-13, atol=0)
+    torch.testing.assert_close(d1, auto1, rtol=1e-12, atol=1e-15)
+    torch.testing.assert_close(d2, auto2, rtol=1e-12, atol=1e-15)
+
+    right = ct.infonce_grad
+
+    def without_negatives(a1, a2, pos1, pos2, cand1, cand2, neg, tau):
+        return right(a1, a2, pos1, pos2, cand1, cand2, torch.zeros_like(neg), tau)
+
+    monkeypatch.setattr(ct, "infonce_grad", without_negatives)
+    with pytest.raises(RuntimeError, match="deviates from autograd"):
+        ct.contrastive_comparison(TINY, 1, [11], "cpu")
 
 
 def test_b0_ratio_by_hand():

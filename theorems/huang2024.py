@@ -176,6 +176,7 @@ MEASURES = {
     "lemma51_err_noneg": "min relative deviation of (12)-(13) with its negatives' term dropped (control)",
     "lemma53_err": "max relative deviation of the recursion (15)-(16) from the autograd GD increment",
     "lemma53_err_noneg": "min relative deviation of (15)-(16) with its negatives' term dropped (control)",
+    "grad_autograd_err": "max relative deviation of the applied GD increments (written-out gradient) from autograd's",
     "span_err": "||W_explicit - (W0 + gamma mu/||mu||^2 + sum rho_i xi_i/||xi_i||^2)|| / ||W_explicit - W0|| after explicit_steps",
     "span_err_nosignal": "the same without the signal term (control)",
     "homogeneity": "<grad_W S(W), W> / S(W) for the summed stop-gradient similarity S",
