@@ -270,38 +270,46 @@ def _noise_preact(enc: _Encoder, gamma: torch.Tensor, rho: torch.Tensor, scale: 
             + rho @ K.unsqueeze(1))
 
 
+def _margins(a1: torch.Tensor, a2: torch.Tensor, pos1: torch.Tensor, pos2: torch.Tensor, cand1: torch.Tensor,
+             cand2: torch.Tensor, neg: torch.Tensor, tau: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """``z_ij = (Sim(i, j) - Sim(i, i+)) / tau`` over the negatives ``j`` of anchor ``i`` (``(R, P, n, n)``;
+    rows without negatives are 0 and flagged off), ``x_i = log sum_j exp z_ij`` and the flags ``(R, P, n)``."""
+    m = a1.shape[-2]
+    s_pos = ((a1 * pos1).sum(-2) + (a2 * pos2).sum(-2)) / m
+    s_neg = (a1.transpose(-1, -2) @ cand1 + a2.transpose(-1, -2) @ cand2) / m
+    has = neg.any(-1, keepdim=True)
+    z = ((s_neg - s_pos.unsqueeze(-1)) / tau).masked_fill(~neg, -math.inf).masked_fill(~has, 0.0)
+    return z, torch.logsumexp(z, -1), has.squeeze(-1)
+
+
 def infonce(a1: torch.Tensor, a2: torch.Tensor, pos1: torch.Tensor, pos2: torch.Tensor, cand1: torch.Tensor,
             cand2: torch.Tensor, neg: torch.Tensor, tau: float) -> torch.Tensor:
     """Mean InfoMax loss (eq. 6) of each ``(replica, point)``: anchor features ``a1, a2`` (signal and noise
     patch, ``(R, P, m, n)``, carrying gradients), positive features ``pos*`` (column ``i`` is anchor
     ``i``'s positive) and candidate negatives ``cand*`` (stop-gradient: pass detached tensors); ``neg``
     ``(R, 1, n, n)`` marks the negatives ``j`` of anchor ``i`` (``y_j != y_i``). The similarity is
-    patch-wise (eq. 4): ``Sim(i, k) = (1/m) sum_r [a1_{r,i} c1_{r,k} + a2_{r,i} c2_{r,k}]``."""
-    m = a1.shape[-2]
-    s_pos = ((a1 * pos1).sum(-2) + (a2 * pos2).sum(-2)) / m
-    s_neg = (a1.transpose(-1, -2) @ cand1 + a2.transpose(-1, -2) @ cand2) / m
-    logits = torch.cat([s_pos.unsqueeze(-1), s_neg.masked_fill(~neg, -math.inf)], -1) / tau
-    return (torch.logsumexp(logits, -1) - logits[..., 0]).mean(-1)
+    patch-wise (eq. 4): ``Sim(i, k) = (1/m) sum_r [a1_{r,i} c1_{r,k} + a2_{r,i} c2_{r,k}]``.
+
+    ``-log(e^{s+} / (e^{s+} + sum_j e^{s_j})) = softplus(log sum_j e^{s_j - s+})``: written this way the
+    loss and its gradient stay accurate when the loss is tiny (``1 - l'_i`` is never formed by a
+    subtraction from a rounded ``l'_i``, which costs 1e-3 relative at the paper's learning rate 1.0)."""
+    _, x, has = _margins(a1, a2, pos1, pos2, cand1, cand2, neg, tau)
+    return torch.where(has, torch.nn.functional.softplus(x), 0.0).mean(-1)
 
 
 def infonce_grad(a1: torch.Tensor, a2: torch.Tensor, pos1: torch.Tensor, pos2: torch.Tensor, cand1: torch.Tensor,
                  cand2: torch.Tensor, neg: torch.Tensor, tau: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """:func:`infonce` (the same loss, up to rounding) and its gradient with respect to the anchor
-    features, written out from eq. (8) instead of by autograd: with the softmax weights ``l'_i`` (positive)
-    and ``l'_{ij}`` (negatives) of anchor ``i``,
-    ``dL/da_{r,i} = (1/(n m tau)) [sum_j l'_{ij} cand_{r,j} - (1 - l'_i) pos_{r,i}]`` for each patch.
+    """:func:`infonce` and its gradient with respect to the anchor features, written out from eq. (8)
+    instead of by autograd: with the softmax weights ``l'_i`` (positive) and ``l'_{ij}`` (negatives) of
+    anchor ``i``, ``dL/da_{r,i} = (1/(n m tau)) [sum_j l'_{ij} cand_{r,j} - (1 - l'_i) pos_{r,i}]`` for
+    each patch, where ``1 - l'_i = sigmoid(x_i)`` and ``l'_{ij} = sigmoid(x_i) softmax_j(z_ij)``.
     All inputs are plain tensors; returns ``loss (R, P)``, ``dL/da1``, ``dL/da2`` ``(R, P, m, n)``."""
     m, n = a1.shape[-2], a1.shape[-1]
-    s_pos = ((a1 * pos1).sum(-2) + (a2 * pos2).sum(-2)) / m
-    s_neg = (a1.transpose(-1, -2) @ cand1 + a2.transpose(-1, -2) @ cand2) / m
-    logits = torch.cat([s_pos.unsqueeze(-1), s_neg.masked_fill(~neg, -math.inf)], -1) / tau
-    top = logits.amax(-1, keepdim=True)
-    shifted = torch.exp(logits - top)                                # one exp pass; exp(-inf) = 0 off the negatives
-    total = shifted.sum(-1, keepdim=True)
-    loss = (top.squeeze(-1) + total.log().squeeze(-1) - logits[..., 0]).mean(-1)
-    weights = shifted / total
-    miss, lpn_t = (1 - weights[..., 0]).unsqueeze(-2), weights[..., 1:].transpose(-1, -2)
-    c = 1.0 / (n * m * tau)
+    z, x, has = _margins(a1, a2, pos1, pos2, cand1, cand2, neg, tau)
+    loss = torch.where(has, torch.nn.functional.softplus(x), 0.0).mean(-1)
+    miss = torch.where(has, torch.sigmoid(x), 0.0)                       # 1 - l'_i, (R, P, n)
+    lpn_t = (torch.exp(z - x.unsqueeze(-1)) * miss.unsqueeze(-1)).transpose(-1, -2)
+    c, miss = 1.0 / (n * m * tau), miss.unsqueeze(-2)
     return loss, c * (cand1 @ lpn_t - miss * pos1), c * (cand2 @ lpn_t - miss * pos2)
 
 
@@ -326,17 +334,19 @@ def coefficient_increments(g1: torch.Tensor, g2: torch.Tensor, y: torch.Tensor, 
     return dgamma, drho
 
 
-def recursion_increments(p1, p2, f1p, f2p, f1n, f2n, lp, lpn, y, scale, nx2, eta, tau, with_negatives=True):
+def recursion_increments(p1, p2, f1p, f2p, f1n, f2n, lpn, y, scale, nx2, eta, tau, with_negatives=True):
     """The paper's recursions (12)-(13) (single-modal; ``f*`` are the positive and negative features of
     the same encoder) or (15)-(16) (multi-modal; ``f*`` are the other modality's features):
     ``dgamma_r = eta/(n m tau) sum_i [(1-l'_i) f1p_{r,i} - sum_j l'_{ij} f1n_{r,j}] 1[p1_{r,i} > 0] y_i ||mu||^2``,
     ``drho_{r,i} = eta/(n m tau) [(1-l'_i) f2p_{r,i} - sum_j l'_{ij} f2n_{r,j}] 1[p2_{r,i} > 0] ||xi_i||^2``.
+    ``lpn`` holds the ``l'_{ij}`` (``(R, P, n, n)``); ``1 - l'_i`` is their sum over ``j``.
     ``with_negatives=False`` drops the negatives' terms (a deliberately wrong variant, the control)."""
     n, m = p1.shape[-1], p1.shape[-2]
     c = eta / (n * m * tau)
     keep = 1.0 if with_negatives else 0.0
-    t1 = (1 - lp).unsqueeze(-2) * f1p - keep * f1n @ lpn.transpose(-1, -2)
-    t2 = (1 - lp).unsqueeze(-2) * f2p - keep * f2n @ lpn.transpose(-1, -2)
+    miss = lpn.sum(-1).unsqueeze(-2)            # 1 - l'_i = sum_j l'_{ij}, without the cancellation when l'_i ~ 1
+    t1 = miss * f1p - keep * f1n @ lpn.transpose(-1, -2)
+    t2 = miss * f2p - keep * f2n @ lpn.transpose(-1, -2)
     dgamma = c * (t1 * (p1 > 0).to(p1.dtype) * y.view(y.shape[0], 1, 1, -1)).sum(-1) * scale.view(1, -1, 1) ** 2
     drho = c * t2 * (p2 > 0).to(p2.dtype) * nx2.view(nx2.shape[0], 1, 1, -1)
     return dgamma, drho
@@ -581,8 +591,7 @@ def _train(cfg: _Config, data: dict, enc: _Encoder, enc_t: _Encoder | None, scal
                 for key, value in row.items():
                     rec.setdefault(key, []).append(value)
                 if check:  # Lemma 5.1 / 5.3: the recursion against the autograd increment
-                    lp, lpn = lpw
-                    args = (p1.detach(), p2.detach(), *(f.detach() for f in feats_w[2:]), lp, lpn, y, scale,
+                    args = (p1.detach(), p2.detach(), *(f.detach() for f in feats_w[2:]), lpw[1], y, scale,
                             enc.nx2, cfg.eta, cfg.tau)
                     lemma_err = torch.maximum(lemma_err, _rel_err(inc_auto, recursion_increments(*args)))
                     lemma_ctl = torch.minimum(lemma_ctl, _rel_err(inc_auto, recursion_increments(*args, with_negatives=False)))
