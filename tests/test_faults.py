@@ -82,6 +82,26 @@ def test_bad_input_is_one_line_exit_2(tmp_path, store):
         assert proc.returncode == 2 and "Traceback" not in proc.stderr and bad[1] in proc.stderr
 
 
+def test_an_unusable_store_is_named_and_left_untouched(tmp_path):
+    """A store written by an older version (fewer columns) or a file that is not SQLite: one line naming
+    the file and what is wrong, exit 2, and the file is not modified."""
+    plugin = toy(tmp_path)
+    old = tmp_path / "old.sqlite"
+    db = sqlite3.connect(old)
+    db.execute("CREATE TABLE runs (run_id TEXT PRIMARY KEY, started REAL NOT NULL, finished REAL, "
+               "status TEXT NOT NULL, argv TEXT NOT NULL, environment TEXT NOT NULL)")
+    db.commit()
+    db.close()
+    before = old.read_bytes()
+    assert_usage_error(verify("theorem", "lemma-a", "--plugin", plugin, store=old), str(old), "'runs'", "details",
+                       "another version")
+    assert old.read_bytes() == before
+    text = tmp_path / "notes.txt"
+    text.write_text("not a database")
+    assert_usage_error(verify("graph", "toy/lemma-a", "--plugin", plugin, store=text), str(text), "not a usable results store")
+    assert text.read_text() == "not a database"
+
+
 def test_cuda_without_gpu_is_a_usage_error(tmp_path, store):
     torch = pytest.importorskip("torch")
     if torch.cuda.is_available():

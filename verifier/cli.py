@@ -15,7 +15,7 @@ from verifier import report, scaffold
 from verifier.environment import DeviceError, resolve_device
 from verifier.runner import Options, Runner
 from verifier.spec import PROFILES
-from verifier.store import Store, default_path
+from verifier.store import Store, StoreError, default_path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -246,7 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "report":
             return _command_report(args, registry)
         return _command_run(args, argv, registry)
-    except (UsageError, reg.ResolveError) as exc:
+    except (UsageError, reg.ResolveError, StoreError) as exc:
         print(f"verify: error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -29,6 +29,21 @@ CREATE TABLE IF NOT EXISTS measurements (
 """
 
 
+class StoreError(Exception):
+    """The store file cannot be used: not a SQLite database, or written by an incompatible version."""
+
+
+def _expected_columns() -> dict[str, tuple[str, ...]]:
+    """Each table's columns as :data:`SCHEMA` defines them (read back from an in-memory database)."""
+    db = sqlite3.connect(":memory:")
+    try:
+        db.executescript(SCHEMA)
+        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {table: tuple(row[1] for row in db.execute(f"PRAGMA table_info({table})")) for table in tables}
+    finally:
+        db.close()
+
+
 def default_path() -> Path:
     """``$VERIFY_STORE``, else ``$XDG_CACHE_HOME/theory-verifier/store.sqlite`` (``~/.cache`` default)."""
     if os.environ.get("VERIFY_STORE"):
@@ -44,9 +59,27 @@ class Store:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA busy_timeout=60000")
-        self._db.executescript(SCHEMA)
+        try:
+            self._check_columns()  # before anything is written to a file that may not be ours
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA busy_timeout=60000")
+            self._db.executescript(SCHEMA)
+        except (sqlite3.DatabaseError, StoreError) as exc:
+            self._db.close()
+            if isinstance(exc, StoreError):
+                raise
+            raise StoreError(f"{self.path}: not a usable results store ({exc}); pass another --store "
+                             f"(or set VERIFY_STORE) or move the file aside") from None
+
+    def _check_columns(self) -> None:
+        """Tables the file already has must have this version's columns (missing ones are created)."""
+        present = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        for table, expected in _expected_columns().items():
+            found = tuple(row[1] for row in self._db.execute(f"PRAGMA table_info({table})"))
+            if table in present and found != expected:
+                raise StoreError(f"{self.path}: table {table!r} has columns ({', '.join(found)}), this version "
+                                 f"expects ({', '.join(expected)}): the store was written by another version; "
+                                 f"pass another --store (or set VERIFY_STORE) or move the file aside")
 
     def close(self) -> None:
         self._db.close()
