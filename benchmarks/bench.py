@@ -168,9 +168,12 @@ def main() -> None:
     args = parser.parse_args()
 
     from verifier import registry as reg
-    from verifier.environment import resolve_device
+    from verifier.environment import DeviceError, resolve_device
 
-    device = resolve_device(args.device)
+    try:
+        device = resolve_device(args.device)
+    except DeviceError as exc:
+        parser.error(str(exc))
     known = reg.load(autoload=False).results
     ceiling = _subprocess(f"_child_ceilings({device!r}, {args.threads!r})")  # its threads must not linger here
     print(f"device: {device} ({platform.processor() or platform.machine()}), python {platform.python_version()}, "

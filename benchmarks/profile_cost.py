@@ -92,9 +92,12 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     args = parser.parse_args()
 
-    from verifier.environment import resolve_device
+    from verifier.environment import DeviceError, resolve_device
 
-    device = resolve_device(args.device)
+    try:
+        device = resolve_device(args.device)
+    except DeviceError as exc:
+        parser.error(str(exc))
     jobs = trainings(args.profile, device, args.precision, args.paper)
     served = sum(len(j["results"]) for j in jobs)
     print(f"profile {args.profile}, device {device}, precision {args.precision}: {served} empirical results "
