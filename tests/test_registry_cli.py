@@ -1,6 +1,9 @@
 """Registry validation, the dependency graph and the CLI, on small plugin papers written per test."""
 import json
+import subprocess
+import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -164,3 +167,12 @@ def test_html_report_from_cli_and_rerendered_from_store(plugin, capsys, tmp_path
     assert "toy/theorem-blocked" in second and second.count("<svg") == first.count("<svg")
     code, _, err = run_cli(capsys, "report", str(tmp_path / "c"), "--run", "nosuchrun", "--plugin", plugin)
     assert code == 2 and "nosuchrun" in err
+
+
+def test_python_dash_m_verifier_runs_without_installing():
+    """``python -m verifier`` is the CLI (the GPU runbook uses it from PYTHONPATH, uninstalled)."""
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([sys.executable, "-m", "verifier", "list", "--no-autoload"], cwd=root, capture_output=True,
+                          text=True, timeout=120, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 0, proc.stderr
+    assert "huang2022/corollary-5.3" in proc.stdout and "huang2024/lemma-c.9" in proc.stdout
