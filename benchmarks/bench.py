@@ -30,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._options import add_device_and_precision, resolved_device  # noqa: E402
+
 # family -> (result id whose quick profile gives the parameters, overrides for benchmarking)
 FAMILIES: dict[str, tuple[str, dict[str, float]]] = {
     "late-fusion smoothed-ReLU (huang2022)": ("huang2022/corollary-5.3", {"steps": 300, "n_test": 500}),
@@ -157,23 +159,17 @@ def _child_ceilings(device: str, threads: int | None) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    add_device_and_precision(parser)
     parser.add_argument("--replicas", type=int, nargs="+", default=[1, 16, 256, 4096])
     parser.add_argument("--loop-max", type=int, default=16, help="seeds timed in the per-seed loop")
     parser.add_argument("--family", action="append", default=None, help="substring of family names to run")
-    parser.add_argument("--precision", default="auto", choices=("auto", "float64", "float32", "tf32"))
     parser.add_argument("--max-batch", type=int, default=None, help="at most this many replicas per batched call")
     parser.add_argument("--threads", type=int, default=None, help="intra-op CPU threads (default: torch's)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     args = parser.parse_args()
 
     from verifier import registry as reg
-    from verifier.environment import DeviceError, resolve_device
-
-    try:
-        device = resolve_device(args.device)
-    except DeviceError as exc:
-        parser.error(str(exc))
+    device = resolved_device(parser, args.device)
     known = reg.load(autoload=False).results
     ceiling = _subprocess(f"_child_ceilings({device!r}, {args.threads!r})")  # its threads must not linger here
     print(f"device: {device} ({platform.processor() or platform.machine()}), python {platform.python_version()}, "

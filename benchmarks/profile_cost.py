@@ -27,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._options import add_device_and_precision, resolved_device  # noqa: E402
+
 
 def trainings(profile: str, device: str, precision: str, papers: list[str] | None) -> list[dict]:
     """The distinct check runs of ``verify all --profile profile`` (restricted to ``papers``), in plan
@@ -82,8 +84,7 @@ def _cost(job, replicas: int, batch: int, probe: int, run: bool) -> tuple[float,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", default="full")
-    parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
-    parser.add_argument("--precision", default="auto", choices=("auto", "float64", "float32", "tf32"))
+    add_device_and_precision(parser)
     parser.add_argument("--paper", action="append", default=None, help="only this paper's results (repeatable)")
     parser.add_argument("--probe", type=int, default=4,
                         help="replicas timed per training (0: its first whole batch)")
@@ -92,12 +93,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     args = parser.parse_args()
 
-    from verifier.environment import DeviceError, resolve_device
-
-    try:
-        device = resolve_device(args.device)
-    except DeviceError as exc:
-        parser.error(str(exc))
+    device = resolved_device(parser, args.device)
     jobs = trainings(args.profile, device, args.precision, args.paper)
     served = sum(len(j["results"]) for j in jobs)
     print(f"profile {args.profile}, device {device}, precision {args.precision}: {served} empirical results "
