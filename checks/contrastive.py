@@ -297,32 +297,31 @@ def infonce(a1: torch.Tensor, a2: torch.Tensor, pos1: torch.Tensor, pos2: torch.
     return torch.where(has, torch.nn.functional.softplus(x), 0.0).mean(-1)
 
 
+def _weights(z: torch.Tensor, x: torch.Tensor, has: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """``1 - l'_i = sigmoid(x_i)`` ``(R, P, n)`` and ``l'_{ij} = sigmoid(x_i) softmax_j(z_ij)`` ``(R, P, n, n)``,
+    the softmax weights of eq. (8), from :func:`_margins` (no ``1 - l'_i`` formed by subtraction)."""
+    miss = torch.where(has, torch.sigmoid(x), 0.0)
+    return miss, torch.exp(z - x.unsqueeze(-1)) * miss.unsqueeze(-1)
+
+
 def infonce_grad(a1: torch.Tensor, a2: torch.Tensor, pos1: torch.Tensor, pos2: torch.Tensor, cand1: torch.Tensor,
                  cand2: torch.Tensor, neg: torch.Tensor, tau: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """:func:`infonce` and its gradient with respect to the anchor features, written out from eq. (8)
     instead of by autograd: with the softmax weights ``l'_i`` (positive) and ``l'_{ij}`` (negatives) of
-    anchor ``i``, ``dL/da_{r,i} = (1/(n m tau)) [sum_j l'_{ij} cand_{r,j} - (1 - l'_i) pos_{r,i}]`` for
-    each patch, where ``1 - l'_i = sigmoid(x_i)`` and ``l'_{ij} = sigmoid(x_i) softmax_j(z_ij)``.
-    All inputs are plain tensors; returns ``loss (R, P)``, ``dL/da1``, ``dL/da2`` ``(R, P, m, n)``."""
+    anchor ``i`` (:func:`_weights`), ``dL/da_{r,i} = (1/(n m tau)) [sum_j l'_{ij} cand_{r,j} - (1 - l'_i) pos_{r,i}]``
+    for each patch. All inputs are plain tensors; returns ``loss (R, P)``, ``dL/da1``, ``dL/da2`` ``(R, P, m, n)``."""
     m, n = a1.shape[-2], a1.shape[-1]
     z, x, has = _margins(a1, a2, pos1, pos2, cand1, cand2, neg, tau)
     loss = torch.where(has, torch.nn.functional.softplus(x), 0.0).mean(-1)
-    miss = torch.where(has, torch.sigmoid(x), 0.0)                       # 1 - l'_i, (R, P, n)
-    lpn_t = (torch.exp(z - x.unsqueeze(-1)) * miss.unsqueeze(-1)).transpose(-1, -2)
-    c, miss = 1.0 / (n * m * tau), miss.unsqueeze(-2)
+    miss, lpn = _weights(z, x, has)
+    c, miss, lpn_t = 1.0 / (n * m * tau), miss.unsqueeze(-2), lpn.transpose(-1, -2)
     return loss, c * (cand1 @ lpn_t - miss * pos1), c * (cand2 @ lpn_t - miss * pos2)
 
 
 def _softmax_weights(a1, a2, pos1, pos2, cand1, cand2, neg, tau):
     """``l'_i`` and ``l'_{i,j}`` of eq. (8), written out without autograd: ``(R, P, n)``, ``(R, P, n, n)``."""
-    m = a1.shape[-2]
-    s_pos = ((a1 * pos1).sum(-2) + (a2 * pos2).sum(-2)) / (m * tau)
-    s_neg = (a1.transpose(-1, -2) @ cand1 + a2.transpose(-1, -2) @ cand2) / (m * tau)
-    top = torch.maximum(s_pos, s_neg.masked_fill(~neg, -math.inf).amax(-1))
-    e_pos = torch.exp(s_pos - top)
-    e_neg = torch.exp(s_neg - top.unsqueeze(-1)) * neg.to(s_neg.dtype)
-    z = e_pos + e_neg.sum(-1)
-    return e_pos / z, e_neg / z.unsqueeze(-1)
+    z, x, has = _margins(a1, a2, pos1, pos2, cand1, cand2, neg, tau)
+    return torch.where(has, torch.sigmoid(-x), 1.0), _weights(z, x, has)[1]
 
 
 def coefficient_increments(g1: torch.Tensor, g2: torch.Tensor, y: torch.Tensor, scale: torch.Tensor,
