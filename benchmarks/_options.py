@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from verifier.compute import PRECISIONS
+from verifier.running.compute import PRECISIONS
 
 
 def add_device_and_precision(parser: argparse.ArgumentParser) -> None:
@@ -13,7 +13,7 @@ def add_device_and_precision(parser: argparse.ArgumentParser) -> None:
 
 def resolved_device(parser: argparse.ArgumentParser, requested: str) -> str:
     """``auto`` -> ``cuda`` or ``cpu``; ``cuda`` without a GPU is a one-line usage error (exit 2)."""
-    from verifier.environment import DeviceError, resolve_device
+    from verifier.running.environment import DeviceError, resolve_device
 
     try:
         return resolve_device(requested)

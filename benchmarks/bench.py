@@ -44,9 +44,9 @@ FAMILIES: dict[str, tuple[str, dict[str, float]]] = {
 
 
 def _setup(result_id: str, overrides: dict[str, float], replicas: int):
-    from verifier import registry as reg
-    from verifier import seeds as seeding
-    from verifier.runner import check_name, load_check
+    from verifier.running import registry as reg
+    from verifier.running import seeds as seeding
+    from verifier.running.check_code import check_name, load_check
 
     result = reg.load(autoload=False).results[result_id]
     params = {**result.profiles["quick"], **overrides}
@@ -59,7 +59,7 @@ def _child(result_id: str, overrides: dict[str, float], replicas: int, loop: int
     """Run in a subprocess: time one batched call (loop == 0) or `loop` single-replica calls."""
     import torch
 
-    from verifier import batching, compute
+    from verifier.running import batching, compute
 
     check, params, seeds = _setup(result_id, overrides, replicas)
     with compute.policy(precision, threads):
@@ -86,7 +86,7 @@ def _child_flops(result_id: str, overrides: dict[str, float], device: str, preci
     from torch.utils._python_dispatch import TorchDispatchMode
     from torch.utils.flop_counter import FlopCounterMode
 
-    from verifier import compute
+    from verifier.running import compute
 
     matmuls = {torch.ops.aten.mm.default, torch.ops.aten.bmm.default, torch.ops.aten.baddbmm.default,
                torch.ops.aten.addmm.default}
@@ -168,7 +168,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     args = parser.parse_args()
 
-    from verifier import registry as reg
+    from verifier.running import registry as reg
     device = resolved_device(parser, args.device)
     known = reg.load(autoload=False).results
     ceiling = _subprocess(f"_child_ceilings({device!r}, {args.threads!r})")  # its threads must not linger here

@@ -31,7 +31,7 @@ case "${1:-}" in
     # SIGINT makes verify keep what finished and still write the JSON; a shell that started this in the
     # background may have set SIGINT to ignored, so the command restores Python's handler first.
     timeout -s INT -k 20 570 $py -c 'import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler)
-from verifier.cli import main; sys.exit(main())' all --profile full --device cuda --no-cache --quiet \
+from verifier.interfaces.cli import main; sys.exit(main())' all --profile full --device cuda --no-cache --quiet \
       --store /tmp/gpu-store.sqlite --json "$out/full.json" 2>&1 | tee "$out/full.log"
     echo "verify all --profile full: exit ${PIPESTATUS[0]}, $(( $(date +%s) - start )) s wall" | tee -a "$out/full.log"
     ;;

@@ -23,7 +23,7 @@ def run_paper(paper: str, precision: str, profile: str, device: str, threads: in
               folder: Path) -> tuple[dict, float]:
     out = folder / f"{precision}.json"
     start = time.perf_counter()
-    command = [sys.executable, "-m", "verifier.cli", "paper", paper, "--profile", profile, "--device", device,
+    command = [sys.executable, "-m", "verifier.interfaces.cli", "paper", paper, "--profile", profile, "--device", device,
                "--precision", precision, "--no-cache", "--quiet", "--store", str(folder / f"{precision}.sqlite"),
                "--json", str(out)] + (["--threads", str(threads)] if threads else [])
     subprocess.run(command, cwd=ROOT, capture_output=True, text=True)

@@ -33,9 +33,9 @@ from benchmarks._options import add_device_and_precision, resolved_device  # noq
 def trainings(profile: str, device: str, precision: str, papers: list[str] | None) -> list[dict]:
     """The distinct check runs of ``verify all --profile profile`` (restricted to ``papers``), in plan
     order: the job, and the results that read it."""
-    from verifier import overrides
-    from verifier import registry as reg
-    from verifier.runner import Options, Runner
+    from verifier.running import overrides
+    from verifier.running import registry as reg
+    from verifier.running.runner import Options, Runner
 
     registry = reg.load()
     runner = Runner(registry, Options(profile=profile, device=device, precision=precision), None)
@@ -54,7 +54,7 @@ def time_job(job, replicas: int | None) -> tuple[float, int, list[str]]:
     """Seconds for the job's first ``replicas`` seeds (all of them when None), and the notes of the run."""
     from dataclasses import replace
 
-    from verifier import executors
+    from verifier.running import executors
 
     seeds = list(job.seeds) if replicas is None else list(job.seeds)[:replicas]
     outcome = executors.run_job(replace(job, seeds=seeds))

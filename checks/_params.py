@@ -9,7 +9,7 @@ from typing import Callable, Iterator, Mapping, Sequence, TypeVar
 import numpy as np
 import torch
 
-from verifier.compute import requested_threads
+from verifier.running.compute import requested_threads
 
 T = TypeVar("T")
 

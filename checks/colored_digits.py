@@ -22,8 +22,7 @@ import torch
 import torch.nn.functional as F
 
 from checks._params import check_seeds, int_param, require, to_numpy
-
-from verifier.compute import fixed_precision
+from verifier.running.compute import fixed_precision
 
 _PRECISION_REASON = "a small network trained with Adam, as the paper's experiment runs it; accuracies are coarse"
 

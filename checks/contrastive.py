@@ -53,7 +53,7 @@ import numpy as np
 import torch
 
 from checks._params import one_cpu_thread, per_replica
-from verifier.compute import fixed_precision
+from verifier.running.compute import fixed_precision
 
 _PRECISION_REASON = "coefficient dynamics compared with the paper's recursions to 1e-9 relative"
 

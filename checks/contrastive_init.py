@@ -28,7 +28,7 @@ import numpy as np
 import torch
 
 from checks._params import check_seeds, int_param, per_replica, require, to_numpy
-from verifier.compute import fixed_precision
+from verifier.running.compute import fixed_precision
 
 _PRECISION_REASON = "tail events of normalised correlations, drawn once; the cost is drawing, not arithmetic"
 

@@ -57,11 +57,10 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import torch
-
-from checks._params import one_cpu_thread
 from scipy import integrate
 
-from verifier.compute import fixed_precision
+from checks._params import one_cpu_thread
+from verifier.running.compute import fixed_precision
 
 _PRECISION_REASON = "tensors of a few elements: the cost is per-operation overhead, not arithmetic"
 

@@ -26,7 +26,7 @@ import torch
 from scipy import integrate, optimize, special
 
 from checks._params import per_replica
-from verifier.compute import fixed_precision
+from verifier.running.compute import fixed_precision
 
 _PRECISION_REASON = "its cost is drawing the normals, not arithmetic"
 

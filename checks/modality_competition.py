@@ -38,7 +38,7 @@ and on the explicit weights ``W`` otherwise (``P = W X^T``, ``W <- W - eta G X``
 both are the same exact GD (the tests check them against autograd and against each other).
 
 Precision: ``--precision auto`` trains in float32 on every device; ``--precision float64`` forces
-float64 (``verifier.compute``). Measured with ``benchmarks/precision.py huang2022``: the quick profile
+float64 (``verifier.running.compute``). Measured with ``benchmarks/precision.py huang2022``: the quick profile
 ran 2.2x faster in float32 on the 2-core CPU, all 30 verdicts were identical and every measured mean
 moved by less than 1e-3 relative (``benchmarks/README.md``); the tests check the exact arithmetic in
 float64. Error fractions and class fractions are always reduced in float64; ``T_pred`` is computed
@@ -55,7 +55,7 @@ import numpy as np
 import torch
 
 from checks._params import per_replica
-from verifier.compute import dtype_for
+from verifier.running.compute import dtype_for
 
 __all__ = [
     "FLAT_EVENT_KEYS",

@@ -31,10 +31,9 @@ from typing import Mapping, Sequence
 import numpy as np
 import torch
 
-from verifier.compute import dtype_for
-
 from checks import modality_competition as mc
 from checks.gaussian_maxima import winning_probability
+from verifier.running.compute import dtype_for
 
 __all__ = ["sigma0_sweep", "shape_sweep", "signal_strength_sweep", "sigma0_grid", "shape_grid", "lambda_grid"]
 

@@ -23,7 +23,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import torch
 
-from verifier.compute import fixed_precision
+from verifier.running.compute import fixed_precision
 
 _PRECISION_REASON = "one scalar recursion per replica: float32 would save nothing"
 

@@ -48,11 +48,10 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import torch
-
-from checks._params import check_seeds, int_param, require, to_numpy
 from scipy import special
 
-from verifier.compute import fixed_precision
+from checks._params import check_seeds, int_param, require, to_numpy
+from verifier.running.compute import fixed_precision
 
 _PRECISION_REASON = "its excess risks are differences of order 1e-5 between risks of order 0.1"
 

@@ -19,7 +19,7 @@ pytest_plugins = ["pytester"]
 @pytest.fixture(scope="module")
 def paper_run(request, tmp_path_factory):
     """`verify paper <PAPER_KEY of the test module>` through the CLI, once per module: (exit code, JSON run)."""
-    from verifier import cli
+    from verifier.interfaces import cli
 
     key = request.module.PAPER_KEY
     folder = tmp_path_factory.mktemp(key)

@@ -4,8 +4,8 @@ import math
 import numpy as np
 import pytest
 
-from verifier import acceptance
-from verifier.verdicts import Verdict, combine
+from verifier.judging import acceptance
+from verifier.judging.verdicts import Verdict, combine
 
 
 def test_clopper_pearson_matches_known_values():

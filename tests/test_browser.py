@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from verifier import html_report
+from verifier.presentation import html as html_report
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",

@@ -12,9 +12,9 @@ import torch
 from checks import modality_competition as mc
 from checks._params import one_cpu_thread, per_replica
 from checks.deep_linear_fusion import phase_durations
-from verifier import batching, compute
-from verifier.cli import main
-from verifier.runner import Options
+from verifier.interfaces.cli import main
+from verifier.running import batching, compute
+from verifier.running.runner import Options
 
 TINY = dict(mc.REFERENCE_PARAMS)
 TINY.update(k=4, m=8, d=60, n=30, n_test=100, steps=300, record_every=50)
@@ -105,8 +105,8 @@ def test_cli_records_precision_and_keys_the_cache_by_it(tmp_path, capsys):
 
 
 def test_specs_can_bound_the_batch_per_profile_and_the_user_wins():
-    from verifier import registry
-    from verifier.runner import Runner
+    from verifier.running import registry
+    from verifier.running.runner import Runner
 
     loaded = registry.load(autoload=False)
     result = loaded.results["huang2022/lemma-a.14"]
@@ -121,8 +121,8 @@ def test_specs_can_bound_the_batch_per_profile_and_the_user_wins():
 
 def test_every_probability_has_at_least_1000_replicas_in_the_full_profile():
     """Issue 8: the full profile puts >= 1000 replicas behind each probability claim."""
-    from verifier import registry
-    from verifier.claims import Probability
+    from verifier.running import registry
+    from verifier.spec.claims import Probability
 
     short = {rid: r.replicas["full"] for rid, r in registry.load(autoload=False).results.items()
              if any(isinstance(c, Probability) for c in r.claims) and r.replicas.get("full", 0) < 1000}

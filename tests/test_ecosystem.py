@@ -5,10 +5,9 @@ import sys
 
 import pytest
 
-from tests.test_registry_cli import PLUGIN
-
 import verifier
-from verifier.cli import main
+from tests.test_registry_cli import PLUGIN
+from verifier.interfaces.cli import main
 
 
 @pytest.fixture
@@ -85,7 +84,7 @@ def test_ray_executor_gathers_into_the_same_store(plugin, tmp_path, capsys):
     a, b = by_id(local), by_id(distributed)
     assert {k: r["verdict"] for k, r in a.items()} == {k: r["verdict"] for k, r in b.items()}
     assert a["toy/lemma-true"]["claims"][0]["observed"] == b["toy/lemma-true"]["claims"][0]["observed"]
-    from verifier.store import Store
+    from verifier.running.store import Store
 
     store = Store(tmp_path / "b.sqlite")
     assert store.latest("toy/lemma-true")["verdict"] == "PASS"

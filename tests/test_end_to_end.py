@@ -14,7 +14,7 @@ CHAIN = ["huang2022/definition-4.1", "huang2022/definition-a.2", "huang2022/lemm
 def corollary_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("e2e")
     out = folder / "run.json"
-    proc = subprocess.run([sys.executable, "-m", "verifier.cli", "theorem", "corollary-5.3", "--profile", "quick",
+    proc = subprocess.run([sys.executable, "-m", "verifier.interfaces.cli", "theorem", "corollary-5.3", "--profile", "quick",
                            "--device", "cpu", "--json", str(out), "--store", str(folder / "store.sqlite")],
                           capture_output=True, text=True, timeout=900)
     return proc, json.loads(out.read_text())

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from verifier.claims import Approx, Bound, Duration, Ordering, Probability, Rate
-from verifier.evaluate import judge_empirical
+from verifier.judging.evaluate import judge_empirical
+from verifier.spec.claims import Approx, Bound, Duration, Ordering, Probability, Rate
 
 x, y, b = sp.symbols("x y b")
 rng = np.random.default_rng(1)

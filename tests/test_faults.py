@@ -45,7 +45,7 @@ def toy(folder, key="toy", extra=""):
 
 
 def verify(*argv, store, timeout=120):
-    proc = subprocess.run([sys.executable, "-m", "verifier.cli", *argv, "--store", str(store)],
+    proc = subprocess.run([sys.executable, "-m", "verifier.interfaces.cli", *argv, "--store", str(store)],
                           capture_output=True, text=True, timeout=timeout)
     return proc
 
@@ -191,8 +191,9 @@ def test_out_of_memory_halves_the_batch_with_identical_results(tmp_path, store):
     assert "out of memory with 16 replicas" in proc.stdout
     # The same seeds travel with their replicas: split and unsplit runs measure the same thing
     # (the two checks share seeds only if their names matched, so compare against a direct run).
-    from verifier import seeds as seeding
     import numpy as np
+
+    from verifier.running import seeds as seeding
 
     expected = np.mean([np.random.default_rng(s).normal(1.0, 1, 200).mean()
                         for s in seeding.replica_seeds(tight["check"], tight["parameters"], 0, 16)])
@@ -215,7 +216,7 @@ def test_interrupt_keeps_finished_results_and_rerun_hits_cache(tmp_path, store):
     ''')
     # Ctrl-C as in a terminal: a test run started in the background by a shell inherits SIGINT ignored,
     # and so would this child; give it the default disposition.
-    proc = subprocess.Popen([sys.executable, "-m", "verifier.cli", "paper", "toy", "--plugin", plugin, "--device", "cpu",
+    proc = subprocess.Popen([sys.executable, "-m", "verifier.interfaces.cli", "paper", "toy", "--plugin", plugin, "--device", "cpu",
                              "--store", str(store)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 60
@@ -237,7 +238,7 @@ def test_concurrent_writers_lose_nothing(tmp_path, store):
         for i in range(12):
             RESULTS.append(result(f"lemma-{i}", TRUE))
     ''')
-    procs = [subprocess.Popen([sys.executable, "-m", "verifier.cli", "paper", "toy", "--plugin", plugin, "--device",
+    procs = [subprocess.Popen([sys.executable, "-m", "verifier.interfaces.cli", "paper", "toy", "--plugin", plugin, "--device",
                                "cpu", "--seed", str(seed), "--store", str(store)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for seed in (1, 2, 3)]
     for proc in procs:

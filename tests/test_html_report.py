@@ -10,10 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from verifier import html_report, plots
-from verifier import registry as reg
-from verifier.runner import Options, Runner
-from verifier.store import Store
+from verifier.presentation import html as html_report
+from verifier.presentation import plots
+from verifier.running import registry as reg
+from verifier.running.runner import Options, Runner
+from verifier.running.store import Store
 
 XSS = "<script>alert(1)</script>"
 
@@ -21,7 +22,7 @@ PLUGIN = textwrap.dedent(r'''
     import numpy as np
     import sympy as sp
     from verifier import Approx, Bound, Identity, Kind, Paper, Parameter, Rate, Result
-    from verifier.plots import Histogram, LogLog, Sweep, Trajectory
+    from verifier.spec.figures import Histogram, LogLog, Sweep, Trajectory
 
     PAPER = Paper(key="toy", title="Toy paper", authors=("A. Author",), year=2026)
     x, mu, err, sizes = sp.symbols("x mu err sizes")

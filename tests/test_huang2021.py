@@ -9,7 +9,7 @@ import torch
 from scipy import integrate, optimize
 
 from checks import linear_composite as lc
-from verifier import registry
+from verifier.running import registry
 
 TINY_TABLE = {"K": 4, "p": 5, "m": 200, "n_refit": 150}
 TINY_SWEEP = {"K": 3, "p": 5, "w": 0.5, "sigma": 2.0, "ridge_frac": 0.01, "m_lo": 60, "m_hi": 200, "grid": 3,

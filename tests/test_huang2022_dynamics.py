@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from checks import modality_competition as mc  # noqa: E402
 from checks import modality_sweeps as ms  # noqa: E402
 from checks import tensor_power as tp  # noqa: E402
-from verifier import compute  # noqa: E402
+from verifier.running import compute  # noqa: E402
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -285,7 +285,7 @@ NEW = ["induction-hypothesis-a.4", "fact-a.5", "fact-a.6", "claim-a.7", "claim-a
 
 
 def test_registry_loads_huang2022_without_problems() -> None:
-    from verifier import registry as reg
+    from verifier.running import registry as reg
 
     registry = reg.load(autoload=False)
     assert [p for p in registry.problems if "huang2022" in str(p)] == []
@@ -303,7 +303,7 @@ def test_registry_loads_huang2022_without_problems() -> None:
 
 
 def test_graph_of_corollary_shows_the_proof_tree(tmp_path, capsys) -> None:
-    from verifier.cli import main
+    from verifier.interfaces.cli import main
 
     code = main(["graph", "corollary-5.3", "--store", str(tmp_path / "store.sqlite"), "--no-autoload"])
     out = capsys.readouterr().out

@@ -15,8 +15,8 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from checks import contrastive as ct  # noqa: E402
-from verifier import registry  # noqa: E402
-from verifier.cli import main  # noqa: E402
+from verifier.interfaces.cli import main  # noqa: E402
+from verifier.running import registry  # noqa: E402
 
 TINY = dict(ct.PHASE_PARAMS)
 TINY.update(d=256, n=16, m=6, eta=0.075, steps=40, record_every=10, snr_lo=0.5, snr_hi=4.0, snr_points=3,
@@ -288,9 +288,10 @@ def test_cli_runs_the_paper(tmp_path, capsys):
 def test_symbolic_conditions_are_not_vacuous():
     """The proofs' thresholds are tight enough that a looser premise is not proved."""
     import sympy as sp
-    from verifier import Implication
-    from verifier.evaluate import judge_symbolic
+
     from theorems import huang2024 as spec
+    from verifier import Implication
+    from verifier.judging.evaluate import judge_symbolic
 
     x, C = sp.symbols("nSNR2 C_mu", positive=True)
     claims = {c.label: c for c in spec.ASSUMPTION_4_1.claims}

@@ -15,8 +15,8 @@ from scipy import stats
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from checks import contrastive_init as ci  # noqa: E402
-from verifier import registry  # noqa: E402
-from verifier.cli import main  # noqa: E402
+from verifier.interfaces.cli import main  # noqa: E402
+from verifier.running import registry  # noqa: E402
 
 TINY = {"d": 16, "n": 10, "m": 4, "sigma0": 0.3, "sigma_xi": 2.0, "sigma_eps": 0.5, "C_mu": 3.0, "snr_regime": 1.75,
         "mc_draws": 50}
@@ -131,7 +131,7 @@ def test_new_specs_load_with_their_edges():
 def test_quick_profile_verdicts(tmp_path, capsys):
     """The verdicts found on the quick profile: B.5 through the CLI, the others in one in-process run (one
     check run shared by all of them)."""
-    from verifier.runner import Options, Runner
+    from verifier.running.runner import Options, Runner
 
     out = tmp_path / "b5.json"
     code = main(["theorem", "huang2024/lemma-b.5", "--profile", "quick", "--device", "cpu", "--store",
@@ -183,6 +183,7 @@ def _training_measures():
     equals autograd on the explicit weights; C.15's ||W - W*||^2 from the coefficients equals the explicit
     norm; the new outputs are per replica and finite."""
     import torch
+
     from checks import contrastive as ct
 
     params = dict(ct.PHASE_PARAMS, d=256, n=16, m=6, eta=0.075, steps=60, record_every=5, snr_points=0,

@@ -9,7 +9,7 @@ import torch
 from scipy import optimize, special, stats
 
 from checks import two_stage_erm as tse
-from verifier import registry
+from verifier.running import registry
 
 TINY_ERM = {"d": 6, "k": 3, "T": 2, "sigma_y": 0.1, "sigma_z": 0.1, "v_norm": 0.5, "bw_factor": 1.5, "delta": 0.05,
             "n_lo": 20, "n_hi": 80, "m_fix": 400, "m_lo": 20, "m_hi": 80, "n_fix": 800, "grid": 3, "draws": 20,

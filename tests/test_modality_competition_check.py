@@ -13,7 +13,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from checks import modality_competition as mc  # noqa: E402
-from verifier import compute  # noqa: E402
+from verifier.running import compute  # noqa: E402
 
 
 @pytest.fixture(autouse=True, scope="module")

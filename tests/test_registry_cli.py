@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from verifier import registry as reg
-from verifier.cli import main
+from verifier.interfaces.cli import main
+from verifier.running import registry as reg
 
 PLUGIN = textwrap.dedent('''
     import numpy as np
@@ -151,7 +151,7 @@ def test_interrupted_run_keeps_finished_results(tmp_path, capsys):
     code, _, err = run_cli(capsys, "theorem", "theorem-interrupted", "--plugin", str(path), "--device", "cpu",
                            "--store", str(store_path))
     assert code == 1 and "interrupted" in err
-    from verifier.store import Store
+    from verifier.running.store import Store
 
     store = Store(store_path)
     assert store.latest("toy/lemma-true")["verdict"] == "PASS"

@@ -1,9 +1,9 @@
 """The symbolic layer decides identities, limits and certified implications, and refutes false ones."""
 import sympy as sp
 
-from verifier import symbolic
-from verifier.claims import Identity, Implication, Limit
-from verifier.evaluate import judge_symbolic
+from verifier.judging import symbolic
+from verifier.judging.evaluate import judge_symbolic
+from verifier.spec.claims import Identity, Implication, Limit
 
 a, b, c = sp.symbols("a b c", positive=True)
 z = sp.Symbol("z", real=True)
@@ -59,7 +59,7 @@ def test_evaluate_mixes_parameters_and_measurements():
 
 
 def test_exponent_claim():
-    from verifier.claims import Exponent
+    from verifier.spec.claims import Exponent
 
     k, eta, q = sp.symbols("k eta q", positive=True)
     # Claim A.7 of huang2022: T_0 = k / (eta sigma0^(q-2)) with sigma0^(q-2) = 1/k is Theta(k^2).

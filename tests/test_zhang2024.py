@@ -210,7 +210,7 @@ IDS = ["definition-1.1", "definition-1.2", "lemma-r1", "lemma-r2", "proposition-
 
 
 def test_specs_load_without_problems():
-    from verifier import registry
+    from verifier.running import registry
 
     r = registry.load()
     assert not [p for p in r.problems if "zhang2024" in str(p)]
@@ -229,7 +229,7 @@ def test_symbolic_claims_are_not_vacuous():
     """A wrong variant of a reconstructed formula is refuted or left undecided, never proved."""
     from theorems import zhang2024 as z
     from verifier import Identity
-    from verifier.symbolic import decide_identity
+    from verifier.judging.symbolic import decide_identity
 
     wrong = Identity("wrong F_B^res", lhs=z.f_res(z.TOY_SYA, z.TOY_SYB, z.TOY_SIGMA[0, 0], z.TOY_SIGMA[0, 1]),
                      rhs=z.sB**2)
@@ -241,7 +241,7 @@ def test_symbolic_claims_are_not_vacuous():
 
 @pytest.fixture(scope="module")
 def paper_run(tmp_path_factory):
-    from verifier import cli
+    from verifier.interfaces import cli
 
     folder = tmp_path_factory.mktemp("zhang")
     out = folder / "run.json"

@@ -21,7 +21,19 @@ import itertools
 
 import sympy as sp
 
-from verifier import (Approx, Bound, Identity, Implication, Kind, Limit, Ordering, Paper, Parameter, Rate, Result)
+from verifier import (
+    Approx,
+    Bound,
+    Identity,
+    Implication,
+    Kind,
+    Limit,
+    Ordering,
+    Paper,
+    Parameter,
+    Rate,
+    Result,
+)
 
 PAPER = Paper(
     key="huang2021", title="What Makes Multi-modal Learning Better than Single (Provably)",

@@ -46,8 +46,20 @@ from __future__ import annotations
 
 import sympy as sp
 
-from verifier import Approx, Bound, Identity, Implication, Kind, Limit, Ordering, Paper, Parameter, Probability, Result
-from verifier.plots import Sweep, Trajectory
+from verifier import (
+    Approx,
+    Bound,
+    Identity,
+    Implication,
+    Kind,
+    Limit,
+    Ordering,
+    Paper,
+    Parameter,
+    Probability,
+    Result,
+)
+from verifier.spec.figures import Sweep, Trajectory
 
 PAPER = Paper(
     key="huang2024",

@@ -23,7 +23,17 @@ import itertools
 
 import sympy as sp
 
-from verifier import (Approx, Bound, Identity, Kind, Limit, Paper, Parameter, Rate, Result)
+from verifier import (
+    Approx,
+    Bound,
+    Identity,
+    Kind,
+    Limit,
+    Paper,
+    Parameter,
+    Rate,
+    Result,
+)
 
 PAPER = Paper(
     key="lu2023", title="A Theory of Multimodal Learning", authors=("Zhou Lu",), year=2023,

@@ -18,9 +18,21 @@ from __future__ import annotations
 
 import sympy as sp
 
-from verifier import (Approx, Bound, Duration, Identity, Implication, Kind, Limit, Ordering, Paper,
-                      Parameter, Rate, Result)
-from verifier.plots import LogLog, Sweep, Trajectory
+from verifier import (
+    Approx,
+    Bound,
+    Duration,
+    Identity,
+    Implication,
+    Kind,
+    Limit,
+    Ordering,
+    Paper,
+    Parameter,
+    Rate,
+    Result,
+)
+from verifier.spec.figures import LogLog, Sweep, Trajectory
 
 PAPER = Paper(
     key="zhang2024",

@@ -1,12 +1,32 @@
 """Theory verifier: check theorems of machine-learning theory papers symbolically and by simulation.
 
 The engine knows no paper: specs live in ``theorems/`` (or plugins), simulations in ``checks/``.
+Its rooms, each importing only the rooms listed before it: ``spec`` (the vocabulary of results,
+claims and figures), ``judging`` (symbolic decisions, acceptance tests, verdicts, propagation),
+``running`` (registry, runner, store, batching, compute, executors), ``presentation`` (terminal,
+HTML, plots, notebook; renders stored records and never imports ``running``) and ``interfaces``
+(CLI, Python API, pytest plugin, scaffold).
 """
-from verifier.api import RunResult, run
-from verifier.claims import (Approx, Bound, Duration, Exponent, Identity, Implication, Limit, Ordering, Probability,
-                             Rate)
-from verifier.spec import Kind, Paper, Parameter, Result
-from verifier.verdicts import Verdict
+from verifier.interfaces.api import RunResult, run
+from verifier.judging.verdicts import Verdict
+from verifier.presentation import notebook
+from verifier.spec.claims import (
+                                  Approx,
+                                  Bound,
+                                  Duration,
+                                  Exponent,
+                                  Identity,
+                                  Implication,
+                                  Limit,
+                                  Ordering,
+                                  Probability,
+                                  Rate,
+)
+from verifier.spec.figures import Histogram, LogLog, Sweep, Trajectory
+from verifier.spec.results import Kind, Paper, Parameter, Result
 
-__all__ = ["Approx", "Bound", "Duration", "Exponent", "Identity", "Implication", "Kind", "Limit", "Ordering", "Paper",
-           "Parameter", "Probability", "Rate", "Result", "RunResult", "Verdict", "run"]
+notebook.install()
+
+__all__ = ["Approx", "Bound", "Duration", "Exponent", "Histogram", "Identity", "Implication", "Kind", "Limit",
+           "LogLog", "Ordering", "Paper", "Parameter", "Probability", "Rate", "Result", "RunResult", "Sweep",
+           "Trajectory", "Verdict", "run"]

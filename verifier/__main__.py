@@ -2,6 +2,6 @@
 machine that already has the dependencies: ``PYTHONPATH=. python3 -m verifier all --profile full``)."""
 import sys
 
-from verifier.cli import main
+from verifier.interfaces.cli import main
 
 sys.exit(main())

@@ -1,8 +1,8 @@
 """Judge one claim: turn a claim and measurements into a :class:`ClaimOutcome`.
 
-Empirical claims reduce to an interval (:mod:`verifier.acceptance`) and an acceptance region; the
+Empirical claims reduce to an interval (:mod:`verifier.judging.acceptance`) and an acceptance region; the
 claim's negative control is judged on the same data and must be rejected (FAIL) for a PASS to stand.
-Symbolic claims are decided by :mod:`verifier.symbolic`.
+Symbolic claims are decided by :mod:`verifier.judging.symbolic`.
 """
 from __future__ import annotations
 
@@ -13,11 +13,22 @@ from typing import Any, Mapping
 import numpy as np
 import sympy as sp
 
-from verifier import acceptance, symbolic
-from verifier.acceptance import Interval
-from verifier.claims import (Approx, Bound, Claim, Duration, Exponent, Identity, Implication, Limit,
-                             Ordering, Probability, Rate)
-from verifier.verdicts import Verdict
+from verifier.judging import acceptance, symbolic
+from verifier.judging.acceptance import Interval
+from verifier.judging.verdicts import Verdict
+from verifier.spec.claims import (
+    Approx,
+    Bound,
+    Claim,
+    Duration,
+    Exponent,
+    Identity,
+    Implication,
+    Limit,
+    Ordering,
+    Probability,
+    Rate,
+)
 
 
 @dataclass

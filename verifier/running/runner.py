@@ -5,8 +5,6 @@ rendered; it is committed to the store as soon as it is finished.
 """
 from __future__ import annotations
 
-import importlib
-import inspect
 import time
 import traceback
 import uuid
@@ -16,17 +14,17 @@ from typing import Any, Callable, Iterable, Mapping
 import numpy as np
 import sympy as sp
 
-from verifier import compute, executors
-from verifier import graph as dag
-from verifier import overrides
-from verifier import seeds as seeding
-from verifier import symbolic
-from verifier.environment import describe
-from verifier.evaluate import judge_empirical, judge_symbolic
-from verifier.registry import Registry
-from verifier.spec import Result
-from verifier.store import Store
-from verifier.verdicts import Verdict, combine
+from verifier.judging import graph as dag
+from verifier.judging import symbolic
+from verifier.judging.evaluate import judge_empirical, judge_symbolic
+from verifier.judging.verdicts import Verdict, combine
+from verifier.running import compute, executors, overrides
+from verifier.running import seeds as seeding
+from verifier.running.check_code import check_name, check_source_digest, spec_hash
+from verifier.running.environment import describe
+from verifier.running.registry import Registry
+from verifier.running.store import Store
+from verifier.spec.results import Result
 
 
 @dataclass(frozen=True)
@@ -72,38 +70,6 @@ class RunRecord:
         return {"run_id": self.run_id, "options": {**vars(self.options), "overrides": dict(self.options.overrides)},
                 "environment": self.environment,
                 "targets": self.targets, "interrupted": self.interrupted, "results": self.results}
-
-
-CheckFunction = Callable[..., Mapping[str, np.ndarray]]
-
-
-def load_check(check: str | CheckFunction) -> CheckFunction:
-    """The check function named by ``"module:function"`` (or given directly by a plugin)."""
-    if callable(check):
-        return check
-    module_name, _, function = check.partition(":")
-    return getattr(importlib.import_module(module_name), function)
-
-
-def check_name(check: str | CheckFunction) -> str:
-    return check if isinstance(check, str) else f"{check.__module__}:{check.__qualname__}"
-
-
-def check_source_digest(check: str | CheckFunction) -> str:
-    """Hash of the source of the module that defines the check (its code version)."""
-    function = load_check(check)
-    return seeding.digest(inspect.getsource(inspect.getmodule(function)))
-
-
-def spec_hash(result: Result) -> str:
-    """Hash of everything the verdict depends on in the spec, and the check's source code."""
-    return seeding.digest({
-        "id": result.id, "statement": result.statement, "reading": result.reading,
-        "parameters": [repr(p) for p in result.parameters], "profiles": result.profiles,
-        "assumptions": [sp.srepr(a) for a in result.assumptions], "claims": [repr(c) for c in result.claims],
-        "uses": list(result.uses), "check": check_name(result.check) if result.check else None,
-        "check_source": check_source_digest(result.check) if result.check else "",
-        "replicas": dict(result.replicas), "alpha": result.alpha})[:16]
 
 
 def reproduce_command(result: Result, options: Options, replicas: int | None) -> str:

@@ -11,7 +11,7 @@ from typing import Mapping
 import numpy as np
 import sympy as sp
 
-from verifier.claims import Exponent, Identity, Implication, Limit
+from verifier.spec.claims import Exponent, Identity, Implication, Limit
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from verifier import batching, compute
+from verifier.running import batching, compute
+from verifier.running.check_code import load_check
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,6 @@ class Outcome:
 
 def run_job(job: Job) -> Outcome:
     """Execute one job (in this process or on a worker)."""
-    from verifier.runner import load_check
-
     notes: list[str] = []
     start = time.perf_counter()
     try:

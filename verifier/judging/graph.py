@@ -8,8 +8,8 @@ from typing import Iterable, Mapping
 
 import networkx as nx
 
-from verifier.spec import Result
-from verifier.verdicts import Verdict
+from verifier.judging.verdicts import Verdict
+from verifier.spec.results import Result
 
 
 def build(results: Iterable[Result]) -> nx.DiGraph:

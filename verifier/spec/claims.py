@@ -1,7 +1,7 @@
 """Claims: what a result asserts, as data built from sympy expressions.
 
 Empirical claims (:class:`Bound`, :class:`Approx`, :class:`Probability`, :class:`Rate`,
-:class:`Duration`, :class:`Ordering`) are judged on measurements by :mod:`verifier.evaluate`; each
+:class:`Duration`, :class:`Ordering`) are judged on measurements by :mod:`verifier.judging.evaluate`; each
 has a *negative control*, a deliberately false variant judged on the same data, which must be
 rejected for a PASS to be earned. Symbolic claims (:class:`Identity`, :class:`Implication`,
 :class:`Limit`) are decided by sympy alone.

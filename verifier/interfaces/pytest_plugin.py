@@ -40,8 +40,9 @@ class TheoremItem(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style=None) -> str:
         if isinstance(excinfo.value, VerdictFailure):
-            from verifier.report import print_table
             import io
+
+            from verifier.presentation.terminal import print_table
 
             buffer = io.StringIO()
             print_table([excinfo.value.args[0]], buffer)
@@ -59,10 +60,10 @@ _RUNNER = pytest.StashKey[Any]()
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     if not config.getoption("verify_theorems"):
         return
-    from verifier import registry as reg
-    from verifier.environment import resolve_device
-    from verifier.runner import Options, Runner
-    from verifier.store import Store, default_path
+    from verifier.running import registry as reg
+    from verifier.running.environment import resolve_device
+    from verifier.running.runner import Options, Runner
+    from verifier.running.store import Store, default_path
 
     registry = reg.load(config.getoption("verify_plugin"))
     for problem in registry.problems:

@@ -7,12 +7,12 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 
-from verifier import registry as reg
-from verifier.environment import resolve_device
-from verifier.notebook import records_html
-from verifier.runner import Options, RunRecord, Runner
-from verifier.store import Store, default_path
-from verifier.verdicts import Verdict
+from verifier.judging.verdicts import Verdict
+from verifier.presentation.notebook import records_html
+from verifier.running import registry as reg
+from verifier.running.environment import resolve_device
+from verifier.running.runner import Options, Runner, RunRecord
+from verifier.running.store import Store, default_path
 
 
 @dataclass

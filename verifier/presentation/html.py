@@ -28,8 +28,9 @@ import networkx as nx
 import numpy as np
 import sympy as sp
 
-from verifier import acceptance, plots
-from verifier.report import interval, number
+from verifier.judging import acceptance
+from verifier.presentation import plots
+from verifier.presentation.terminal import interval, number
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -316,7 +317,7 @@ def _latex(expr: Any, measured: Iterable[str]) -> str:
 
 def claim_latex(claim: Any, measured: Iterable[str] = ()) -> str:
     """A LaTeX rendering of what a claim asserts (engine claim types; '' for an unknown type)."""
-    from verifier import claims as c
+    from verifier.spec import claims as c
 
     L = lambda e: _latex(e, measured)  # noqa: E731
     rel = {"<=": r"\le", ">=": r"\ge", "==": "="}
@@ -681,9 +682,7 @@ def _spec_changed(ctx: _Context, record: Mapping[str, Any]) -> str:
                     "parameter descriptions and plots are left out.</p>")
         return ""
     try:
-        from verifier.runner import spec_hash
-
-        current = spec_hash(spec)
+        current = ctx.registry.spec_hash(record["id"])
     except Exception:  # noqa: BLE001
         return ""
     if record.get("spec_hash") and current != record["spec_hash"]:
@@ -777,8 +776,8 @@ def copy_static(out_dir: Path) -> None:
 def write_report(run: Mapping[str, Any], out_dir: Path | str, registry: Any = None, store: Any = None) -> Path:
     """Write the report of one run (a ``RunRecord.to_dict()``) into ``out_dir``; returns index.html.
 
-    ``registry`` (a :class:`verifier.registry.Registry`) adds formulas, parameter descriptions, papers,
-    results not run and each result's ``plots``; ``store`` (a :class:`verifier.store.Store`) adds the
+    ``registry`` (a :class:`verifier.running.registry.Registry`) adds formulas, parameter descriptions, papers,
+    results not run and each result's ``plots``; ``store`` (a :class:`verifier.running.store.Store`) adds the
     measurement arrays behind plots and intervals. Existing report files in ``out_dir`` are replaced.
     """
     out_dir = Path(out_dir)

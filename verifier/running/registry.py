@@ -1,7 +1,7 @@
 """Registry: find result specs in the built-in ``theorems`` package, installed plugins (entry-point
 group ``theory_verifier.specs``) and ``--plugin`` paths; validate them; isolate broken ones.
 
-A spec module exposes ``RESULTS``, a list of :class:`~verifier.spec.Result`. A plugin that fails to
+A spec module exposes ``RESULTS``, a list of :class:`~verifier.spec.results.Result`. A plugin that fails to
 import, or a result that fails validation, becomes a :class:`LoadProblem` naming the file, result id,
 field and reason; everything else still loads.
 """
@@ -20,9 +20,10 @@ from typing import Iterable
 
 import sympy as sp
 
-from verifier import graph as dag
-from verifier.claims import Claim
-from verifier.spec import Kind, Result
+from verifier.judging import graph as dag
+from verifier.running.check_code import spec_hash
+from verifier.spec.claims import Claim
+from verifier.spec.results import Kind, Result
 
 ENTRY_POINT_GROUP = "theory_verifier.specs"
 BUILTIN_PACKAGE = "theorems"
@@ -59,6 +60,10 @@ class Registry:
     def graph_closure(self, targets: Iterable[str]) -> list[str]:
         """The targets and everything they use, dependencies first."""
         return dag.closure(self.graph(), targets)
+
+    def spec_hash(self, result_id: str) -> str:
+        """The current hash of a loaded result's spec and check code (compared with a stored run's)."""
+        return spec_hash(self.results[result_id])
 
 
 def _module_results(module: ModuleType, source: str) -> tuple[list[Result], list[LoadProblem]]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any, Iterable
 
-from verifier.report import claim_rows
+from verifier.presentation.terminal import claim_rows
+from verifier.spec.results import Result
 
 VERDICT_COLOURS = {"PASS": "#1a7f37", "SYMBOLIC": "#0969da", "FAIL": "#cf222e", "ERROR": "#cf222e",
                    "BLOCKED": "#8250df", "INCONCLUSIVE": "#9a6700"}
@@ -15,7 +16,7 @@ def verdict_badge(verdict: str) -> str:
     return f'<b style="color:{colour}">{escape(verdict)}</b>'
 
 
-def result_html(result: Any) -> str:
+def result_html(result: Result) -> str:
     """A spec as HTML: statement (for the notebook's MathJax), reading, parameters, claims, uses."""
     rows = "".join(f"<li><code>{escape(type(c).__name__)}</code> {escape(c.label)}: <code>{escape(c.describe())}</code></li>"
                    for c in result.claims)
@@ -38,3 +39,8 @@ def records_html(records: Iterable[dict[str, Any]]) -> str:
                      *(escape(cell) for cell in row[2:])]
             body.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def install() -> None:
+    """Make specs display as HTML in Jupyter (``Result._repr_html_`` calls this renderer)."""
+    Result.html_renderer = result_html

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, ClassVar, Mapping
 
 import sympy as sp
 
-from verifier.claims import Claim
+from verifier.spec.claims import Claim
 
 
 class Kind(str, enum.Enum):
@@ -95,10 +95,11 @@ class Result:
     assumes: tuple[str, ...] = ()  # induction hypotheses it assumes: shown, but neither ordering nor blocking
     tag: str = ""
     alpha: float = 0.05
-    plots: tuple[Any, ...] = ()  # presentation only: plot specs of verifier.plots, drawn by the HTML report
+    plots: tuple[Any, ...] = ()  # presentation only: figure declarations of verifier.spec.figures, drawn by the HTML report
     # per profile, the most replicas one check call takes (memory); the run splits larger counts into
     # batches of this size with the same seeds (identical measurements). The user's --max-batch wins.
     max_batch: Mapping[str, int] = field(default_factory=dict)
+    html_renderer: ClassVar[Callable[["Result"], str] | None] = None
 
     @property
     def alias(self) -> str:
@@ -108,10 +109,10 @@ class Result:
     def empirical(self) -> bool:
         return any(claim.empirical for claim in self.claims)
 
-    def _repr_html_(self) -> str:
-        from verifier.notebook import result_html
-
-        return result_html(self)
+    def _repr_html_(self) -> str | None:
+        """Jupyter's rich display, drawn by the renderer that the presentation layer installs in
+        ``Result.html_renderer`` (the spec vocabulary imports no presentation); None falls back to repr."""
+        return None if Result.html_renderer is None else Result.html_renderer(self)
 
     def parameter_values(self, profile: str) -> dict[str, float]:
         """The profile's parameter values (KeyError names the profile when the spec lacks it)."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-from verifier.spec import Parameter, Result
+from verifier.spec.results import Parameter, Result
 
 
 class OverrideError(ValueError):

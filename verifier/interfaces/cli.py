@@ -9,13 +9,15 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence, TextIO
 
-from verifier import compute, executors, html_report, overrides
-from verifier import registry as reg
-from verifier import report, scaffold
-from verifier.environment import DeviceError, resolve_device
-from verifier.runner import Options, Runner
-from verifier.spec import PROFILES
-from verifier.store import Store, StoreError, default_path
+from verifier.interfaces import scaffold
+from verifier.presentation import html as html_report
+from verifier.presentation import terminal as report
+from verifier.running import compute, executors, overrides
+from verifier.running import registry as reg
+from verifier.running.environment import DeviceError, resolve_device
+from verifier.running.runner import Options, Runner
+from verifier.running.store import Store, StoreError, default_path
+from verifier.spec.results import PROFILES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

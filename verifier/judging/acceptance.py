@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from verifier.verdicts import Verdict
+from verifier.judging.verdicts import Verdict
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 from typing import Any, Iterable, TextIO
 
-from verifier import graph as dag
+from verifier.judging import graph as dag
 
 VERDICT_STYLE = {"PASS": "green", "SYMBOLIC": "cyan", "FAIL": "red bold", "ERROR": "red", "BLOCKED": "magenta",
                  "INCONCLUSIVE": "yellow"}

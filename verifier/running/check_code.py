@@ -1,0 +1,86 @@
+"""A check's code: loading it from ``"module:function"``, its stable name, and the digest of its source
+that keys the measurement cache and the spec hash."""
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.util
+import inspect
+import sys
+from types import ModuleType
+from typing import Callable, Mapping
+
+import numpy as np
+import sympy as sp
+
+from verifier.running import seeds as seeding
+from verifier.spec.results import Result
+
+CheckFunction = Callable[..., Mapping[str, np.ndarray]]
+
+
+def load_check(check: str | CheckFunction) -> CheckFunction:
+    """The check function named by ``"module:function"`` (or given directly by a plugin)."""
+    if callable(check):
+        return check
+    module_name, _, function = check.partition(":")
+    return getattr(importlib.import_module(module_name), function)
+
+
+def check_name(check: str | CheckFunction) -> str:
+    return check if isinstance(check, str) else f"{check.__module__}:{check.__qualname__}"
+
+
+def _package_imports(module: ModuleType) -> list[str]:
+    """Modules of the same top-level package that ``module`` imports (absolute or relative)."""
+    package = module.__name__.split(".")[0]
+    try:
+        tree = ast.parse(inspect.getsource(module))
+    except (OSError, TypeError, SyntaxError):
+        return []
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = importlib.util.resolve_name("." * node.level + base, module.__package__)
+            names.append(base)
+            names += [f"{base}.{alias.name}" for alias in node.names]
+    return [name for name in names if name.split(".")[0] == package and name in sys.modules]
+
+
+def check_modules(check: str | CheckFunction) -> list[ModuleType]:
+    """The module that defines the check and, transitively, the modules of its own package it imports
+    (a check split over several files is versioned by all of them)."""
+    root = inspect.getmodule(load_check(check))
+    if root is None or root.__name__ == "__main__" and not getattr(root, "__file__", None):
+        return [root] if root is not None else []
+    seen: dict[str, ModuleType] = {root.__name__: root}
+    todo = [root]
+    while todo:
+        for name in _package_imports(todo.pop()):
+            if name not in seen:
+                seen[name] = sys.modules[name]
+                todo.append(seen[name])
+    return [seen[name] for name in sorted(seen)]
+
+
+def check_source_digest(check: str | CheckFunction) -> str:
+    """Hash of the source of the check's modules (its code version)."""
+    modules = check_modules(check)
+    if len(modules) == 1:
+        return seeding.digest(inspect.getsource(modules[0]))
+    return seeding.digest({module.__name__: inspect.getsource(module) for module in modules})
+
+
+def spec_hash(result: Result) -> str:
+    """Hash of everything the verdict depends on in the spec, and the check's source code."""
+    return seeding.digest({
+        "id": result.id, "statement": result.statement, "reading": result.reading,
+        "parameters": [repr(p) for p in result.parameters], "profiles": result.profiles,
+        "assumptions": [sp.srepr(a) for a in result.assumptions], "claims": [repr(c) for c in result.claims],
+        "uses": list(result.uses), "check": check_name(result.check) if result.check else None,
+        "check_source": check_source_digest(result.check) if result.check else "",
+        "replicas": dict(result.replicas), "alpha": result.alpha})[:16]
