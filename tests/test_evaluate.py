@@ -103,3 +103,33 @@ def test_rate_within_replica_removes_per_replica_factors():
                           within_replica=True), data)
     assert pooled.verdict == "INCONCLUSIVE" and within.verdict == "PASS"
     assert within.ci[1] - within.ci[0] < 0.03 < pooled.ci[1] - pooled.ci[0]
+
+
+def test_one_sided_rates_pass_any_faster_rate_and_fail_a_slower_one():
+    """Issue #18, point 5: an O(n^-1/2) upper bound on a rate is one-sided; lu2023's excess risk decays
+    like n^-1, which must pass 'at most -1/2' and fail the exact (Theta) reading."""
+    sizes = np.array([10.0, 20, 40, 80, 160])
+    errors = 2 * sizes[None, :] ** -1.0 * np.exp(rng.normal(0, 0.02, size=(8, 5)))
+    data = {"err": errors, "size": np.broadcast_to(sizes, errors.shape)}
+    err, size = sp.symbols("err size")
+    half = -sp.Rational(1, 2)
+    at_most = verdict(Rate("O(n^-1/2)", quantity=err, over=size, exponent=half, tol=0, direction="at_most",
+                           control_shift=1.0), data)
+    assert at_most.verdict == "PASS" and at_most.region[0] == -np.inf and at_most.region[1] == -0.5
+    assert at_most.control["rejected"]  # the tightened control 'slope <= -3/2' is false for a slope of -1
+    # with a control of 'slope <= -1' the data (slope -1) cannot reject it: no PASS without teeth
+    assert verdict(Rate("O(n^-1/2)", quantity=err, over=size, exponent=half, tol=0, direction="at_most",
+                        control_shift=0.5), data).verdict == "INCONCLUSIVE"
+    assert verdict(Rate("Theta(n^-1/2)", quantity=err, over=size, exponent=half, tol=0.1), data).verdict == "FAIL"
+    # an Omega(n^-1/2) lower bound on the rate is false here: the decay is faster than n^-1/2
+    assert verdict(Rate("Omega(n^-1/2)", quantity=err, over=size, exponent=half, tol=0,
+                        direction="at_least"), data).verdict == "FAIL"
+    # a rate slower than the O(.) bound fails it
+    slow = {"err": 2 * sizes[None, :] ** -0.2 * np.exp(rng.normal(0, 0.02, size=(8, 5))), "size": data["size"]}
+    assert verdict(Rate("O(n^-1/2)", quantity=err, over=size, exponent=half, tol=0, direction="at_most"),
+                   slow).verdict == "FAIL"
+
+
+def test_rate_direction_is_validated():
+    with pytest.raises(ValueError, match="direction must be one of exact, at_most, at_least, not 'below'"):
+        Rate("bad", quantity=x, over=y, exponent=1, direction="below")

@@ -167,7 +167,8 @@ def _judge_rate(claim: Rate, params, data, alpha) -> _Judgement:
         problem = "a log-log fit needs positive values"
     interval = Interval(math.nan, math.nan, math.nan, y.size) if problem else \
         acceptance.slope_interval(np.log(x), np.log(y), alpha, within_rows=claim.within_replica)
-    region = (exponent - claim.tol, exponent + claim.tol)
+    region = {"exact": (exponent - claim.tol, exponent + claim.tol), "at_most": (-math.inf, exponent + claim.tol),
+              "at_least": (exponent - claim.tol, math.inf)}[claim.direction]
     verdict = Verdict.ERROR if problem else acceptance.decide(interval, *region)
     return _Judgement(verdict, interval, region, "log-log slope", interval, exponent, problem)
 

@@ -4,7 +4,7 @@ An edge ``a -> b`` means "the proof of b uses a".
 """
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from typing import Collection, Iterable, Mapping
 
 import networkx as nx
 
@@ -38,9 +38,13 @@ def closure(graph: nx.DiGraph, targets: Iterable[str]) -> list[str]:
     return list(nx.lexicographical_topological_sort(graph.subgraph(wanted)))
 
 
-def blocking(graph: nx.DiGraph, node: str, verdicts: Mapping[str, Verdict]) -> list[str]:
-    """The direct dependencies of ``node`` whose verdict does not support it."""
-    return sorted(dep for dep in graph.predecessors(node) if not verdicts.get(dep, Verdict.BLOCKED).ok)
+def blocking(graph: nx.DiGraph, node: str, verdicts: Mapping[str, Verdict],
+             outside_regime: Collection[str] = ()) -> list[str]:
+    """The direct dependencies of ``node`` whose verdict does not support it. A dependency judged
+    outside its own stated regime (INCONCLUSIVE there) blocks nothing: its data say nothing against
+    the paper."""
+    return sorted(dep for dep in graph.predecessors(node)
+                  if not verdicts.get(dep, Verdict.BLOCKED).ok and dep not in outside_regime)
 
 
 def tree_lines(graph: nx.DiGraph, root: str, label: Mapping[str, str]) -> list[str]:

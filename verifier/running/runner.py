@@ -72,6 +72,10 @@ class RunRecord:
                 "targets": self.targets, "interrupted": self.interrupted, "results": self.results}
 
 
+# Own verdicts that a violated assumption turns into INCONCLUSIVE (an ERROR stays an ERROR).
+OUTSIDE_REGIME_MASKED = (Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE)
+
+
 def reproduce_command(result: Result, options: Options, replicas: int | None) -> str:
     parts = ["verify theorem", result.id, f"--profile {options.profile}", f"--seed {options.seed}",
              f"--device {options.device}"]
@@ -93,6 +97,7 @@ class Runner:
         self.store = store
         self.graph = registry.graph()
         self._measurements: dict[str, tuple[dict[str, np.ndarray], float, bool, list[str]]] = {}
+        self._outside_regime: set[str] = set()  # results judged outside their stated regime: they block nothing
 
     def plan(self, targets: Iterable[str]) -> list[str]:
         return dag.closure(self.graph, targets)
@@ -116,6 +121,8 @@ class Runner:
                 progress(index, len(order), rid, None)
                 item = self.evaluate(self.registry.results[rid], verdicts)
                 verdicts[rid] = Verdict(item["verdict"])
+                if item["regime"] == "outside" and item["verdict"] == Verdict.INCONCLUSIVE.value:
+                    self._outside_regime.add(rid)
                 record.results.append(item)
                 if self.store:
                     self.store.save_result(record.run_id, item)
@@ -207,6 +214,7 @@ class Runner:
             "exception": None, "cache_hit": False, "check_notes": [],
         }
         outcomes: list[dict[str, Any]] = []
+        violated: list[str] = []
         try:
             item["spec_hash"] = spec_hash(result)
             params = result.parameter_values(self.options.profile) if result.profiles else {}
@@ -226,16 +234,19 @@ class Runner:
                 outcome = judge_empirical(claim, params, data, result.alpha) if claim.empirical else judge_symbolic(claim)
                 outcomes.append(outcome.to_dict())
             own = combine([Verdict(o["verdict"]) for o in outcomes])
-            if violated and own is Verdict.PASS:
+            item["data_verdict"] = own.value
+            if violated and own in OUTSIDE_REGIME_MASKED:
                 own = Verdict.INCONCLUSIVE
-                item["note"] = "outside the stated regime: " + "; ".join(violated)
+                item["note"] = (f"outside the stated regime ({'; '.join(violated)}): the data alone would give "
+                                f"{item['data_verdict']}; not judged, and it blocks nothing")
         except Exception as exc:  # a failing check is an ERROR result, never a crash
             own = Verdict.ERROR
             item["exception"] = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             item["traceback"] = traceback.format_exc()
         item["claims"] = outcomes
         item["own_verdict"] = own.value
-        blocked_by = dag.blocking(self.graph, result.id, verdicts)
+        item["regime"] = "outside" if violated else "inside"
+        blocked_by = dag.blocking(self.graph, result.id, verdicts, self._outside_regime)
         item["blocked_by"] = blocked_by
         item["verdict"] = Verdict.BLOCKED.value if blocked_by else own.value
         item["reproduce"] = reproduce_command(result, self.options, self.options.replicas)

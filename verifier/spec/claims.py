@@ -186,11 +186,19 @@ class Probability(Claim):
         return f"P[{sp.sstr(self.event)}] {self.relation} {sp.sstr(self.value)}{tol}"
 
 
+RATE_DIRECTIONS = ("exact", "at_most", "at_least")
+
+
 @dataclass(frozen=True)
 class Rate(Claim):
-    """``quantity`` scales like ``over ** exponent``: the log-log slope's interval lies within
-    ``exponent +- tol``. The control shifts the exponent by ``control_shift``. With ``within_replica``
-    the fit allows each replica its own constant factor (replica fixed effects)."""
+    """``quantity`` scales like ``over ** exponent``, judged on the log-log slope's interval.
+
+    ``direction`` says what the paper states: ``"exact"`` (a Theta: the slope lies within
+    ``exponent +- tol``; the control shifts the exponent by ``control_shift``), ``"at_most"`` (an O(.):
+    grows no faster / decays at least as fast, slope <= exponent + tol, so any faster decay passes; the
+    control tightens it to exponent - |control_shift|) or ``"at_least"`` (an Omega(.): slope >=
+    exponent - tol; the control asks for exponent + |control_shift|). With ``within_replica`` the fit
+    allows each replica its own constant factor (replica fixed effects)."""
 
     quantity: Expr = sp.S.Zero
     over: Expr = sp.S.One
@@ -198,18 +206,29 @@ class Rate(Claim):
     tol: float = 0.1
     control_shift: float = 0.5
     within_replica: bool = False  # each replica (row of a 2-D grid) keeps its own constant factor
+    direction: str = "exact"  # "exact" (Theta), "at_most" (O: no faster growth), "at_least" (Omega)
 
     def __post_init__(self) -> None:
         for name in ("quantity", "over", "exponent"):
             object.__setattr__(self, name, _sym(getattr(self, name)))
+        if self.direction not in RATE_DIRECTIONS:
+            raise ValueError(f"Rate {self.label!r}: direction must be one of {', '.join(RATE_DIRECTIONS)}, "
+                             f"not {self.direction!r}")
 
     def expressions(self) -> tuple[sp.Basic, ...]:
         return (self.quantity, self.over, self.exponent)
 
     def control(self) -> Claim | None:
-        return replace(self, label=f"control: {self.label}", exponent=self.exponent + sp.Float(self.control_shift))
+        shift = {"exact": self.control_shift, "at_most": -abs(self.control_shift),
+                 "at_least": abs(self.control_shift)}[self.direction]
+        return replace(self, label=f"control: {self.label}", exponent=self.exponent + sp.Float(shift))
 
     def describe(self) -> str:
+        base = f"{sp.sstr(self.quantity)} ~ {sp.sstr(self.over)}^a"
+        if self.direction == "at_most":
+            return f"{base}, a <= {sp.sstr(self.exponent)} + {self.tol:g}"
+        if self.direction == "at_least":
+            return f"{base}, a >= {sp.sstr(self.exponent)} - {self.tol:g}"
         return f"{sp.sstr(self.quantity)} ~ {sp.sstr(self.over)}^({sp.sstr(self.exponent)} +- {self.tol:g})"
 
 
