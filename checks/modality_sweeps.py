@@ -32,6 +32,8 @@ import numpy as np
 import torch
 
 from checks import modality_competition as mc
+from checks import modality_competition_model as mcm
+from checks import modality_competition_training as mct
 from checks.gaussian_maxima import winning_probability
 from verifier.running.compute import dtype_for
 
@@ -61,7 +63,7 @@ def _seed(seed: int, tag: str) -> int:
     return int(hashlib.sha256(f"{int(seed)}:{tag}".encode()).hexdigest()[:16], 16) >> 1
 
 
-def _scale_modality2(b: mc._Batch, lam: torch.Tensor) -> None:
+def _scale_modality2(b: mcm._Batch, lam: torch.Tensor) -> None:
     """Multiply modality 2's target coefficient of every sufficient sample (train and test) by ``lam``
     (one value per row), in ``z`` and in ``x = M z + eps``."""
     for x, y, z, ins in ((b.x, b.y, b.z, b.insuff), (b.xt, b.yt, b.zt, b.insuff_t)):
@@ -72,24 +74,24 @@ def _scale_modality2(b: mc._Batch, lam: torch.Tensor) -> None:
         x[:, 1, :, : z.shape[-1]].scatter_add_(2, idx, delta.unsqueeze(2))
 
 
-def _train(cfg: mc._Config, seeds: Sequence[int], device: str, sigma0: Sequence[float] | None = None,
+def _train(cfg: mcm._Config, seeds: Sequence[int], device: str, sigma0: Sequence[float] | None = None,
            scale2: Sequence[float] | None = None, test: bool = True) -> dict[str, torch.Tensor]:
     """Train joint and uni-modal networks for ``len(seeds)`` rows; ``sigma0`` (per row) replaces the
     initialisation scale, ``scale2`` (per row) rescales modality 2's sufficient target coefficient."""
     dev = torch.device(device)
     dtype = dtype_for(device, cpu_default="float32", cuda_default="float32")
     R, k = len(seeds), cfg.k
-    b = mc._draw(replace(cfg, sigma0=1.0) if sigma0 is not None else cfg, seeds, dev, dtype)
+    b = mcm._draw(replace(cfg, sigma0=1.0) if sigma0 is not None else cfg, seeds, dev, dtype)
     if sigma0 is not None:
         b.w0.mul_(torch.as_tensor(np.asarray(sigma0, dtype=np.float64), device=dev).to(dtype).view(R, 1, 1, 1))
     if scale2 is not None:
         _scale_modality2(b, torch.as_tensor(np.asarray(scale2, dtype=np.float64), device=dev).to(dtype))
-    tr = mc._Trainer(b, cfg, mc._representation(cfg))
+    tr = mct._Trainer(b, cfg, mc._representation(cfg))
     gamma0 = tr.gamma()
-    c_tilde = mc._class_strengths(b, cfg, both_sufficient=False)
-    init_win = mc._init_winners(gamma0[:, :, 0], mc._class_strengths(b, cfg, both_sufficient=True), cfg)
+    c_tilde = mcm._class_strengths(b, cfg, both_sufficient=False)
+    init_win = mcm._init_winners(gamma0[:, :, 0], mcm._class_strengths(b, cfg, both_sufficient=True), cfg)
     race = (gamma0[:, :, 0] * c_tilde.pow(1.0 / (cfg.q - 2))).argmax(1)    # Claim A.7's faster modality
-    track = mc._Tracker.empty((R, k), dev, dtype)
+    track = mct._Tracker.empty((R, k), dev, dtype)
     first_bad = torch.full((R,), -1, device=dev, dtype=torch.int64)
     for t in range(cfg.steps + 1):
         grad, loss, out = mc.preactivation_grad(tr.preact(), tr.onehot, cfg.rho, cfg.q, k, cfg.m)
@@ -100,17 +102,17 @@ def _train(cfg: mc._Config, seeds: Sequence[int], device: str, sigma0: Sequence[
         if t == cfg.steps:
             break
         tr.step(grad)
-    mc._check_finite(first_bad)
+    mct._check_finite(first_bad)
     crossed = torch.isfinite(track.t_cross)
     decisive = crossed & (track.loser_cross < cfg.loser_frac)
-    res = {"train_err": mc._errors(out, b.y).mean(-1),                   # (R, 3): joint, uni 1, uni 2
+    res = {"train_err": mcm._errors(out, b.y).mean(-1),                   # (R, 3): joint, uni 1, uni 2
            "won1": (decisive & (track.winner == 0)).to(torch.float64),    # (R, k)
            "won2": (decisive & (track.winner == 1)).to(torch.float64),
            "init1": (init_win == 0).to(torch.float64), "init2": (init_win == 1).to(torch.float64),
            "race2": (race == 1).to(torch.float64),
            "p_end_both": mc._end_partition(gamma[:, :, 0], cfg.rho)[2]}
     if test:
-        res["test_err"] = mc._test_errors(tr.test_outputs(), b.yt).mean(-1)   # (R, 5)
+        res["test_err"] = mct._test_errors(tr.test_outputs(), b.yt).mean(-1)   # (R, 5)
     return res
 
 
@@ -130,10 +132,10 @@ def _region_stats(ratio: torch.Tensor, in_regime: torch.Tensor) -> dict[str, tor
     return out
 
 
-def _check_common(params: Mapping[str, float], replicas: int, seeds: Sequence[int]) -> mc._Config:
+def _check_common(params: Mapping[str, float], replicas: int, seeds: Sequence[int]) -> mcm._Config:
     if replicas < 1 or len(seeds) != replicas:
         raise ValueError(f"need one seed per replica: replicas={replicas}, len(seeds)={len(seeds)}")
-    return mc._parse(params)
+    return mcm._parse(params)
 
 
 def sigma0_sweep(params: Mapping[str, float], replicas: int, seeds: Sequence[int],

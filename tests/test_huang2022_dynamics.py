@@ -14,6 +14,9 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from checks import modality_competition as mc  # noqa: E402
+from checks import modality_competition_dynamics as mcd  # noqa: E402
+from checks import modality_competition_model as mcm  # noqa: E402
+from checks import modality_competition_training as mct  # noqa: E402
 from checks import modality_sweeps as ms  # noqa: E402
 from checks import tensor_power as tp  # noqa: E402
 from verifier.running import compute  # noqa: E402
@@ -38,10 +41,10 @@ def _relu(z: torch.Tensor, rho: float, q: int) -> torch.Tensor:
     return torch.where(z <= 0, torch.zeros_like(z), torch.where(z <= rho, poly, z - (1.0 - 1.0 / q) * rho))
 
 
-def _explicit_trajectory(params: dict, seeds: list[int]) -> tuple[mc._Config, mc._Batch, list[torch.Tensor]]:
+def _explicit_trajectory(params: dict, seeds: list[int]) -> tuple[mcm._Config, mcm._Batch, list[torch.Tensor]]:
     """Plain GD by autograd on the explicit weights ``W (R, 4, km, d)``; the weights at every step."""
-    cfg = mc._parse(params)
-    b = mc._draw(cfg, seeds, torch.device("cpu"), torch.float64)
+    cfg = mcm._parse(params)
+    b = mcm._draw(cfg, seeds, torch.device("cpu"), torch.float64)
     R, k, m = len(seeds), cfg.k, cfg.m
     w = b.w0.clone()
     weights = [w.clone()]
@@ -165,13 +168,13 @@ def test_extended_outputs_shapes_and_invariants() -> None:
 
 def test_test_measures_do_not_depend_on_chunking() -> None:
     params = dict(EXPLICIT)
-    cfg = mc._parse(params)
-    b = mc._draw(cfg, SEEDS, torch.device("cpu"), torch.float64)
-    tr = mc._Trainer(b, cfg, "coef")
+    cfg = mcm._parse(params)
+    b = mcm._draw(cfg, SEEDS, torch.device("cpu"), torch.float64)
+    tr = mct._Trainer(b, cfg, "coef")
     for _ in range(3):
         grad, _, _ = mc.preactivation_grad(tr.preact(), tr.onehot, cfg.rho, cfg.q, cfg.k, cfg.m)
         tr.step(grad)
-    dyn = mc._Dynamics(b, cfg, tr, torch.full((2, cfg.k), -1))
+    dyn = mcd._Dynamics(b, cfg, tr, torch.full((2, cfg.k), -1))
     one, whole = dyn.test_measures(b, chunk=1), dyn.test_measures(b)
     for key in one:
         np.testing.assert_allclose(one[key].numpy(), whole[key].numpy(), rtol=1e-12, err_msg=key)
@@ -253,8 +256,8 @@ def test_shape_sweep_grid() -> None:
 
 
 def test_signal_strength_sweep_scales_modality_2() -> None:
-    cfg = mc._parse(TINY)
-    b = mc._draw(cfg, [7, 8], torch.device("cpu"), torch.float64)
+    cfg = mcm._parse(TINY)
+    b = mcm._draw(cfg, [7, 8], torch.device("cpu"), torch.float64)
     z0, x0, zt0 = b.z.clone(), b.x.clone(), b.zt.clone()
     ms._scale_modality2(b, torch.tensor([1.5, 1.0], dtype=torch.float64))
     target = torch.nn.functional.one_hot(b.y, cfg.k).bool()                  # (R, n, k)

@@ -13,6 +13,8 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from checks import modality_competition as mc  # noqa: E402
+from checks import modality_competition_model as mcm  # noqa: E402
+from checks import modality_competition_training as mct  # noqa: E402
 from verifier.running import compute  # noqa: E402
 
 
@@ -82,9 +84,9 @@ def test_training_is_gradient_descent_on_explicit_weights(representation: str) -
     """A few steps of the batched trainer equal plain GD with autograd on ``W`` (section 5.5)."""
     params = dict(TINY)
     params.update(k=3, m=2, s=2, d=9, n=6, n_test=5, sigma0=0.3, eta=0.5)
-    cfg = mc._parse(params)
-    b = mc._draw(cfg, [3, 4], torch.device("cpu"), torch.float64)
-    tr = mc._Trainer(b, cfg, representation)
+    cfg = mcm._parse(params)
+    b = mcm._draw(cfg, [3, 4], torch.device("cpu"), torch.float64)
+    tr = mct._Trainer(b, cfg, representation)
     for _ in range(5):
         grad, _, _ = mc.preactivation_grad(tr.preact(), tr.onehot, cfg.rho, cfg.q, cfg.k, cfg.m)
         tr.step(grad)
@@ -110,7 +112,7 @@ def test_training_is_gradient_descent_on_explicit_weights(representation: str) -
 def test_representations_agree_end_to_end() -> None:
     params = dict(TINY)
     params.update(steps=200, m=4)
-    cfg = mc._parse(params)
+    cfg = mcm._parse(params)
     a = mc._run(cfg, [5, 6], "cpu", "coef")
     b = mc._run(cfg, [5, 6], "cpu", "weights")
     for key in a:
@@ -185,18 +187,18 @@ def test_non_finite_loss_raises() -> None:
         mc.joint_vs_unimodal(params, 2, [0, 1], "cpu")
     # the earliest failing step wins, and its replica is named
     with pytest.raises(FloatingPointError, match=r"step 3 in replica index 2"):
-        mc._check_finite(torch.tensor([-1, 7, 3, 5]))
-    mc._check_finite(torch.tensor([-1, -1]))  # all finite: no raise
+        mct._check_finite(torch.tensor([-1, 7, 3, 5]))
+    mct._check_finite(torch.tensor([-1, -1]))  # all finite: no raise
 
 
 def test_def_a2_winner_by_hand() -> None:
     """Def A.2 with m = 4: G = 1/ln(4)^2 = 0.5203, q = 3 (exponent 1/(q-2) = 1)."""
-    cfg = mc._parse(dict(mc.REFERENCE_PARAMS))
+    cfg = mcm._parse(dict(mc.REFERENCE_PARAMS))
     gamma0 = torch.tensor([[[1.0, 1.0, 0.5, 0.0, 1.0],
                             [0.5, 0.8, 1.0, 0.0, 0.2]]], dtype=torch.float64)   # (R=1, r, j)
     c = torch.tensor([[[1.0, 1.0, 1.0, 1.0, 1.0],
                        [1.0, 1.0, 1.0, 1.0, 8.0]]], dtype=torch.float64)
-    win = mc._init_winners(gamma0, c, cfg)
+    win = mcm._init_winners(gamma0, c, cfg)
     # j0: 1 >= 1.52*0.5 -> r=1; j1: 1 < 1.52*0.8, 0.8 < 1.52 -> neither; j2: r=2; j3: both 0 -> neither;
     # j4: 1*1 vs 0.2*8 = 1.6 >= 1.52 -> r=2
     assert win.tolist() == [[0, -1, 1, -1, 1]]
@@ -204,10 +206,10 @@ def test_def_a2_winner_by_hand() -> None:
 
 def test_claim_a7_predictor_by_hand() -> None:
     """T^ = rho^(q-1) / (eta (q-2) (1-1/k) C~) (x0^-(q-2) - rho^-(q-2)) with r* the larger Gamma0 C~."""
-    cfg = mc._parse(dict(mc.REFERENCE_PARAMS))   # q = 3, rho = 0.1, eta = 2, k = 10
+    cfg = mcm._parse(dict(mc.REFERENCE_PARAMS))   # q = 3, rho = 0.1, eta = 2, k = 10
     gamma0 = torch.tensor([[[1e-4, 0.2], [0.0, 1e-4]]], dtype=torch.float64)    # (R=1, r, j=2)
     c_tilde = torch.tensor([[[0.3, 0.3], [0.5, 0.0]]], dtype=torch.float64)
-    t_hat = mc._claim_a7_prediction(gamma0, c_tilde, cfg)
+    t_hat = mcm._claim_a7_prediction(gamma0, c_tilde, cfg)
     expected = 0.01 / (2 * 1 * 0.9 * 0.3) * (1e4 - 10)   # = 185.0
     np.testing.assert_allclose(t_hat.numpy(), [[expected, 0.0]], rtol=1e-12)
     assert math.isclose(expected, 185.0, rel_tol=1e-12)
