@@ -99,3 +99,14 @@ def test_a_cycle_or_a_forbidden_import_would_be_seen(tmp_path):
     graph.add_edge("verifier.presentation.terminal", "verifier.running.runner")
     assert list(nx.simple_cycles(graph))
     assert any(_room(s) == "presentation" and _room(t) == "running" for s, t in graph.edges)
+
+
+def test_a_check_split_over_modules_is_versioned_by_all_of_them():
+    """The cache key of a check covers the modules of its own package that it imports (a change to the
+    trainer of the modality-competition check must invalidate its stored measurements)."""
+    from verifier.running.check_code import check_modules
+
+    names = {m.__name__ for m in check_modules("checks.modality_competition:joint_vs_unimodal")}
+    assert {"checks.modality_competition", "checks.modality_competition_model", "checks.modality_competition_training",
+            "checks.modality_competition_dynamics", "checks._params"} <= names
+    assert not any(name.startswith(("verifier", "torch", "numpy")) for name in names)

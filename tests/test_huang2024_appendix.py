@@ -146,12 +146,13 @@ def test_quick_profile_verdicts(tmp_path, capsys):
     assert records["lemma-b.1"]["verdict"] == "PASS"
     assert [c["verdict"] for c in records["lemma-b.1"]["claims"]] == ["SYMBOLIC", "SYMBOLIC", "PASS", "PASS"]
     # C.5 at t = 0: a pair meets C_xi = 200 with probability 1 - (2/pi) atan(20) only (sigma_eps = sigma_xi/10)
+    # (outside C.5's d-condition d >= n / (sigma0 sigma_xi): the FAIL is the data's, the verdict INCONCLUSIVE)
     c5 = records["lemma-c.5"]
-    assert c5["verdict"] == "FAIL"
+    assert (c5["verdict"], c5["data_verdict"], c5["regime"]) == ("INCONCLUSIVE", "FAIL", "outside")
     assert c5["claims"][1]["observed"] == pytest.approx(2 / math.pi * math.atan(20), abs=0.005)
     # B.2: fails at the simulated d, holds at d_b2 = 1e10 where its condition is met
     b2 = records["lemma-b.2"]
-    assert b2["verdict"] == "FAIL" and b2["assumptions_violated"]
+    assert (b2["verdict"], b2["data_verdict"]) == ("INCONCLUSIVE", "FAIL") and b2["assumptions_violated"]
     assert [c["verdict"] for c in b2["claims"]] == ["FAIL", "PASS"]
     assert b2["claims"][1]["control"]["rejected"]
     # C.6: fails at the simulated d and at the printed condition's d, holds at the union-bound d
@@ -159,12 +160,16 @@ def test_quick_profile_verdicts(tmp_path, capsys):
     # D.6 at its own d-condition: an empty quadrant ((7/8)^n per neuron at n = 32) still fails it
     assert [c["verdict"] for c in records["lemma-d.6"]["claims"]] == ["FAIL", "FAIL"]
     assert records["lemma-d.6"]["claims"][1]["observed"] > 0.1
-    # B.3, B.4, C.8 hold; C.10, C.12, D.7, D.10 fail; D.5 holds at n = 32 (its totals grow like n)
-    verdicts = {rid: records[rid]["own_verdict"] for rid in ("lemma-b.3", "lemma-b.4", "lemma-c.8", "lemma-c.10",
+    # B.3, B.4, C.8 hold; C.10, C.12, D.7, D.10 fail on the data; D.5 holds at n = 32 (its totals grow like n)
+    verdicts = {rid: records[rid]["data_verdict"] for rid in ("lemma-b.3", "lemma-b.4", "lemma-c.8", "lemma-c.10",
                                                              "lemma-c.12", "lemma-d.5", "lemma-d.7", "lemma-d.10")}
     assert verdicts == {"lemma-b.3": "PASS", "lemma-b.4": "PASS", "lemma-c.8": "PASS", "lemma-c.10": "FAIL",
                         "lemma-c.12": "FAIL", "lemma-d.5": "PASS", "lemma-d.7": "FAIL", "lemma-d.10": "FAIL"}
-    assert records["lemma-c.10"]["verdict"] == "BLOCKED"           # it uses C.9, which fails too
+    # C.10 and D.7 miss their n-condition, C.6 and D.6 their d-condition: not judged; C.12 and D.10 are inside
+    assert {rid for rid in records if records[rid]["regime"] == "outside"} == {
+        "lemma-b.2", "lemma-c.5", "lemma-c.6", "lemma-c.10", "lemma-d.6", "lemma-d.7"}
+    assert records["lemma-c.12"]["verdict"] == records["lemma-d.10"]["verdict"] == "FAIL"
+    assert records["lemma-c.10"]["verdict"] == "BLOCKED"           # it uses C.9, which fails inside its regime
 
 
 # ----------------------------------------------------------------------------------------------------
