@@ -169,7 +169,8 @@ def test_quick_profile_verdicts(tmp_path, capsys):
     assert {rid for rid in records if records[rid]["regime"] == "outside"} == {
         "lemma-b.2", "lemma-c.5", "lemma-c.6", "lemma-c.10", "lemma-d.6", "lemma-d.7"}
     assert records["lemma-c.12"]["verdict"] == records["lemma-d.10"]["verdict"] == "FAIL"
-    assert records["lemma-c.10"]["verdict"] == "BLOCKED"           # it uses C.9, which fails inside its regime
+    # C.10 uses C.9, which fails inside its regime: a broken step of C.10's proof chain
+    assert records["lemma-c.10"]["support"] == "broken" and records["lemma-c.10"]["support_weak_links"][0]["id"] == "huang2024/lemma-c.9"
 
 
 # ----------------------------------------------------------------------------------------------------

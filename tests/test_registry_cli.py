@@ -51,7 +51,7 @@ def run_cli(capsys, *argv):
     return code, out, err
 
 
-def test_plugin_results_run_and_blocked_propagates(plugin, capsys, tmp_path):
+def test_plugin_results_run_and_support_propagates(plugin, capsys, tmp_path):
     out_json = tmp_path / "run.json"
     code, out, _ = run_cli(capsys, "paper", "toy", "--plugin", plugin, "--device", "cpu", "--json", str(out_json))
     assert code == 1
@@ -60,8 +60,9 @@ def test_plugin_results_run_and_blocked_propagates(plugin, capsys, tmp_path):
     assert records["toy/lemma-false"]["verdict"] == "FAIL"
     assert records["toy/theorem-good"]["verdict"] == "SYMBOLIC"
     blocked = records["toy/theorem-blocked"]
-    assert blocked["verdict"] == "BLOCKED" and blocked["own_verdict"] == "SYMBOLIC"
-    assert blocked["blocked_by"] == ["toy/lemma-false"]
+    # its own evidence stands; the failing lemma (no provenance declared: read as ours) leaves it unverified
+    assert blocked["verdict"] == blocked["own_verdict"] == "SYMBOLIC" and blocked["blocked_by"] == []
+    assert blocked["support"] == "unverified" and blocked["support_weak_links"][0]["id"] == "toy/lemma-false"
     # The false lemma's measurement: mean of 32 replica means of N(1, 1) draws is 1 within ~0.03.
     assert abs(records["toy/lemma-false"]["claims"][0]["observed"] - 1.0) < 0.05
 
@@ -132,7 +133,7 @@ def test_list_and_graph(plugin, capsys):
     run_cli(capsys, "theorem", "theorem-blocked", "--plugin", plugin, "--device", "cpu")
     code, out, _ = run_cli(capsys, "graph", "theorem-blocked", "--plugin", plugin)
     assert code == 0
-    assert out.splitlines()[0] == "toy/theorem-blocked [BLOCKED]"
+    assert out.splitlines()[0] == "toy/theorem-blocked [SYMBOLIC, unverified]"
     assert "toy/lemma-false [FAIL]" in out
 
 

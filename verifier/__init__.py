@@ -23,10 +23,11 @@ from verifier.spec.claims import (
                                   Rate,
 )
 from verifier.spec.figures import Histogram, LogLog, Sweep, Trajectory
+from verifier.spec.provenance import Origin, Provenance
 from verifier.spec.results import Kind, Paper, Parameter, Result
 
 notebook.install()
 
 __all__ = ["Approx", "Bound", "Duration", "Exponent", "Histogram", "Identity", "Implication", "Kind", "Limit",
-           "LogLog", "Ordering", "Paper", "Parameter", "Probability", "Rate", "Result", "RunResult", "Sweep",
+           "LogLog", "Ordering", "Origin", "Paper", "Parameter", "Probability", "Provenance", "Rate", "Result", "RunResult", "Sweep",
            "Trajectory", "Verdict", "run"]

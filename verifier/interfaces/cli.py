@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Sequence, TextIO
 
 from verifier.interfaces import scaffold
+from verifier.judging import multiplicity
 from verifier.presentation import html as html_report
 from verifier.presentation import terminal as report
 from verifier.running import compute, executors, overrides
@@ -75,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
     running.add_argument("--max-batch", type=_positive_int, default=None, metavar="N",
                          help="at most N replicas per check call (same results; smaller batches can fit the CPU "
                               "caches)")
+    running.add_argument("--correction", choices=multiplicity.CORRECTIONS, default="holm",
+                         help="family correction over the run's empirical claims before a FAIL stands: holm "
+                              "(default), bonferroni, bh (false discovery rate) or none")
     running.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                          help="override a parameter of the selected results (repeatable)")
 
@@ -166,7 +170,8 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
         raise UsageError(str(exc)) from None
     options = Options(profile=args.profile, device=device, seed=args.seed, replicas=args.replicas,
                       use_cache=not args.no_cache, overrides=parameter_overrides, cpu_fallback=args.cpu_fallback,
-                      precision=args.precision, threads=args.threads, max_batch=args.max_batch)
+                      precision=args.precision, threads=args.threads, max_batch=args.max_batch,
+                      correction=args.correction)
     try:
         executor = executors.make(args.executor, args.ray_address)
     except RuntimeError as exc:
@@ -188,6 +193,7 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
             print(f"{item['verdict']:<12} {item['id']}")
     else:
         report.print_table(record.results, verbose=args.verbose)
+        report.print_family(record.family)
     if args.json:
         print(f"\nJSON written to {args.json}")
     if html_index:

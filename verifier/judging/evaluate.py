@@ -51,6 +51,10 @@ class ClaimOutcome:
     resolution: float | None = None
     control: dict[str, Any] | None = None
     detail: str = ""
+    # p-values of the tests dual to the interval (None where no test was made): evidence that the claim
+    # fails (adjusted by the run's family correction) and that it holds
+    p_fail: float | None = None
+    p_pass: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return _clean(asdict(self))
@@ -220,12 +224,15 @@ def judge_empirical(claim: Claim, params: Mapping[str, float], data: Mapping[str
         "rejected": control.verdict is Verdict.FAIL, "claimed": control.claimed,
         "ci": (control.interval.lo, control.interval.hi), "region": control.region}
     lo, hi = own.interval.lo, own.interval.hi
+    tested = own.verdict is not Verdict.ERROR
     return ClaimOutcome(
         label=claim.label, kind=type(claim).__name__, description=claim.describe(), verdict=verdict.value,
         observed=own.observed.estimate, observed_ci=(own.observed.lo, own.observed.hi), claimed=own.claimed,
         statistic=own.statistic, ci=(lo, hi), region=own.region, alpha=alpha, n=own.interval.n,
         resolution=(hi - lo) / 2 if math.isfinite(hi - lo) else None, control=control_dict,
-        detail="; ".join(part for part in (detail, _extras(own.extra)) if part))
+        detail="; ".join(part for part in (detail, _extras(own.extra)) if part),
+        p_fail=acceptance.p_fail(own.interval, *own.region) if tested else None,
+        p_pass=acceptance.p_pass(own.interval, *own.region) if tested else None)
 
 
 def _extras(extra: dict[str, Any]) -> str:

@@ -4,7 +4,7 @@ An edge ``a -> b`` means "the proof of b uses a".
 """
 from __future__ import annotations
 
-from typing import Collection, Iterable, Mapping
+from typing import Iterable, Mapping
 
 import networkx as nx
 
@@ -38,13 +38,12 @@ def closure(graph: nx.DiGraph, targets: Iterable[str]) -> list[str]:
     return list(nx.lexicographical_topological_sort(graph.subgraph(wanted)))
 
 
-def blocking(graph: nx.DiGraph, node: str, verdicts: Mapping[str, Verdict],
-             outside_regime: Collection[str] = ()) -> list[str]:
-    """The direct dependencies of ``node`` whose verdict does not support it. A dependency judged
-    outside its own stated regime (INCONCLUSIVE there) blocks nothing: its data say nothing against
-    the paper."""
+def blocking(graph: nx.DiGraph, node: str, verdicts: Mapping[str, Verdict]) -> list[str]:
+    """The direct dependencies of ``node`` that give no evidence at all: they ERRORed, were not run, or
+    are BLOCKED themselves. A dependency that FAILs or is INCONCLUSIVE does not block; it weakens the
+    support of what uses it (:mod:`verifier.judging.support`)."""
     return sorted(dep for dep in graph.predecessors(node)
-                  if not verdicts.get(dep, Verdict.BLOCKED).ok and dep not in outside_regime)
+                  if verdicts.get(dep, Verdict.BLOCKED) in (Verdict.ERROR, Verdict.BLOCKED))
 
 
 def tree_lines(graph: nx.DiGraph, root: str, label: Mapping[str, str]) -> list[str]:

@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any, Iterable, TextIO
 
 from verifier.judging import graph as dag
+from verifier.judging import support as chain
 
+SUPPORT_STYLE = {chain.SUPPORTED: "green", chain.BROKEN: "red bold", chain.UNVERIFIED: "yellow"}
 VERDICT_STYLE = {"PASS": "green", "SYMBOLIC": "cyan", "FAIL": "red bold", "ERROR": "red", "BLOCKED": "magenta",
                  "INCONCLUSIVE": "yellow"}
 
@@ -39,7 +41,8 @@ def _clip(text: str, width: int = 60) -> str:
 
 
 def claim_rows(record: dict[str, Any]) -> list[list[str]]:
-    """Table rows for one result: result, verdict, claim, claimed, measured [CI], control, seconds."""
+    """Table rows for one result: result, verdict, support, source, claim, claimed, measured [CI], control,
+    seconds."""
     rows = []
     for i, claim in enumerate(record.get("claims") or [{}]):
         first = i == 0
@@ -52,16 +55,30 @@ def claim_rows(record: dict[str, Any]) -> list[list[str]]:
             control_text = "-" if control is None else (
                 "rejected" if control["rejected"] else f"NOT rejected ({control['verdict']})")
         rows.append([record["id"] if first else "", record["verdict"] if first else "",
+                     record.get("support", "") if first else "", provenance_label(record, claim) if first or "provenance" in claim else "",
                      _clip(claim.get("label", "")), claimed, measured, control_text,
                      number(record.get("seconds")) if first else ""])
     if record.get("exception"):
-        rows.append(["", "", "exception", "", _clip(record["exception"], 100), "", ""])
+        rows.append(["", "", "", "", "exception", "", _clip(record["exception"], 100), "", ""])
     if record.get("blocked_by"):
-        rows.append(["", f"(own: {record['own_verdict']})", "blocked by", "", ", ".join(record["blocked_by"]), "", ""])
+        rows.append(["", f"(own: {record['own_verdict']})", "", "", "blocked by", "", ", ".join(record["blocked_by"]), "", ""])
     return rows
 
 
-HEADERS = ["result", "verdict", "claim", "claimed", "measured [CI]", "negative control", "s"]
+HEADERS = ["result", "verdict", "support", "source", "claim", "claimed", "measured [CI]", "negative control", "s"]
+
+
+def provenance_label(record: dict[str, Any], claim: dict[str, Any]) -> str:
+    """The provenance shown beside a verdict: the claim's where it declares its own, else the result's."""
+    source = claim.get("provenance") or record.get("provenance") or {}
+    return source.get("label", "")
+
+
+def support_line(record: dict[str, Any]) -> str:
+    """'support: broken at lemma-5.2 (broken proof step: FAIL), ...' for a result whose chain has weak links."""
+    weak = record.get("support_weak_links") or []
+    links = "; ".join(f"{w['id'].split('/', 1)[-1]} {w['verdict']} ({w['reason']})" for w in weak)
+    return f"support: {record['support']}; weak links of the proof chain: {links}"
 
 
 def _use_rich(stream: TextIO) -> bool:
@@ -79,8 +96,9 @@ def print_table(records: list[dict[str, Any]], stream: TextIO | None = None, ver
 
         table = Table(*HEADERS, show_lines=False)
         for row in rows:
-            style = VERDICT_STYLE.get(row[1], "")
-            table.add_row(row[0], f"[{style}]{row[1]}[/]" if style else row[1], *row[2:])
+            style, support_style = VERDICT_STYLE.get(row[1], ""), SUPPORT_STYLE.get(row[2], "")
+            table.add_row(row[0], f"[{style}]{row[1]}[/]" if style else row[1],
+                          f"[{support_style}]{row[2]}[/]" if support_style else row[2], *row[3:])
         Console(file=stream).print(table)
     else:
         widths = [max(len(str(r[i])) for r in [HEADERS, *rows]) for i in range(len(HEADERS))]
@@ -100,7 +118,11 @@ def _verbose_lines(record: dict[str, Any]) -> list[str]:
 def print_notes(records: Iterable[dict[str, Any]], stream: TextIO, verbose: bool = False) -> None:
     """Finite-size readings, regime notes and reproduction commands under the table."""
     for record in records:
-        lines = []
+        lines = [support_line(record)] if record.get("support") not in (None, chain.SUPPORTED) else []
+        if record.get("provenance"):
+            source = record["provenance"]
+            detail = source.get("detail") or ""
+            lines.append("source: " + source["label"] + (f" ({detail})" if detail and detail not in source["label"] else ""))
         if record.get("reading"):
             lines.append("reading: " + record["reading"])
         if record.get("note"):
@@ -123,6 +145,19 @@ def print_notes(records: Iterable[dict[str, Any]], stream: TextIO, verbose: bool
                 stream.write(textwrap.fill(line, width=100, initial_indent="  ", subsequent_indent="    ") + "\n")
 
 
+def print_family(family: dict[str, Any], stream: TextIO | None = None) -> None:
+    """The run's family correction: method, size, level, and every verdict it changed."""
+    if not family:
+        return
+    stream = stream or sys.stdout
+    alphas = ", ".join(number(a) for a in family.get("alpha") or []) or "-"
+    stream.write(f"\nfamily: {family['method']} correction over {family['size']} empirical claims (alpha {alphas}); "
+                 f"{len(family['changed'])} FAIL verdict(s) changed to INCONCLUSIVE\n")
+    for change in family["changed"]:
+        stream.write(f"  {change['id']}: {change['claim']}: p = {number(change['p_fail'])}, "
+                     f"adjusted p = {number(change['p_fail_adjusted'])}\n")
+
+
 def write_json(document: dict[str, Any], path: Path | str) -> None:
     """Write atomically (temporary file, then rename) so a reader never sees half a report."""
     path = Path(path)
@@ -142,5 +177,7 @@ def graph_lines(graph, root: str, records: dict[str, dict[str, Any] | None],
         record = records.get(node) or {}
         assumes = assumed.get(node) or ()
         suffix = f"  (assumes {', '.join(assumes)})" if assumes else ""
-        labels[node] = f"{node} [{record.get('verdict', 'not run')}]{suffix}"
+        support = record.get("support")
+        shown = record.get("verdict", "not run") + (f", {support}" if support and support != chain.SUPPORTED else "")
+        labels[node] = f"{node} [{shown}]{suffix}"
     return dag.tree_lines(graph, root, labels)

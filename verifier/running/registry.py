@@ -152,6 +152,10 @@ def validate(result: Result) -> list[tuple[str, str]]:
         errors.append(("kind", f"must be a Kind ({', '.join(k.name for k in Kind)}), got {result.kind!r}"))
     if not result.statement.strip():
         errors.append(("statement", "is empty"))
+    try:
+        result.source
+    except ValueError as exc:
+        errors.append(("tag", str(exc)))
     if not result.claims:
         errors.append(("claims", "no claim: say what is checked (a definition can state a symbolic property)"))
     parameters = {p.name for p in result.parameters}

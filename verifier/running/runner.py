@@ -15,6 +15,8 @@ import numpy as np
 import sympy as sp
 
 from verifier.judging import graph as dag
+from verifier.judging import multiplicity
+from verifier.judging import support as chain
 from verifier.judging import symbolic
 from verifier.judging.evaluate import judge_empirical, judge_symbolic
 from verifier.judging.verdicts import Verdict, combine
@@ -41,10 +43,13 @@ class Options:
     precision: str = "auto"
     threads: int | None = None
     max_batch: int | None = None
+    correction: str = "holm"
 
     def __post_init__(self) -> None:
         if self.precision not in compute.PRECISIONS:
             raise ValueError(f"precision must be one of {', '.join(compute.PRECISIONS)}, got {self.precision!r}")
+        if self.correction not in multiplicity.CORRECTIONS:
+            raise ValueError(f"correction must be one of {', '.join(multiplicity.CORRECTIONS)}, got {self.correction!r}")
         for name in ("threads", "max_batch", "replicas"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int) or value < 1):
@@ -61,6 +66,7 @@ class RunRecord:
     targets: list[str]
     results: list[dict[str, Any]] = field(default_factory=list)
     interrupted: bool = False
+    family: dict[str, Any] = field(default_factory=dict)  # the family correction: method, size, what it changed
 
     @property
     def ok(self) -> bool:
@@ -69,7 +75,8 @@ class RunRecord:
     def to_dict(self) -> dict[str, Any]:
         return {"run_id": self.run_id, "options": {**vars(self.options), "overrides": dict(self.options.overrides)},
                 "environment": self.environment,
-                "targets": self.targets, "interrupted": self.interrupted, "results": self.results}
+                "targets": self.targets, "interrupted": self.interrupted, "family": self.family,
+                "results": self.results}
 
 
 # Own verdicts that a violated assumption turns into INCONCLUSIVE (an ERROR stays an ERROR).
@@ -97,7 +104,7 @@ class Runner:
         self.store = store
         self.graph = registry.graph()
         self._measurements: dict[str, tuple[dict[str, np.ndarray], float, bool, list[str]]] = {}
-        self._outside_regime: set[str] = set()  # results judged outside their stated regime: they block nothing
+        self._links: dict[str, chain.Link] = {}  # what each judged result tells those that use it
 
     def plan(self, targets: Iterable[str]) -> list[str]:
         return dag.closure(self.graph, targets)
@@ -121,8 +128,6 @@ class Runner:
                 progress(index, len(order), rid, None)
                 item = self.evaluate(self.registry.results[rid], verdicts)
                 verdicts[rid] = Verdict(item["verdict"])
-                if item["regime"] == "outside" and item["verdict"] == Verdict.INCONCLUSIVE.value:
-                    self._outside_regime.add(rid)
                 record.results.append(item)
                 if self.store:
                     self.store.save_result(record.run_id, item)
@@ -130,6 +135,7 @@ class Runner:
         except KeyboardInterrupt:
             record.interrupted = True
         finally:
+            self.correct_family(record)
             if self.store:
                 self.store.finish_run(record.run_id, "interrupted" if record.interrupted else "finished")
         return record
@@ -200,13 +206,57 @@ class Runner:
         notes.extend(job_notes)
         return data, seconds, hit, job.key
 
+    def correct_family(self, record: RunRecord) -> None:
+        """Adjust every judged claim's p_fail over the run (``Options.correction``); a FAIL that does not
+        survive becomes INCONCLUSIVE, its result's verdict and everything placed after it are recomputed,
+        and the records are stored again."""
+        family = [(item, claim) for item in record.results for claim in item.get("claims", [])
+                  if claim.get("p_fail") is not None]
+        method = self.options.correction
+        adjusted = multiplicity.adjust([claim["p_fail"] for _, claim in family], method)
+        changed: list[dict[str, Any]] = []
+        for (item, claim), p_adjusted in zip(family, adjusted):
+            claim["p_fail_adjusted"] = p_adjusted
+            if claim["verdict"] == Verdict.FAIL.value and p_adjusted >= item["alpha"]:
+                claim["verdict"] = Verdict.INCONCLUSIVE.value
+                claim["verdict_before_correction"] = Verdict.FAIL.value
+                claim["detail"] = "; ".join(part for part in (claim.get("detail"), (
+                    f"FAIL at alpha = {item['alpha']} alone, not after the {method} correction over the run's "
+                    f"{len(family)} claims (adjusted p = {p_adjusted:.3g})")) if part)
+                changed.append({"id": item["id"], "claim": claim["label"], "p_fail": claim["p_fail"],
+                                "p_fail_adjusted": p_adjusted})
+        record.family = {"method": method, "size": len(family),
+                         "alpha": sorted({item["alpha"] for item, _ in family}), "changed": changed}
+        if not changed:
+            return
+        for item in record.results:
+            if item["own_verdict"] != Verdict.ERROR.value:
+                _own_verdict(item, item["assumptions_violated"])
+        self._links.clear()
+        verdicts: dict[str, Verdict] = {}
+        for item in record.results:
+            self._place(self.registry.results[item["id"]], item, verdicts)
+            verdicts[item["id"]] = Verdict(item["verdict"])
+            if self.store:
+                self.store.save_result(record.run_id, item)
+
+    def _place(self, result: Result, item: dict[str, Any], verdicts: Mapping[str, Verdict]) -> None:
+        """Verdict (BLOCKED when a dependency gave no evidence) and support, from the results before it."""
+        own = Verdict(item["own_verdict"])
+        item["blocked_by"] = dag.blocking(self.graph, result.id, verdicts)
+        item["verdict"] = Verdict.BLOCKED.value if item["blocked_by"] else own.value
+        item["support"], item["support_weak_links"] = chain.support(self.graph, result.id, self._links)
+        self._links[result.id] = chain.Link(own, _failing_statement_found(result, item), item["regime"] == "outside")
+
     def evaluate(self, result: Result, verdicts: Mapping[str, Verdict]) -> dict[str, Any]:
-        """One record: own verdict from the claims, then BLOCKED if a dependency does not support it."""
+        """One record: own verdict from the claims (BLOCKED only when a dependency gave no evidence),
+        and beside it the support of the proof chain it rests on."""
         start = time.perf_counter()
         item: dict[str, Any] = {
             "id": result.id, "alias": result.alias, "kind": result.kind.value, "number": result.number,
             "title": result.title, "paper": result.paper.key, "statement": result.statement,
-            "reading": result.reading, "tag": result.tag, "uses": list(result.uses),
+            "reading": result.reading, "tag": result.tag, "provenance": result.source.to_dict(),
+            "uses": list(result.uses),
             "assumes": list(result.assumes),
             "profile": self.options.profile, "device": self.options.device, "seed": self.options.seed,
             "precision": self.options.precision,
@@ -233,25 +283,42 @@ class Runner:
             for claim in result.claims:
                 outcome = judge_empirical(claim, params, data, result.alpha) if claim.empirical else judge_symbolic(claim)
                 outcomes.append(outcome.to_dict())
-            own = combine([Verdict(o["verdict"]) for o in outcomes])
-            item["data_verdict"] = own.value
-            if violated and own in OUTSIDE_REGIME_MASKED:
-                own = Verdict.INCONCLUSIVE
-                item["note"] = (f"outside the stated regime ({'; '.join(violated)}): the data alone would give "
-                                f"{item['data_verdict']}; not judged, and it blocks nothing")
+                if claim.provenance is not None:
+                    outcomes[-1]["provenance"] = claim.provenance.to_dict()
+            item["claims"] = outcomes
+            _own_verdict(item, violated)
         except Exception as exc:  # a failing check is an ERROR result, never a crash
-            own = Verdict.ERROR
+            item["own_verdict"] = Verdict.ERROR.value
             item["exception"] = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             item["traceback"] = traceback.format_exc()
         item["claims"] = outcomes
-        item["own_verdict"] = own.value
+        item["p_pass"] = multiplicity.intersection_union([o.get("p_pass") for o in outcomes])
         item["regime"] = "outside" if violated else "inside"
-        blocked_by = dag.blocking(self.graph, result.id, verdicts, self._outside_regime)
-        item["blocked_by"] = blocked_by
-        item["verdict"] = Verdict.BLOCKED.value if blocked_by else own.value
+        self._place(result, item, verdicts)
         item["reproduce"] = reproduce_command(result, self.options, self.options.replicas)
         item["seconds"] = time.perf_counter() - start
         return item
+
+
+def _own_verdict(item: dict[str, Any], violated: list[str]) -> None:
+    """The result's own verdict from its claims: the data's (``data_verdict``), masked to INCONCLUSIVE
+    outside the stated regime."""
+    own = combine([Verdict(o["verdict"]) for o in item["claims"]])
+    item["data_verdict"] = own.value
+    item.pop("note", None)
+    if violated and own in OUTSIDE_REGIME_MASKED:
+        own = Verdict.INCONCLUSIVE
+        item["note"] = (f"outside the stated regime ({'; '.join(violated)}): the data alone would give "
+                        f"{item['data_verdict']}; not judged (what uses it is unverified, not broken)")
+    item["own_verdict"] = own.value
+
+
+def _failing_statement_found(result: Result, item: Mapping[str, Any]) -> bool:
+    """Whether what fails in this result is the paper's statement: every failing claim is FOUND (its
+    own provenance where it declares one, else the result's)."""
+    failing = [c for c in item["claims"] if c["verdict"] == Verdict.FAIL.value]
+    found = result.source.found
+    return bool(failing) and all(c["provenance"]["found"] if "provenance" in c else found for c in failing)
 
 
 def _summaries(data: Mapping[str, np.ndarray], described: Mapping[str, str]) -> dict[str, dict[str, Any]]:

@@ -10,10 +10,12 @@ Symbols in a claim name either a spec parameter or a measured quantity (``Result
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 import sympy as sp
+
+from verifier.spec.provenance import Provenance
 
 Expr = sp.Basic
 RELATIONS = ("<=", ">=")
@@ -28,6 +30,9 @@ class Claim:
     """Base class: a labelled assertion. ``empirical`` claims need a check."""
 
     label: str
+    # where this claim's formula comes from, when it differs from its result's (e.g. a FOUND statement
+    # read through a RECONSTRUCTED constant)
+    provenance: Provenance | None = field(default=None, kw_only=True)
     empirical: ClassVar[bool] = True
 
     def expressions(self) -> tuple[sp.Basic, ...]:

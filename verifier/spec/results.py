@@ -14,6 +14,7 @@ from typing import Any, Callable, ClassVar, Mapping
 import sympy as sp
 
 from verifier.spec.claims import Claim
+from verifier.spec.provenance import Provenance, parse_tag
 
 
 class Kind(str, enum.Enum):
@@ -93,7 +94,8 @@ class Result:
     replicas: Mapping[str, int] = field(default_factory=dict)
     uses: tuple[str, ...] = ()
     assumes: tuple[str, ...] = ()  # induction hypotheses it assumes: shown, but neither ordering nor blocking
-    tag: str = ""
+    tag: str = ""  # the notes' tag in their words; read by parse_tag unless ``provenance`` is given
+    provenance: Provenance | None = None
     alpha: float = 0.05
     plots: tuple[Any, ...] = ()  # presentation only: figure declarations of verifier.spec.figures, drawn by the HTML report
     # per profile, the most replicas one check call takes (memory); the run splits larger counts into
@@ -108,6 +110,12 @@ class Result:
     @property
     def empirical(self) -> bool:
         return any(claim.empirical for claim in self.claims)
+
+    @property
+    def source(self) -> Provenance:
+        """Where the statement comes from: ``provenance`` if declared, else read from ``tag``
+        (ValueError for a tag that states none; validation reports it)."""
+        return self.provenance if self.provenance is not None else parse_tag(self.tag)
 
     def _repr_html_(self) -> str | None:
         """Jupyter's rich display, drawn by the renderer that the presentation layer installs in
