@@ -92,6 +92,12 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("all", parents=[common, running], help="every known result")
     graph = sub.add_parser("graph", parents=[common], help="dependency tree with the last stored verdicts")
     graph.add_argument("result")
+    plan = sub.add_parser("plan", parents=[common], help="replicas each claim needs to detect a violation of a given "
+                          "size with power 0.8 (from the last stored run of the result)")
+    plan.add_argument("result")
+    plan.add_argument("--effect", type=float, default=None, metavar="D",
+                      help="size of the violation to detect, on the scale of each claim's decision statistic "
+                           "(default: a tenth of each claim's own scale)")
     rerender = sub.add_parser("report", parents=[common], help="re-render a stored run as HTML (runs nothing)")
     rerender.add_argument("dir", type=Path, help="folder to write index.html and one page per result into")
     rerender.add_argument("--run", default="latest", help="run id (default: the latest run with results)")
@@ -230,6 +236,21 @@ def _command_graph(args: argparse.Namespace, registry: reg.Registry) -> int:
     return EXIT_OK
 
 
+def _command_plan(args: argparse.Namespace, registry: reg.Registry) -> int:
+    rid = reg.resolve(registry, args.result)
+    if args.effect is not None and not args.effect > 0:
+        raise UsageError(f"--effect must be a positive number, got {args.effect}")
+    store = Store(args.store or default_path())
+    try:
+        record = store.latest(rid)
+    finally:
+        store.close()
+    if record is None:
+        raise UsageError(f"{rid} has no stored run to plan from: run `verify theorem {rid}` first")
+    print("\n".join(report.plan_lines(record, args.effect)))
+    return EXIT_OK
+
+
 def _command_new_spec(args: argparse.Namespace) -> int:
     try:
         target = scaffold.new_spec(args.paper, args.dir)
@@ -251,6 +272,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _command_list(registry)
         if args.command == "graph":
             return _command_graph(args, registry)
+        if args.command == "plan":
+            return _command_plan(args, registry)
         if args.command == "report":
             return _command_report(args, registry)
         return _command_run(args, argv, registry)

@@ -13,7 +13,7 @@ from typing import Any, Mapping
 import numpy as np
 import sympy as sp
 
-from verifier.judging import acceptance, symbolic
+from verifier.judging import acceptance, power, symbolic
 from verifier.judging.acceptance import Interval
 from verifier.judging.verdicts import Verdict
 from verifier.spec.claims import (
@@ -55,6 +55,9 @@ class ClaimOutcome:
     # fails (adjusted by the run's family correction) and that it holds
     p_fail: float | None = None
     p_pass: float | None = None
+    estimate: float | None = None       # the decision statistic's estimate (its interval is ``ci``)
+    relation: str = ""                  # what the region accepts, on the decision scale: '<= 0', 'within [a, b]'
+    power: dict[str, Any] | None = None  # minimum detectable effect, slack, no-power flag (verifier.judging.power)
 
     def to_dict(self) -> dict[str, Any]:
         return _clean(asdict(self))
@@ -225,6 +228,11 @@ def judge_empirical(claim: Claim, params: Mapping[str, float], data: Mapping[str
         "ci": (control.interval.lo, control.interval.hi), "region": control.region}
     lo, hi = own.interval.lo, own.interval.hi
     tested = own.verdict is not Verdict.ERROR
+    relation, scale = _relation_and_scale(claim, own)
+    assessment = power.assess(own.interval, own.region, alpha, scale, relation if isinstance(claim, (Bound, Probability))
+                              else None, own.observed.estimate, own.claimed) if tested else None
+    if verdict is Verdict.PASS and assessment and assessment["no_power"]:
+        detail = "; ".join(part for part in (detail, "no power: " + assessment["reason"]) if part)
     return ClaimOutcome(
         label=claim.label, kind=type(claim).__name__, description=claim.describe(), verdict=verdict.value,
         observed=own.observed.estimate, observed_ci=(own.observed.lo, own.observed.hi), claimed=own.claimed,
@@ -232,7 +240,36 @@ def judge_empirical(claim: Claim, params: Mapping[str, float], data: Mapping[str
         resolution=(hi - lo) / 2 if math.isfinite(hi - lo) else None, control=control_dict,
         detail="; ".join(part for part in (detail, _extras(own.extra)) if part),
         p_fail=acceptance.p_fail(own.interval, *own.region) if tested else None,
-        p_pass=acceptance.p_pass(own.interval, *own.region) if tested else None)
+        p_pass=acceptance.p_pass(own.interval, *own.region) if tested else None,
+        estimate=own.interval.estimate, relation=region_text(own.region), power=assessment)
+
+
+def region_text(region: tuple[float, float]) -> str:
+    """The acceptance region as a relation: '<= 0', '>= 0.95', 'within [0.9, 1.1]'."""
+    lower, upper = region
+    if math.isinf(lower) and lower < 0:
+        return f"<= {upper:.4g}"
+    if math.isinf(upper) and upper > 0:
+        return f">= {lower:.4g}"
+    return f"within [{lower:.4g}, {upper:.4g}]"
+
+
+def _relation_and_scale(claim: Claim, own: _Judgement) -> tuple[str | None, float | None]:
+    """The claim's relation on its own scale, and how large a violation is in its own terms."""
+    claimed = own.claimed if math.isfinite(own.claimed) else None
+    if isinstance(claim, Bound):
+        return claim.relation, None if claimed is None else abs(claimed)
+    if isinstance(claim, Probability):
+        if claim.relation in ("<=", ">="):
+            return claim.relation, None if claimed is None else (claimed if claim.relation == "<=" else 1 - claimed)
+        return None, claim.atol
+    if isinstance(claim, Rate):
+        return None, claim.tol if claim.direction == "exact" else (None if claimed is None else abs(claimed))
+    if isinstance(claim, Approx):
+        return None, claim.rtol
+    if isinstance(claim, Duration):
+        return None, math.log1p(claim.rtol)
+    return ">=", None  # an ordering has no scale of its own: its MDE is shown, never flagged against one
 
 
 def _extras(extra: dict[str, Any]) -> str:

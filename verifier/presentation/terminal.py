@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Iterable, TextIO
 
 from verifier.judging import graph as dag
+from verifier.judging import power
 from verifier.judging import support as chain
 
 SUPPORT_STYLE = {chain.SUPPORTED: "green", chain.BROKEN: "red bold", chain.UNVERIFIED: "yellow"}
@@ -41,31 +42,65 @@ def _clip(text: str, width: int = 60) -> str:
 
 
 def claim_rows(record: dict[str, Any]) -> list[list[str]]:
-    """Table rows for one result: result, verdict, support, source, claim, claimed, measured [CI], control,
-    seconds."""
+    """Table rows for one result: result, verdict, support, source, claim, the interval that decided it,
+    what the region accepts, the negative control, the power statement, seconds."""
     rows = []
     for i, claim in enumerate(record.get("claims") or [{}]):
         first = i == 0
         control = claim.get("control")
         if claim.get("statistic") == "sympy":
-            claimed, measured, control_text = "(sympy)", _clip(claim.get("detail", "")), "n/a"
+            decided, accepts, control_text, power_text = _clip(claim.get("detail", "")), "(sympy)", "n/a", ""
         else:
-            claimed = number(claim.get("claimed"))
-            measured = f"{number(claim.get('observed'))} {interval(claim.get('observed_ci'))}".strip()
+            decided = f"{number(claim.get('estimate'))} {interval(claim.get('ci'))}".strip()
+            accepts = claim.get("relation", "")
             control_text = "-" if control is None else (
                 "rejected" if control["rejected"] else f"NOT rejected ({control['verdict']})")
-        rows.append([record["id"] if first else "", record["verdict"] if first else "",
-                     record.get("support", "") if first else "", provenance_label(record, claim) if first or "provenance" in claim else "",
-                     _clip(claim.get("label", "")), claimed, measured, control_text,
+            power_text = power_cell(claim)
+        verdict = record["verdict"] + (" (no power)" if record.get("no_power") else "")
+        rows.append([record["id"] if first else "", verdict if first else "",
+                     record.get("support", "") if first else "",
+                     provenance_label(record, claim) if first or "provenance" in claim else "",
+                     _clip(claim.get("label", "")), decided, accepts, control_text, power_text,
                      number(record.get("seconds")) if first else ""])
     if record.get("exception"):
-        rows.append(["", "", "", "", "exception", "", _clip(record["exception"], 100), "", ""])
+        rows.append(["", "", "", "", "exception", _clip(record["exception"], 100), "", "", "", ""])
     if record.get("blocked_by"):
-        rows.append(["", f"(own: {record['own_verdict']})", "", "", "blocked by", "", ", ".join(record["blocked_by"]), "", ""])
+        rows.append(["", f"(own: {record['own_verdict']})", "", "", "blocked by", ", ".join(record["blocked_by"]),
+                     "", "", "", ""])
     return rows
 
 
-HEADERS = ["result", "verdict", "support", "source", "claim", "claimed", "measured [CI]", "negative control", "s"]
+def power_cell(claim: dict[str, Any]) -> str:
+    """'no power' on a PASS that could not have failed, else the smallest detectable violation."""
+    assessment = claim.get("power") or {}
+    if claim.get("verdict") == "PASS" and assessment.get("no_power"):
+        return "no power"
+    return "-" if assessment.get("mde") is None else f"MDE {number(assessment['mde'])}"
+
+
+def raw_line(claim: dict[str, Any]) -> str:
+    """Below the table: the raw measurement and the claimed value on the quantity's own scale, the
+    decision statistic, p-values and the power statement."""
+    parts = [f"{claim['label']}: decided on {claim.get('statistic')} {claim.get('relation', '')}",
+             f"measured {number(claim.get('observed'))} {interval(claim.get('observed_ci'))} against claimed "
+             f"{number(claim.get('claimed'))}"]
+    if claim.get("p_fail") is not None:
+        adjusted = claim.get("p_fail_adjusted")
+        parts.append(f"p_fail {number(claim['p_fail'])}" + (f" (adjusted {number(adjusted)})" if adjusted is not None else "")
+                     + f", p_pass {number(claim.get('p_pass'))}")
+    assessment = claim.get("power") or {}
+    if assessment.get("mde") is not None:
+        parts.append(f"smallest violation detectable with power {assessment['power']}: {number(assessment['mde'])}"
+                     + (f", slack {number(assessment['slack_ratio'])}x" if assessment.get("slack_ratio") is not None else ""))
+    if claim.get("verdict") == "PASS" and assessment.get("no_power"):
+        parts.append("NO POWER: " + assessment["reason"])
+    if claim.get("detail"):
+        parts.append(claim["detail"])
+    return "; ".join(parts)
+
+
+HEADERS = ["result", "verdict", "support", "source", "claim", "decided on [CI]", "accepts", "negative control",
+           "power", "s"]
 
 
 def provenance_label(record: dict[str, Any], claim: dict[str, Any]) -> str:
@@ -96,7 +131,7 @@ def print_table(records: list[dict[str, Any]], stream: TextIO | None = None, ver
 
         table = Table(*HEADERS, show_lines=False)
         for row in rows:
-            style, support_style = VERDICT_STYLE.get(row[1], ""), SUPPORT_STYLE.get(row[2], "")
+            style, support_style = VERDICT_STYLE.get(row[1].split(" ")[0], ""), SUPPORT_STYLE.get(row[2], "")
             table.add_row(row[0], f"[{style}]{row[1]}[/]" if style else row[1],
                           f"[{support_style}]{row[2]}[/]" if support_style else row[2], *row[3:])
         Console(file=stream).print(table)
@@ -122,15 +157,13 @@ def print_notes(records: Iterable[dict[str, Any]], stream: TextIO, verbose: bool
         if record.get("provenance"):
             source = record["provenance"]
             detail = source.get("detail") or ""
-            lines.append("source: " + source["label"] + (f" ({detail})" if detail and detail not in source["label"] else ""))
+            lines.append("source: " + source["label"] + (f" (the notes' tag: {detail})" if detail and detail != source["label"] else ""))
         if record.get("reading"):
             lines.append("reading: " + record["reading"])
         if record.get("note"):
             lines.append("note: " + record["note"])
         lines.extend("note: " + note for note in record.get("check_notes") or [])
-        for claim in record.get("claims", []):
-            if claim.get("detail") and claim.get("statistic") != "sympy":
-                lines.append(f"{claim['label']}: {claim['detail']}")
+        lines.extend(raw_line(claim) for claim in record.get("claims", []) if claim.get("statistic") != "sympy")
         if record.get("replicas"):
             lines.append(f"replicas: {record['replicas']}, seed {record['seed']}, device {record['device']}, "
                          f"check {number(record.get('check_seconds'))} s{' (cached)' if record.get('cache_hit') else ''}")
@@ -156,6 +189,30 @@ def print_family(family: dict[str, Any], stream: TextIO | None = None) -> None:
     for change in family["changed"]:
         stream.write(f"  {change['id']}: {change['claim']}: p = {number(change['p_fail'])}, "
                      f"adjusted p = {number(change['p_fail_adjusted'])}\n")
+
+
+def plan_lines(record: dict[str, Any], effect: float | None) -> list[str]:
+    """For each judged claim of a stored record: the violation detectable now, and the replicas needed
+    to detect one of size ``effect`` (default a tenth of the claim's own scale) with power 0.8."""
+    replicas = record.get("replicas")
+    lines = [f"{record['id']}: {record.get('verdict')} with {replicas} replicas (profile {record.get('profile')}); "
+             f"power {power.POWER} at each claim's alpha"]
+    rows = [["claim", "decided on", "MDE now", "effect", "replicas needed"]]
+    for claim in record.get("claims", []):
+        assessment = claim.get("power") or {}
+        mde, scale = assessment.get("mde"), assessment.get("scale")
+        size = effect if effect is not None else (scale / 10 if scale else None)
+        if mde is None or not replicas:
+            needed = "n/a (no test)"
+        elif size is None:
+            needed = "give --effect (no scale of its own)"
+        else:
+            needed = str(power.replicas_needed(float(mde), int(replicas), float(size)))
+        rows.append([_clip(claim.get("label", ""), 50), f"{claim.get('statistic', '')} {claim.get('relation', '')}".strip(),
+                     number(mde), number(size), needed])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines.extend("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows)
+    return lines
 
 
 def write_json(document: dict[str, Any], path: Path | str) -> None:

@@ -293,6 +293,8 @@ class Runner:
             item["traceback"] = traceback.format_exc()
         item["claims"] = outcomes
         item["p_pass"] = multiplicity.intersection_union([o.get("p_pass") for o in outcomes])
+        item["no_power"] = any(o["verdict"] == Verdict.PASS.value and (o.get("power") or {}).get("no_power")
+                               for o in outcomes)
         item["regime"] = "outside" if violated else "inside"
         self._place(result, item, verdicts)
         item["reproduce"] = reproduce_command(result, self.options, self.options.replicas)
