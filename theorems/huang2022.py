@@ -42,6 +42,8 @@ from verifier import (
     Result,
 )
 from verifier.spec.figures import LogLog, Sweep, Trajectory
+from verifier.spec.provenance import Origin, Provenance
+from verifier.spec.readings import Reading
 
 PAPER = Paper(
     key="huang2022",
@@ -406,13 +408,18 @@ _OT_ONE = _POLYLOG
 _WHP = 1 - sp.exp(-sp.log(k) ** 2)
 _CTRL = _POLYLOG_SQUARED = 100.0  # 1/varrho^2 at the profiles' varrho = 0.1
 
-_READINGS = (
-    "Finite-size readings shared by the appendix statements (module comment): polylog(k) := 1/varrho = 10, "
-    "so O~(1) := 1/varrho = 10, O~(sigma0) := sigma0/varrho = 10 sigma0 = 1e-3, O~(x) := x/varrho, "
-    "Omega~(1) := varrho, O(1/polylog k) := varrho, Omega(sigma0) := sigma0/2, w.h.p. := 1 - e^{-ln^2 k} "
-    "(0.995). 'For every t <= T' is the maximum over the recorded iterations (every record_every steps and T) "
-    "and over every neuron and training sample, per replica, judged on the mean over replicas; quantities "
-    "named *_over_sigma0 are in units of sigma0. Controls divide an O~ bound by polylog^2 = 100.")
+APPENDIX_READING = Reading(
+    name="huang2022-appendix-orders",
+    word="polylog(k), O~(.), Omega~(.), O(1/polylog k), Omega(sigma0), w.h.p., 'for every t <= T'",
+    means="polylog(k) := 1/varrho = 10, so O~(1) := 1/varrho = 10, O~(sigma0) := sigma0/varrho = 10 sigma0 = "
+          "1e-3, O~(x) := x/varrho, Omega~(1) := varrho, O(1/polylog k) := varrho, Omega(sigma0) := sigma0/2, "
+          "w.h.p. := 1 - e^{-ln^2 k} (0.995). 'For every t <= T' is the maximum over the recorded iterations "
+          "(every record_every steps and T) and over every neuron and training sample, per replica, judged on "
+          "the mean over replicas; quantities named *_over_sigma0 are in units of sigma0. Controls divide an O~ "
+          "bound by polylog^2 = 100",
+    why="the paper states no constants; varrho = 1/polylog(k) is its own threshold, so one polylog is read as "
+        "1/varrho at the simulated k = 10 (module comment above)",
+    provenance=Provenance(Origin.RECONSTRUCTED, "low", "the notes give the orders, not the constants"))
 
 _DYN_MEASURES = {
     "ih_gamma_min_over_sigma0": "min over t, j of Gamma_j^(t) = max_r Gamma_{j,r}^(t), in units of sigma0",
@@ -498,7 +505,7 @@ def _dynamics_result(measures: dict[str, str], reading: str, plots: tuple = (), 
     return Result(paper=PAPER, parameters=_TRAINING_PARAMETERS, profiles=_TRAINING_PROFILES,
                   replicas=_TRAINING_REPLICAS, max_batch=_TRAINING_BATCH, check=_TRAINING_CHECK, assumptions=_REGIME,
                   measures=measures,
-                  reading=reading + " " + _READINGS, plots=plots, **fields)
+                  reading=reading, readings=(APPENDIX_READING,), plots=plots, **fields)
 
 
 def _ot(label: str, name: str, bound: sp.Basic, factor: float = _CTRL) -> Bound:

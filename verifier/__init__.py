@@ -24,10 +24,11 @@ from verifier.spec.claims import (
 )
 from verifier.spec.figures import Histogram, LogLog, Sweep, Trajectory
 from verifier.spec.provenance import Origin, Provenance
+from verifier.spec.readings import Reading
 from verifier.spec.results import Kind, Paper, Parameter, Result
 
 notebook.install()
 
 __all__ = ["Approx", "Bound", "Duration", "Exponent", "Histogram", "Identity", "Implication", "Kind", "Limit",
-           "LogLog", "Ordering", "Origin", "Paper", "Parameter", "Probability", "Provenance", "Rate", "Result", "RunResult", "Sweep",
+           "LogLog", "Ordering", "Origin", "Paper", "Parameter", "Probability", "Provenance", "Rate", "Reading", "Result", "RunResult", "Sweep",
            "Trajectory", "Verdict", "run"]

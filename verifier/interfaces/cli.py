@@ -79,6 +79,9 @@ def _parser() -> argparse.ArgumentParser:
     running.add_argument("--correction", choices=multiplicity.CORRECTIONS, default="holm",
                          help="family correction over the run's empirical claims before a FAIL stands: holm "
                               "(default), bonferroni, bh (false discovery rate) or none")
+    running.add_argument("--readings", choices=("default", "all"), default="default",
+                         help="all: also judge each claim under every admissible alternative reading its result "
+                              "declares, side by side")
     running.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                          help="override a parameter of the selected results (repeatable)")
 
@@ -177,7 +180,7 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
     options = Options(profile=args.profile, device=device, seed=args.seed, replicas=args.replicas,
                       use_cache=not args.no_cache, overrides=parameter_overrides, cpu_fallback=args.cpu_fallback,
                       precision=args.precision, threads=args.threads, max_batch=args.max_batch,
-                      correction=args.correction)
+                      correction=args.correction, readings=args.readings)
     try:
         executor = executors.make(args.executor, args.ray_address)
     except RuntimeError as exc:
@@ -199,6 +202,7 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
             print(f"{item['verdict']:<12} {item['id']}")
     else:
         report.print_table(record.results, verbose=args.verbose)
+        report.print_readings(record.readings)
         report.print_family(record.family)
     if args.json:
         print(f"\nJSON written to {args.json}")

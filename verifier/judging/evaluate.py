@@ -13,7 +13,7 @@ from typing import Any, Mapping
 import numpy as np
 import sympy as sp
 
-from verifier.judging import acceptance, power, symbolic
+from verifier.judging import acceptance, power, shapes, symbolic
 from verifier.judging.acceptance import Interval
 from verifier.judging.verdicts import Verdict
 from verifier.spec.claims import (
@@ -102,17 +102,18 @@ def _nonfinite(name: str, values: np.ndarray) -> str:
 
 
 def _paired(claim: Claim, left: np.ndarray, right: np.ndarray, alpha: float, statistic: str,
-            region: tuple[float, float]) -> _Judgement:
+            region: tuple[float, float], replicas: int | None) -> _Judgement:
     left, right = np.broadcast_arrays(left, right)
     problem = _nonfinite("measurement", left) or _nonfinite("bound", right)
-    diff = left - right
+    diff = shapes.per_replica(left - right, replicas)
+    left = shapes.per_replica(left, replicas)
     interval = acceptance.mean_interval(diff, alpha)
     verdict = Verdict.ERROR if problem else acceptance.decide(interval, *region)
     return _Judgement(verdict, interval, region, statistic, acceptance.mean_interval(left, alpha),
                       float(np.mean(right)), problem)
 
 
-def _judge_bound(claim: Bound, params, data, alpha) -> _Judgement:
+def _judge_bound(claim: Bound, params, data, alpha, replicas) -> _Judgement:
     quantity = _values(claim.quantity, params, data)
     bound = _values(claim.bound, params, data)
     if claim.statistic == "proportion":
@@ -126,29 +127,30 @@ def _judge_bound(claim: Bound, params, data, alpha) -> _Judgement:
         verdict = Verdict.ERROR if problem else acceptance.decide(interval, *region)
         return _Judgement(verdict, interval, region, "pooled proportion (Clopper-Pearson)", interval, value, problem)
     region = (-math.inf, 0.0) if claim.relation == "<=" else (0.0, math.inf)
-    return _paired(claim, quantity, bound, alpha, "mean(quantity - bound)", region)
+    return _paired(claim, quantity, bound, alpha, "mean(quantity - bound)", region, replicas)
 
 
-def _judge_ordering(claim: Ordering, params, data, alpha) -> _Judgement:
+def _judge_ordering(claim: Ordering, params, data, alpha, replicas) -> _Judgement:
     greater = _values(claim.greater, params, data)
     lesser = _values(claim.lesser, params, data)
-    return _paired(claim, greater, lesser, alpha, "mean(greater - lesser)", (0.0, math.inf))
+    return _paired(claim, greater, lesser, alpha, "mean(greater - lesser)", (0.0, math.inf), replicas)
 
 
-def _judge_approx(claim: Approx, params, data, alpha) -> _Judgement:
+def _judge_approx(claim: Approx, params, data, alpha, replicas) -> _Judgement:
     quantity, target = np.broadcast_arrays(_values(claim.quantity, params, data), _values(claim.target, params, data))
     problem = _nonfinite("measurement", quantity) or _nonfinite("target", target)
     if not problem and np.any(target == 0):
         problem = "target is zero: a relative tolerance is undefined"
-    ratio = quantity / np.where(target == 0, np.nan, target)
+    ratio = shapes.per_replica(quantity / np.where(target == 0, np.nan, target), replicas)
     interval = acceptance.mean_interval(ratio, alpha)
     region = (1 - claim.rtol, 1 + claim.rtol)
     verdict = Verdict.ERROR if problem else acceptance.decide(interval, *region)
     return _Judgement(verdict, interval, region, "mean(quantity / target)",
-                      acceptance.mean_interval(quantity, alpha), float(np.mean(target)), problem)
+                      acceptance.mean_interval(shapes.per_replica(quantity, replicas), alpha), float(np.mean(target)),
+                      problem)
 
 
-def _judge_probability(claim: Probability, params, data, alpha) -> _Judgement:
+def _judge_probability(claim: Probability, params, data, alpha, replicas) -> _Judgement:
     events = _values(claim.event, params, data).ravel()
     value = float(_values(claim.value, params, data).mean())
     problem = _nonfinite("event", events)
@@ -166,7 +168,7 @@ def _judge_probability(claim: Probability, params, data, alpha) -> _Judgement:
     return _Judgement(verdict, interval, region, "probability (Clopper-Pearson)", interval, value, problem)
 
 
-def _judge_rate(claim: Rate, params, data, alpha) -> _Judgement:
+def _judge_rate(claim: Rate, params, data, alpha, replicas) -> _Judgement:
     y, x = np.broadcast_arrays(_values(claim.quantity, params, data), _values(claim.over, params, data))
     exponent = float(_values(claim.exponent, params, data))
     problem = _nonfinite("quantity", y) or _nonfinite("over", x)
@@ -180,7 +182,7 @@ def _judge_rate(claim: Rate, params, data, alpha) -> _Judgement:
     return _Judgement(verdict, interval, region, "log-log slope", interval, exponent, problem)
 
 
-def _judge_duration(claim: Duration, params, data, alpha) -> _Judgement:
+def _judge_duration(claim: Duration, params, data, alpha, replicas) -> _Judgement:
     measured, predicted = np.broadcast_arrays(_values(claim.measured, params, data), _values(claim.predicted, params, data))
     measured, predicted = measured.ravel(), predicted.ravel()
     reached = np.isfinite(measured) & np.isfinite(predicted) & (predicted > 0) & (measured > 0)
@@ -205,16 +207,21 @@ _JUDGES = {Bound: _judge_bound, Ordering: _judge_ordering, Approx: _judge_approx
            Probability: _judge_probability, Rate: _judge_rate, Duration: _judge_duration}
 
 
-def _judge(claim: Claim, params, data, alpha) -> _Judgement:
-    return _JUDGES[type(claim)](claim, params, data, alpha)
+def _judge(claim: Claim, params, data, alpha, replicas) -> _Judgement:
+    return _JUDGES[type(claim)](claim, params, data, alpha, replicas)
 
 
 def judge_empirical(claim: Claim, params: Mapping[str, float], data: Mapping[str, np.ndarray],
-                    alpha: float) -> ClaimOutcome:
-    """Judge an empirical claim and its negative control on the same measurements."""
-    own = _judge(claim, params, data, alpha)
+                    alpha: float, replicas: int | None = None,
+                    declared: Mapping[str, tuple] | None = None) -> ClaimOutcome:
+    """Judge an empirical claim and its negative control on the same measurements. With ``replicas``,
+    a mean over an array with a leading replica axis and grid cells after it is taken per replica first
+    (the interval counts replicas, never cells); ``declared`` shapes let ``claim.at`` pick a grid point."""
+    if claim.at:
+        data = shapes.select(data, declared or {}, claim.at)
+    own = _judge(claim, params, data, alpha, replicas)
     control_claim = claim.control()
-    control = _judge(control_claim, params, data, alpha) if control_claim is not None else None
+    control = _judge(control_claim, params, data, alpha, replicas) if control_claim is not None else None
     verdict, detail = own.verdict, own.detail
     if verdict is Verdict.PASS:
         if control is None:

@@ -160,6 +160,14 @@ def print_notes(records: Iterable[dict[str, Any]], stream: TextIO, verbose: bool
             lines.append("source: " + source["label"] + (f" (the notes' tag: {detail})" if detail and detail != source["label"] else ""))
         if record.get("reading"):
             lines.append("reading: " + record["reading"])
+        if record.get("readings"):
+            lines.append("shared readings (printed once below): " + ", ".join(record["readings"]))
+        for variant in record.get("reading_variants") or []:
+            lines.append(f"under reading {variant['reading']} = {variant['label']} ({variant['symbol']} = "
+                         f"{number(variant['value'])}): {variant['verdict']} (claims: {', '.join(variant['claims'])})")
+        if record.get("reading_variants"):
+            lines.append("the verdict depends on the reading" if record.get("reading_dependent")
+                         else "the verdict is the same under every admissible reading")
         if record.get("note"):
             lines.append("note: " + record["note"])
         lines.extend("note: " + note for note in record.get("check_notes") or [])
@@ -176,6 +184,23 @@ def print_notes(records: Iterable[dict[str, Any]], stream: TextIO, verbose: bool
                 stream.write(textwrap.indent(line, "  ") + "\n")
             else:
                 stream.write(textwrap.fill(line, width=100, initial_indent="  ", subsequent_indent="    ") + "\n")
+
+
+def print_readings(readings: dict[str, dict[str, Any]], stream: TextIO | None = None) -> None:
+    """Each shared reading used by the run, once."""
+    if not readings:
+        return
+    stream = stream or sys.stdout
+    stream.write("\nreadings:\n")
+    for reading in readings.values():
+        constant = f" [{reading['symbol']} = {number(reading['value'])}]" if reading.get("symbol") else ""
+        source = f" ({reading['provenance']['label']})" if reading.get("provenance") else ""
+        text = f"{reading['name']}: {reading['word']} := {reading['means']}{constant}{source}"
+        if reading.get("why"):
+            text += f". Why: {reading['why']}"
+        if reading.get("alternatives"):
+            text += ". Admissible alternatives: " + ", ".join(f"{k} = {number(v)}" for k, v in reading["alternatives"].items())
+        stream.write(textwrap.fill(text, width=100, initial_indent="  ", subsequent_indent="    ") + "\n")
 
 
 def print_family(family: dict[str, Any], stream: TextIO | None = None) -> None:

@@ -159,7 +159,9 @@ def validate(result: Result) -> list[tuple[str, str]]:
     if not result.claims:
         errors.append(("claims", "no claim: say what is checked (a definition can state a symbolic property)"))
     parameters = {p.name for p in result.parameters}
-    known = parameters | set(result.measures)
+    for reading in result.readings:
+        errors.extend(("readings", problem) for problem in reading.problems())
+    known = parameters | set(result.measures) | set(result.reading_values())
     for claim in result.claims:
         if not isinstance(claim, Claim):
             errors.append(("claims", f"expected a Claim, got {type(claim).__name__}"))
@@ -172,6 +174,21 @@ def validate(result: Result) -> list[tuple[str, str]]:
             unknown = sorted(s.name for s in sp.sympify(expr).free_symbols if s.name not in known)
             if unknown:
                 errors.append(("claims", f"claim {claim.label!r} uses {', '.join(unknown)}: not a parameter nor a measured quantity"))
+    axes_declared = set()
+    for name, axes in result.shapes.items():
+        if name not in result.measures:
+            errors.append(("shapes", f"{name!r} is not a measured quantity (measures)"))
+        if not isinstance(axes, tuple) or not all(isinstance(a, (str, int)) and not isinstance(a, bool) for a in axes):
+            errors.append(("shapes", f"{name!r}: expected a tuple of axis names or lengths, got {axes!r}"))
+            continue
+        if "replica" in axes[1:]:
+            errors.append(("shapes", f"{name!r}: the replica axis must come first, got {axes!r}"))
+        axes_declared |= {a for a in axes if isinstance(a, str)}
+    for claim in result.claims:
+        unknown_axes = sorted(set(getattr(claim, "at", None) or {}) - axes_declared)
+        if unknown_axes:
+            errors.append(("claims", f"claim {claim.label!r} selects axis {', '.join(unknown_axes)}, which no "
+                                     "measurement declares in shapes"))
     for assumption in result.assumptions:
         unknown = sorted(s.name for s in assumption.free_symbols if s.name not in parameters)
         if unknown:

@@ -15,7 +15,7 @@ import numpy as np
 import sympy as sp
 
 from verifier.judging import graph as dag
-from verifier.judging import multiplicity
+from verifier.judging import multiplicity, shapes
 from verifier.judging import support as chain
 from verifier.judging import symbolic
 from verifier.judging.evaluate import judge_empirical, judge_symbolic
@@ -44,10 +44,13 @@ class Options:
     threads: int | None = None
     max_batch: int | None = None
     correction: str = "holm"
+    readings: str = "default"  # "all": also judge every claim under each admissible alternative reading
 
     def __post_init__(self) -> None:
         if self.precision not in compute.PRECISIONS:
             raise ValueError(f"precision must be one of {', '.join(compute.PRECISIONS)}, got {self.precision!r}")
+        if self.readings not in READING_MODES:
+            raise ValueError(f"readings must be one of {', '.join(READING_MODES)}, got {self.readings!r}")
         if self.correction not in multiplicity.CORRECTIONS:
             raise ValueError(f"correction must be one of {', '.join(multiplicity.CORRECTIONS)}, got {self.correction!r}")
         for name in ("threads", "max_batch", "replicas"):
@@ -67,6 +70,7 @@ class RunRecord:
     results: list[dict[str, Any]] = field(default_factory=list)
     interrupted: bool = False
     family: dict[str, Any] = field(default_factory=dict)  # the family correction: method, size, what it changed
+    readings: dict[str, dict[str, Any]] = field(default_factory=dict)  # every reading used, once, by name
 
     @property
     def ok(self) -> bool:
@@ -76,8 +80,10 @@ class RunRecord:
         return {"run_id": self.run_id, "options": {**vars(self.options), "overrides": dict(self.options.overrides)},
                 "environment": self.environment,
                 "targets": self.targets, "interrupted": self.interrupted, "family": self.family,
-                "results": self.results}
+                "readings": self.readings, "results": self.results}
 
+
+READING_MODES = ("default", "all")
 
 # Own verdicts that a violated assumption turns into INCONCLUSIVE (an ERROR stays an ERROR).
 OUTSIDE_REGIME_MASKED = (Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE)
@@ -126,7 +132,9 @@ class Runner:
         try:
             for index, rid in enumerate(order):
                 progress(index, len(order), rid, None)
-                item = self.evaluate(self.registry.results[rid], verdicts)
+                result = self.registry.results[rid]
+                item = self.evaluate(result, verdicts)
+                record.readings.update((r.name, r.to_dict()) for r in result.readings)
                 verdicts[rid] = Verdict(item["verdict"])
                 record.results.append(item)
                 if self.store:
@@ -255,7 +263,7 @@ class Runner:
         item: dict[str, Any] = {
             "id": result.id, "alias": result.alias, "kind": result.kind.value, "number": result.number,
             "title": result.title, "paper": result.paper.key, "statement": result.statement,
-            "reading": result.reading, "tag": result.tag, "provenance": result.source.to_dict(),
+            "reading": result.reading, "readings": [r.name for r in result.readings], "tag": result.tag, "provenance": result.source.to_dict(),
             "uses": list(result.uses),
             "assumes": list(result.assumes),
             "profile": self.options.profile, "device": self.options.device, "seed": self.options.seed,
@@ -277,16 +285,22 @@ class Runner:
             if result.empirical:
                 replicas = self._replicas(result)
                 data, check_seconds, hit, key = self.measure(result, params, item["check_notes"])
+                shapes.validate(data, result.shapes, params, replicas)
                 item.update(replicas=replicas, check_seconds=check_seconds, cache_hit=hit, measurement_key=key,
                             seeds=seeding.replica_seeds(check_name(result.check), params, self.options.seed, replicas)[:4],
                             measurements=_summaries(data, result.measures))
+            judged = {**params, **result.reading_values()}
             for claim in result.claims:
-                outcome = judge_empirical(claim, params, data, result.alpha) if claim.empirical else judge_symbolic(claim)
+                outcome = (judge_empirical(claim, judged, data, result.alpha, item.get("replicas"), result.shapes)
+                           if claim.empirical else judge_symbolic(claim))
                 outcomes.append(outcome.to_dict())
                 if claim.provenance is not None:
                     outcomes[-1]["provenance"] = claim.provenance.to_dict()
             item["claims"] = outcomes
             _own_verdict(item, violated)
+            if self.options.readings == "all":
+                item["reading_variants"] = _reading_variants(result, judged, data, item)
+                item["reading_dependent"] = any(v["verdict"] != item["data_verdict"] for v in item["reading_variants"])
         except Exception as exc:  # a failing check is an ERROR result, never a crash
             item["own_verdict"] = Verdict.ERROR.value
             item["exception"] = "".join(traceback.format_exception_only(type(exc), exc)).strip()
@@ -300,6 +314,20 @@ class Runner:
         item["reproduce"] = reproduce_command(result, self.options, self.options.replicas)
         item["seconds"] = time.perf_counter() - start
         return item
+
+
+def _reading_variants(result: Result, judged: Mapping[str, float], data: Mapping[str, np.ndarray],
+                      item: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The claims judged again, on the same measurements, under each admissible alternative reading."""
+    variants = []
+    for reading in result.readings:
+        for label, value in reading.alternatives.items():
+            values = {**judged, reading.symbol: float(value)}
+            verdicts = [judge_empirical(c, values, data, result.alpha, item.get("replicas"), result.shapes).verdict
+                        if c.empirical else judge_symbolic(c).verdict for c in result.claims]
+            variants.append({"reading": reading.name, "label": label, "symbol": reading.symbol, "value": float(value),
+                             "claims": verdicts, "verdict": combine([Verdict(v) for v in verdicts]).value})
+    return variants
 
 
 def _own_verdict(item: dict[str, Any], violated: list[str]) -> None:

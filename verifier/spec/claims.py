@@ -11,7 +11,7 @@ Symbols in a claim name either a spec parameter or a measured quantity (``Result
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import ClassVar
+from typing import ClassVar, Mapping
 
 import sympy as sp
 
@@ -33,6 +33,8 @@ class Claim:
     # where this claim's formula comes from, when it differs from its result's (e.g. a FOUND statement
     # read through a RECONSTRUCTED constant)
     provenance: Provenance | None = field(default=None, kw_only=True)
+    # read one grid point: {axis name: index} over the measurements that declare that axis (Result.shapes)
+    at: Mapping[str, int] | None = field(default=None, kw_only=True)
     empirical: ClassVar[bool] = True
 
     def expressions(self) -> tuple[sp.Basic, ...]:

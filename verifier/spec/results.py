@@ -15,6 +15,7 @@ import sympy as sp
 
 from verifier.spec.claims import Claim
 from verifier.spec.provenance import Provenance, parse_tag
+from verifier.spec.readings import Reading
 
 
 class Kind(str, enum.Enum):
@@ -84,12 +85,16 @@ class Result:
     title: str = ""
     paper: Paper | None = None
     statement: str = ""
-    reading: str = ""
+    reading: str = ""  # this result's own finite-size reading, in words
+    readings: tuple[Reading, ...] = ()  # shared readings, defined once (verifier.spec.readings)
     parameters: tuple[Parameter, ...] = ()
     profiles: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     assumptions: tuple[sp.Basic, ...] = ()
     claims: tuple[Claim, ...] = ()
     measures: Mapping[str, str] = field(default_factory=dict)
+    # optional, per measurement: its axes ("replica" first, then ints, parameter names or grid-axis names);
+    # what the check returns is validated against it (verifier.judging.shapes)
+    shapes: Mapping[str, tuple[str | int, ...]] = field(default_factory=dict)
     check: str | Callable[..., Mapping] | None = None
     replicas: Mapping[str, int] = field(default_factory=dict)
     uses: tuple[str, ...] = ()
@@ -121,6 +126,10 @@ class Result:
         """Jupyter's rich display, drawn by the renderer that the presentation layer installs in
         ``Result.html_renderer`` (the spec vocabulary imports no presentation); None falls back to repr."""
         return None if Result.html_renderer is None else Result.html_renderer(self)
+
+    def reading_values(self) -> dict[str, float]:
+        """The constants its readings fix, by symbol name (substituted into claims when judging)."""
+        return {r.symbol: float(r.value) for r in self.readings if r.symbol is not None and r.value is not None}
 
     def parameter_values(self, profile: str) -> dict[str, float]:
         """The profile's parameter values (KeyError names the profile when the spec lacks it)."""
