@@ -18,6 +18,7 @@ from verifier.spec.claims import (
                                   Identity,
                                   Implication,
                                   Limit,
+                                  Order,
                                   Ordering,
                                   Probability,
                                   Rate,
@@ -30,5 +31,5 @@ from verifier.spec.results import Kind, Paper, Parameter, Result
 notebook.install()
 
 __all__ = ["Approx", "Bound", "Duration", "Exponent", "Histogram", "Identity", "Implication", "Kind", "Limit",
-           "LogLog", "Ordering", "Origin", "Paper", "Parameter", "Probability", "Provenance", "Rate", "Reading", "Result", "RunResult", "Sweep",
+           "LogLog", "Order", "Ordering", "Origin", "Paper", "Parameter", "Probability", "Provenance", "Rate", "Reading", "Result", "RunResult", "Sweep",
            "Trajectory", "Verdict", "run"]

@@ -25,6 +25,8 @@ from verifier.spec.claims import (
     Identity,
     Implication,
     Limit,
+    NOTATIONS,
+    Order,
     Ordering,
     Probability,
     Rate,
@@ -203,8 +205,34 @@ def _judge_duration(claim: Duration, params, data, alpha, replicas) -> _Judgemen
                       {"geometric_ratio": float(np.exp(interval.estimate)) if reached.any() else math.nan})
 
 
+def _judge_order(claim: Order, params, data, alpha, replicas) -> _Judgement:
+    quantity, order = np.broadcast_arrays(_values(claim.quantity, params, data), _values(claim.order, params, data))
+    problem = _nonfinite("quantity", quantity) or _nonfinite("order", order)
+    if not problem and (np.any(order <= 0) or np.any(quantity <= 0)):
+        problem = "an implied constant needs positive quantity and order"
+    constant = quantity / np.where(order > 0, order, np.nan)
+    at_largest = constant[..., -1] if constant.ndim >= 2 else constant
+    implied = acceptance.mean_interval(shapes.per_replica(at_largest, replicas), alpha)
+    summary = f"implied constant C = {implied.estimate:.4g} [{implied.lo:.4g}, {implied.hi:.4g}]"
+    sizes = None if claim.size is None else np.broadcast_to(_values(claim.size, params, data), constant.shape)
+    if problem:
+        return _Judgement(Verdict.ERROR, implied, (-math.inf, math.inf), "implied constant", implied, math.nan, problem)
+    if sizes is None or np.ptp(sizes) == 0:
+        return _Judgement(Verdict.INCONCLUSIVE, implied, (-math.inf, math.inf), "implied constant", implied, math.nan,
+                          f"holds with {summary} at this single size; the paper states no constant, so no verdict "
+                          "without a ladder of sizes")
+    trend = acceptance.slope_interval(np.log(sizes), np.log(constant), alpha, within_rows=constant.ndim == 2)
+    tol = claim.slope_tolerance
+    region = {"upper": (-math.inf, tol), "vanishing": (-math.inf, -tol if tol else 0.0),
+              "lower": (-tol, math.inf), "both": (-tol, tol)}[NOTATIONS[claim.notation]]
+    verdict = acceptance.decide(trend, *region)
+    return _Judgement(verdict, trend, region, "slope of log C against log size", implied, 0.0,
+                      f"{summary} at the largest size; its log-log slope along the ladder is "
+                      f"{trend.estimate:.3g} [{trend.lo:.3g}, {trend.hi:.3g}]")
+
+
 _JUDGES = {Bound: _judge_bound, Ordering: _judge_ordering, Approx: _judge_approx,
-           Probability: _judge_probability, Rate: _judge_rate, Duration: _judge_duration}
+           Probability: _judge_probability, Rate: _judge_rate, Duration: _judge_duration, Order: _judge_order}
 
 
 def _judge(claim: Claim, params, data, alpha, replicas) -> _Judgement:
@@ -276,6 +304,8 @@ def _relation_and_scale(claim: Claim, own: _Judgement) -> tuple[str | None, floa
         return None, claim.rtol
     if isinstance(claim, Duration):
         return None, math.log1p(claim.rtol)
+    if isinstance(claim, Order):
+        return None, None
     return ">=", None  # an ordering has no scale of its own: its MDE is shown, never flagged against one
 
 

@@ -239,6 +239,59 @@ class Rate(Claim):
         return f"{sp.sstr(self.quantity)} ~ {sp.sstr(self.over)}^({sp.sstr(self.exponent)} +- {self.tol:g})"
 
 
+NOTATIONS = {"O": "upper", "O~": "upper", "o": "vanishing", "Omega": "lower", "Omega~": "lower",
+             "Theta": "both", "Theta~": "both"}
+
+
+@dataclass(frozen=True)
+class Order(Claim):
+    """``quantity = <notation>(order)`` with no constant stated: judged by its *implied constant*
+    C = quantity / order (per replica) and, along a size ladder (``size``: the parameter the order is
+    in, two or more values on a grid axis), by the trend of C: the slope of log C against log size.
+
+    An O / O~ claim FAILs when C grows along the ladder (slope above ``tol``; O~ allows polylog growth,
+    default tol 0.3), an Omega claim when it shrinks, a Theta claim either way, and o(1) (order 1) when
+    the quantity does not decay (slope >= 0). At a single size the claim is INCONCLUSIVE with C and its
+    interval printed: a constant the paper never stated is never exceeded. The control claims one
+    power of ``size`` more (an order that is too good), which the ladder must reject. A paper that
+    states its constant is judged with :class:`Bound` instead."""
+
+    quantity: Expr = sp.S.Zero
+    order: Expr = sp.S.One
+    notation: str = "O"
+    size: Expr | None = None
+    tol: float | None = None
+    control_power: float = 1.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "quantity", _sym(self.quantity))
+        object.__setattr__(self, "order", _sym(self.order))
+        if self.size is not None:
+            object.__setattr__(self, "size", _sym(self.size))
+        if self.notation not in NOTATIONS:
+            raise ValueError(f"Order {self.label!r}: notation must be one of {', '.join(NOTATIONS)}, got {self.notation!r}")
+
+    @property
+    def slope_tolerance(self) -> float:
+        if self.tol is not None:
+            return self.tol
+        return 0.0 if self.notation == "o" else (0.3 if self.notation.endswith("~") else 0.1)
+
+    def expressions(self) -> tuple[sp.Basic, ...]:
+        return (self.quantity, self.order, *(() if self.size is None else (self.size,)))
+
+    def control(self) -> Claim | None:
+        if self.size is None:
+            return replace(self, label=f"control: {self.label}", order=self.order / 2)
+        side = NOTATIONS[self.notation]
+        power = -self.control_power if side in ("upper", "vanishing", "both") else self.control_power
+        return replace(self, label=f"control: {self.label}", order=self.order * self.size ** sp.Float(power))
+
+    def describe(self) -> str:
+        ladder = f" along {sp.sstr(self.size)}" if self.size is not None else ""
+        return f"{sp.sstr(self.quantity)} = {self.notation}({sp.sstr(self.order)}){ladder}"
+
+
 @dataclass(frozen=True)
 class Duration(Claim):
     """A measured time matches a predicted one: the geometric-mean ratio measured/predicted lies in
