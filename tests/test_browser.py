@@ -333,7 +333,7 @@ def test_index_renders_the_graph_without_console_errors(browser, rendered, tmp_p
     assert graph is not None, "no dependency graph in the rendered DOM"
     assert graph["width"] > 300 and graph["height"] > 100
     assert graph["nodes"] == len(run["results"]) and graph["links"] == len(run["results"])
-    assert "lemma-false" in graph["blocked"]
+    assert "lemma-error" in graph["blocked"]
     shot = browser.screenshot(tmp_path / "index.png")
     _png(shot)
     print(f"screenshot: {shot}")

@@ -62,7 +62,7 @@ PLUGIN = textwrap.dedent(r'''
                                  series_labels=("modality 1", "modality 2"), hlines=(("threshold", "mu"),)),
                       Sweep(x="sizes", measured="err", predicted=sizes ** -0.5, log=True, title="sweep"),
                       LogLog(x="sizes", y="err", slope=-0.5, title="rate"))),
-        result("lemma-false", (Bound("mean <= mu / 2", quantity=x, relation="<=", bound=mu / 2),)),
+        result("lemma-false", (Bound("mean <= mu / 2", quantity=x, relation="<=", bound=mu / 2),), tag="FOUND (primary)"),
         result("lemma-loose", (Approx("mean = mu", quantity=x, target=mu, rtol=0.5, control_factor=1.2),)),
         result("rate", (Rate("err ~ size^-1/2", quantity=err, over=sizes, exponent=-0.5, tol=0.2),)),
         result("lemma-error", (Bound("never judged", quantity=x, relation="<=", bound=mu),), check=broken),
@@ -70,8 +70,10 @@ PLUGIN = textwrap.dedent(r'''
                statement=r"\mathbb E_{\mathcal D}\big[\widetilde{\mathrm{ReLU}}(z)\big]\ge0"),
         result("theorem-good", (Identity("two", lhs=sp.Integer(2), rhs=sp.Integer(2)),), check=None,
                uses=("toy/lemma-true", "toy/definition-sym")),
-        result("theorem-blocked", (Identity("two", lhs=sp.Integer(2), rhs=sp.Integer(2)),), check=None,
+        result("theorem-broken", (Identity("two", lhs=sp.Integer(2), rhs=sp.Integer(2)),), check=None,
                uses=("toy/lemma-false", "toy/definition-sym")),
+        result("theorem-blocked", (Identity("two", lhs=sp.Integer(2), rhs=sp.Integer(2)),), check=None,
+               uses=("toy/lemma-error", "toy/definition-sym")),
         result("theorem-induction", (Identity("three", lhs=sp.Integer(3), rhs=sp.Integer(3)),), check=None,
                uses=("toy/definition-sym",), assumes=("toy/theorem-blocked",)),
         result("xss", (Bound(XSS, quantity=x, relation="<=", bound=1.5 * mu),), statement=XSS,
@@ -81,7 +83,7 @@ PLUGIN = textwrap.dedent(r'''
 
 EXPECTED = {"toy/lemma-true": "PASS", "toy/lemma-false": "FAIL", "toy/lemma-loose": "INCONCLUSIVE", "toy/rate": "PASS",
             "toy/lemma-error": "ERROR", "toy/definition-sym": "SYMBOLIC", "toy/theorem-good": "SYMBOLIC",
-            "toy/theorem-blocked": "BLOCKED", "toy/theorem-induction": "SYMBOLIC", "toy/xss": "PASS"}
+            "toy/theorem-broken": "SYMBOLIC", "toy/theorem-blocked": "BLOCKED", "toy/theorem-induction": "SYMBOLIC", "toy/xss": "PASS"}
 
 
 def make_run(folder: Path) -> tuple[dict, reg.Registry, Store]:
@@ -149,7 +151,8 @@ def test_graph_has_a_node_per_result_coloured_by_verdict(report):
     assert links == set(html_report.page_names(EXPECTED).values())
     edges = {(g.get("data-from"), g.get("data-to")): g.get("class") for g in graph[0].iter(f"{SVG}g") if g.get("data-from")}
     assert edges[("toy/lemma-true", "toy/theorem-good")] == "edge"
-    assert edges[("toy/lemma-false", "toy/theorem-blocked")] == "edge blocking"
+    assert edges[("toy/lemma-error", "toy/theorem-blocked")] == "edge blocking"
+    assert edges[("toy/lemma-false", "toy/theorem-broken")] == "edge weak broken"    # a FOUND statement fails
     assert edges[("toy/theorem-blocked", "toy/theorem-induction")] == "edge assumes"  # shown, not blocking
     page = (index.parent / "toy--theorem-induction.html").read_text()
     assert '<section class="assumes">' in page and 'href="toy--theorem-blocked.html"' in page
@@ -159,13 +162,13 @@ def test_blocked_node_and_page_name_the_blocker(report):
     _, _, _, index = report
     graph = svgs(index.read_text(), "dependency-graph")[0]
     node = next(g for g in graph.iter(f"{SVG}g") if g.get("data-id") == "toy/theorem-blocked")
-    assert node.get("data-blocked-by") == "toy/lemma-false"
+    assert node.get("data-blocked-by") == "toy/lemma-error"
     text = " ".join(t.text or "" for t in node.iter(f"{SVG}text"))
-    assert "blocked by" in text and "lemma-false" in text
+    assert "blocked by" in text and "lemma-error" in text
     blocking = [g for g in graph.iter(f"{SVG}g") if "blocking" in (g.get("class") or "")]
-    assert [(g.get("data-from"), g.get("data-to")) for g in blocking] == [("toy/lemma-false", "toy/theorem-blocked")]
+    assert [(g.get("data-from"), g.get("data-to")) for g in blocking] == [("toy/lemma-error", "toy/theorem-blocked")]
     page = (index.parent / "toy--theorem-blocked.html").read_text()
-    assert 'blocked by <a href="toy--lemma-false.html">toy/lemma-false</a>' in page
+    assert 'blocked by <a href="toy--lemma-error.html">toy/lemma-error</a>' in page
     assert "its own verdict is" in page and "SYMBOLIC" in page
 
 
@@ -322,3 +325,23 @@ def test_plot_reductions_and_errors():
     ET.fromstring(constant)
     ticks = plots.nice_ticks(0, 1)
     assert len(ticks) == 6 and ticks[0] == 0 and abs(ticks[-1] - 1) < 1e-9
+
+
+def test_support_provenance_power_and_the_deciding_interval_are_shown(report):
+    """Issue #18: the graph frames each node with its support and colours the weak links; pages show the
+    provenance, the support with its weak links, the interval the verdict was decided on with its
+    relation, p-values, the power statement, and the run's family correction."""
+    _, _, _, index = report
+    graph = svgs(index.read_text(), "dependency-graph")[0]
+    node = next(g for g in graph.iter(f"{SVG}g") if g.get("data-id") == "toy/theorem-broken")
+    assert node.get("data-verdict") == "SYMBOLIC" and node.get("data-support") == "broken"
+    assert node.find(f"{SVG}rect").get("stroke") == html_report.SUPPORT_COLOURS["broken"]
+    page = (index.parent / "toy--theorem-broken.html").read_text()
+    assert "support: broken" in page and 'href="toy--lemma-false.html">toy/lemma-false</a>' in page
+    assert "broken proof step" in page
+    lemma = (index.parent / "toy--lemma-true.html").read_text()
+    assert "source: <span class=\"provenance\">undeclared</span>" in lemma
+    assert "decided on</th><td>mean(quantity - bound) = " in lemma and "accepted when &lt;= 0" in lemma
+    assert "p_fail 1" in lemma and "smallest violation detectable with power 0.8" in lemma
+    front = index.read_text()
+    assert "holm correction over the" in front and "<td>FOUND</td>" in front          # lemma-false's source

@@ -49,8 +49,17 @@ VERDICT_MEANING = {
     "FAIL": "the data reject the claim",
     "INCONCLUSIVE": "interval straddles the edge, control not rejected, or outside the regime",
     "ERROR": "the check raised or produced NaN/inf",
-    "BLOCKED": "a result it uses is not PASS or SYMBOLIC",
+    "BLOCKED": "a result it uses gave no evidence (ERROR, not run, or BLOCKED)",
     "not run": "used, but not part of this run",
+}
+
+
+SUPPORT_COLOURS = {"supported": "#2e7d32", "broken": "#c62828", "unverified": "#f9a825"}
+SUPPORT_MEANING = {
+    "supported": "every result in its proof chain is PASS or SYMBOLIC",
+    "broken": "a statement found in the paper fails inside its regime somewhere in the chain (a finding)",
+    "unverified": "a link is not established: a reconstruction of ours fails, or a link is inconclusive or "
+                  "outside its regime",
 }
 
 
@@ -232,10 +241,13 @@ def _clip(text: str, width: int) -> str:
 
 
 def graph_svg(graph: nx.DiGraph, verdicts: Mapping[str, str], links: Mapping[str, str],
-              blocked_by: Mapping[str, list[str]], own: Mapping[str, str] | None = None) -> str:
-    """The dependency graph as inline SVG: one linked, verdict-coloured box per result; the edges from a
-    blocking dependency are drawn in the BLOCKED colour and named in the blocked node."""
-    own = own or {}
+              blocked_by: Mapping[str, list[str]], own: Mapping[str, str] | None = None,
+              support: Mapping[str, str] | None = None, weak: Mapping[str, Mapping[str, str]] | None = None) -> str:
+    """The dependency graph as inline SVG: one linked box per result, filled with its verdict's colour and
+    framed with its support's (red: broken, amber: unverified); the edges from a blocking dependency are
+    drawn in the BLOCKED colour and named in the blocked node, those from a weak link of the proof chain in
+    the colour of what it does to the support."""
+    own, support, weak = own or {}, support or {}, weak or {}
     if graph.number_of_nodes() == 0:
         return '<svg xmlns="http://www.w3.org/2000/svg" class="dependency-graph" width="0" height="0"></svg>'
     slugs = {node: node.split("/", 1)[-1] for node in graph.nodes}
@@ -262,9 +274,12 @@ def graph_svg(graph: nx.DiGraph, verdicts: Mapping[str, str], links: Mapping[str
     for (dep, node), points in sorted(geometry.edges.items()):
         tx, ty = points[-1]
         blocking = dep in (blocked_by.get(node) or [])
-        colour = VERDICT_COLOURS["BLOCKED"][0] if blocking else "#757575"
-        extra = ' stroke-width="2.5" stroke-dasharray="6 3"' if blocking else ' stroke-width="1.4"'
-        out.append(f'<g class="edge{" blocking" if blocking else ""}" data-from="{esc(dep)}" data-to="{esc(node)}">'
+        reason = (weak.get(node) or {}).get(dep)
+        state = "broken" if reason == "broken proof step" else "unverified" if reason else ""
+        colour = VERDICT_COLOURS["BLOCKED"][0] if blocking else SUPPORT_COLOURS[state] if state else "#757575"
+        extra = ' stroke-width="2.5" stroke-dasharray="6 3"' if blocking else ' stroke-width="2.2"' if state else ' stroke-width="1.4"'
+        kind = " blocking" if blocking else f" weak {state}" if state else ""
+        out.append(f'<g class="edge{kind}" data-from="{esc(dep)}" data-to="{esc(node)}">'
                    f'<path d="{_edge_path(points)}" fill="none" stroke="{colour}"{extra}/>'
                    f'<polygon points="{tx:.1f},{ty:.1f} {tx - 8:.1f},{ty - 4:.1f} {tx - 8:.1f},{ty + 4:.1f}" fill="{colour}"/></g>')
     for assumed, node in graph.graph.get("assumes", []):
@@ -278,8 +293,9 @@ def graph_svg(graph: nx.DiGraph, verdicts: Mapping[str, str], links: Mapping[str
         verdict = verdicts.get(node, "not run")
         fill, ink = VERDICT_COLOURS.get(verdict, VERDICT_COLOURS["not run"])
         blockers = blocked_by.get(node) or []
-        tooltip = f"{node}: {verdict}"
-        second = verdict
+        chain = support.get(node, "")
+        tooltip = f"{node}: {verdict}" + (f"; support {chain}" if chain else "")
+        second = verdict + (f" \u00b7 {chain}" if chain and chain != "supported" else "")
         if verdict == "BLOCKED":
             tooltip += f" (own verdict {own.get(node, '?')}); blocked by {', '.join(blockers)}"
             if own.get(node):
@@ -290,10 +306,12 @@ def graph_svg(graph: nx.DiGraph, verdicts: Mapping[str, str], links: Mapping[str
             lines.append(f'<text class="blocked-by" x="{x + 10:.1f}" y="{y + 53 + 13 * k:.1f}" font-size="10.5" '
                          f'fill="{ink}">{esc(_clip(text, 32))}</text>')
         group = (f'<g class="node verdict-{esc(verdict.replace(" ", "-"))}" data-id="{esc(node)}" data-verdict="{esc(verdict)}"'
+                 + (f' data-support="{esc(chain)}"' if chain else "")
                  + (f' data-blocked-by="{esc(" ".join(blockers))}"' if blockers else "") + ">"
                  + f"<title>{esc(tooltip)}</title>"
                  + f'<rect x="{x:.1f}" y="{y:.1f}" width="{NODE_W}" height="{NODE_H + 13 * max(len(blocker_lines.get(node, [])) - 1, 0)}" rx="7" fill="{fill}" '
-                   f'stroke="{"#9e9e9e" if verdict == "not run" else "#212121"}" stroke-width="1"'
+                   f'stroke="{SUPPORT_COLOURS[chain] if chain in ("broken", "unverified") else "#9e9e9e" if verdict == "not run" else "#212121"}" '
+                   f'stroke-width="{3.5 if chain in ("broken", "unverified") else 1}"'
                  + (' stroke-dasharray="4 3"' if verdict == "not run" else "") + "/>"
                  + "".join(lines) + "</g>")
         out.append(f'<a href="{esc(links[node])}">{group}</a>' if node in links else group)
@@ -398,7 +416,23 @@ def _table(headers: list[str], rows: list[list[str]], cls: str = "") -> str:
 
 def _legend() -> str:
     items = "".join(f'<li>{badge(v)} <span class="meaning">{esc(m)}</span></li>' for v, m in VERDICT_MEANING.items())
-    return f'<ul class="legend">{items}</ul>'
+    frames = "".join(f'<li>{support_badge(v)} <span class="meaning">{esc(m)}</span></li>' for v, m in SUPPORT_MEANING.items())
+    return f'<ul class="legend">{items}</ul><ul class="legend support-legend">{frames}</ul>'
+
+
+def support_badge(state: str) -> str:
+    """The support of a proof chain: a framed label in its colour."""
+    colour = SUPPORT_COLOURS.get(state, "#757575")
+    return (f'<span class="support support-{esc(state)}" style="border:2px solid {colour};padding:0 .35em;'
+            f'border-radius:4px">support: {esc(state)}</span>')
+
+
+def verdict_cell(record: Mapping[str, Any]) -> str:
+    """The verdict badge, marked when a PASS could not have failed."""
+    cell = badge(record.get("verdict", "ERROR"))
+    if record.get("no_power"):
+        cell += ' <span class="no-power warning">no power</span>'
+    return cell
 
 
 def _figure(svg: str, caption: str, cls: str = "plot") -> str:
@@ -469,6 +503,49 @@ def _rerender(ctx: _Context) -> str:
 # ---------------------------------------------------------------------------------------------------
 
 
+def _family_section(run: Mapping[str, Any]) -> str:
+    """The run's family correction: method, size, level and every verdict it changed."""
+    family = run.get("family") or {}
+    if not family:
+        return ""
+    changed = family.get("changed") or []
+    rows = [[esc(c["id"]), esc(c["claim"]), esc(number(c["p_fail"])), esc(number(c["p_fail_adjusted"]))] for c in changed]
+    alphas = ", ".join(number(a) for a in family.get("alpha") or []) or "-"
+    return ('<section class="family"><h2>Multiplicity</h2>'
+            f'<p>{esc(family.get("method"))} correction over the {esc(family.get("size"))} empirical claims of this run '
+            f'(alpha {esc(alphas)}): {len(changed)} FAIL verdict(s) did not survive it and are INCONCLUSIVE.</p>'
+            + (_table(["result", "claim", "p_fail", "adjusted p"], rows, "family") if rows else "") + "</section>")
+
+
+def _readings_section(readings: Mapping[str, Mapping[str, Any]], only: Iterable[str] | None = None) -> str:
+    """Shared finite-size readings, each once."""
+    names = [n for n in readings if only is None or n in set(only)]
+    if not names:
+        return ""
+    items = []
+    for name in names:
+        r = readings[name]
+        constant = f" <code>{esc(r['symbol'])} = {esc(number(r['value']))}</code>" if r.get("symbol") else ""
+        source = f' <span class="muted">({esc(r["provenance"]["label"])})</span>' if r.get("provenance") else ""
+        why = f"<br><span class=\"muted\">why: {esc(r['why'])}</span>" if r.get("why") else ""
+        alternatives = ("<br>admissible alternatives: " + ", ".join(f"{esc(k)} = {esc(number(v))}" for k, v in r["alternatives"].items())
+                        if r.get("alternatives") else "")
+        items.append(f'<li id="reading-{esc(name)}"><strong>{esc(name)}</strong>: <em>{esc(r["word"])}</em> := '
+                     f'{esc(r["means"])}{constant}{source}{why}{alternatives}</li>')
+    return f'<section class="readings"><h2>Shared readings</h2><ul>{"".join(items)}</ul></section>'
+
+
+def _support_html(ctx: "_Context", record: Mapping[str, Any]) -> str:
+    """The support of the result's proof chain with every weak link, linked."""
+    state = record.get("support")
+    if not state:
+        return ""
+    weak = record.get("support_weak_links") or []
+    links = "; ".join((f'<a href="{esc(ctx.pages[w["id"]])}">{esc(w["id"])}</a>' if w["id"] in ctx.pages else esc(w["id"]))
+                      + f' {badge(w["verdict"])} ({esc(w["reason"])})' for w in weak)
+    return f'<p class="support-line">{support_badge(state)}' + (f" weak links of the proof chain: {links}" if links else "") + "</p>"
+
+
 def render_index(ctx: _Context) -> str:
     run, records = ctx.run, ctx.records
     counts: dict[str, int] = {}
@@ -479,7 +556,9 @@ def render_index(ctx: _Context) -> str:
     graph = dependency_graph(records, ctx.registry)
     verdicts = {r["id"]: r.get("verdict", "ERROR") for r in records}
     svg = graph_svg(graph, verdicts, ctx.pages, {r["id"]: r.get("blocked_by") or [] for r in records},
-                    {r["id"]: r.get("own_verdict", "") for r in records})
+                    {r["id"]: r.get("own_verdict", "") for r in records},
+                    {r["id"]: r.get("support", "") for r in records},
+                    {r["id"]: {w["id"]: w["reason"] for w in r.get("support_weak_links") or []} for r in records})
     parts = ['<header class="top"><h1>Verification report</h1>',
              f'<p class="run">run <code>{esc(run.get("run_id", "?"))}</code>: {len(records)} results. {summary}</p>']
     if run.get("interrupted"):
@@ -492,7 +571,8 @@ def render_index(ctx: _Context) -> str:
         parts.append(f'<p class="options">Command: <code>{esc(shlex.join(["verify", *map(str, run["argv"])]))}</code></p>')
     parts.append('<section class="graph"><h2>Dependency graph</h2>'
                  '<p class="hint">An arrow from A to B means the proof of B uses A; a dashed purple arrow is the '
-                 'dependency that blocks B; a dotted grey line joins a result to an induction hypothesis it assumes '
+                 'dependency that blocks B (it gave no evidence); a red or amber arrow comes from a weak link of B\'s '
+                 'proof chain, and the frame of B says what that does to its support; a dotted grey line joins a result to an induction hypothesis it assumes '
                  '(shown, not blocking). Click a result to open its page.</p>'
                  f'{_legend()}<div class="graph-box">{svg}</div></section>')
     by_paper: dict[str, list[dict[str, Any]]] = {}
@@ -505,16 +585,20 @@ def render_index(ctx: _Context) -> str:
             good = sum(1 for c in claims if c.get("verdict") in ("PASS", "SYMBOLIC"))
             blockers = record.get("blocked_by") or []
             blocked = ", ".join(f'<a href="{esc(ctx.pages[b])}">{esc(b)}</a>' if b in ctx.pages else esc(b) for b in blockers)
-            verdict = badge(record.get("verdict", "ERROR"))
+            verdict = verdict_cell(record)
             if blockers:
                 verdict += f' <span class="own">(own: {esc(record.get("own_verdict", "?"))})</span>'
             rows.append([f'<a href="{esc(ctx.pages[record["id"]])}">{esc(record["id"])}</a>',
                          esc(f"{record.get('kind', '')} {record.get('number', '')}".strip()),
-                         esc(record.get("title", "")), verdict, blocked or "",
+                         esc(record.get("title", "")), verdict, support_badge(record.get("support", "")) if record.get("support") else "",
+                         esc((record.get("provenance") or {}).get("label", "")), blocked or "",
                          f"{good}/{len(claims)}", esc(number(record.get("seconds")))])
         parts.append(f'<section class="paper">{ctx.paper_heading(key)}'
-                     + _table(["result", "kind", "title", "verdict", "blocked by", "claims holding", "s"], rows, "results")
+                     + _table(["result", "kind", "title", "verdict", "support", "source", "blocked by", "claims holding", "s"],
+                              rows, "results")
                      + "</section>")
+    parts.append(_family_section(run))
+    parts.append(_readings_section(run.get("readings") or {}))
     env = run.get("environment") or {}
     parts.append('<footer><h2>Run</h2>'
                  + _table(["", ""], [["run id", f"<code>{esc(run.get('run_id', '?'))}</code>"],
@@ -583,14 +667,31 @@ def _claims_section(ctx: _Context, record: Mapping[str, Any], data: Mapping[str,
         if symbolic:
             rows.append(["sympy", esc(outcome.get("detail", ""))])
         else:
-            rows += [["claimed value at these parameters", esc(number(outcome.get("claimed")))],
-                     ["measured", f"{esc(number(outcome.get('observed')))} {esc(interval(outcome.get('observed_ci')))}"
+            rows += [["decided on", f"{esc(outcome.get('statistic', ''))} = {esc(number(outcome.get('estimate')))} "
+                                    f"{esc(interval(outcome.get('ci')))}, accepted when {esc(outcome.get('relation', ''))}"],
+                     ["claimed value at these parameters", esc(number(outcome.get("claimed")))],
+                     ["measured (raw)", f"{esc(number(outcome.get('observed')))} {esc(interval(outcome.get('observed_ci')))}"
                       f" <span class=\"muted\">({esc(number(100 * (1 - float(outcome.get('alpha') or alpha))))}% interval, "
                       f"n = {esc(outcome.get('n', '-'))})</span>"],
                      ["decision", f"{esc(outcome.get('statistic', ''))}: {esc(interval(outcome.get('ci')))} against "
                                   f"acceptance region {esc(interval(outcome.get('region')))}"
                                   + (f"; resolution +- {esc(number(outcome.get('resolution')))}" if outcome.get("resolution") is not None else "")],
                      ["negative control", _control_html(outcome.get("control"), True)]]
+            if outcome.get("p_fail") is not None:
+                rows.append(["p-values", f"p_fail {esc(number(outcome['p_fail']))}"
+                             + (f" (after the family correction {esc(number(outcome.get('p_fail_adjusted')))})"
+                                if outcome.get("p_fail_adjusted") is not None else "")
+                             + f", p_pass {esc(number(outcome.get('p_pass')))}"])
+            assessment = outcome.get("power") or {}
+            if assessment.get("mde") is not None:
+                flag = (' <span class="no-power warning">no power: ' + esc(assessment.get("reason", "")) + "</span>"
+                        if outcome.get("verdict") == "PASS" and assessment.get("no_power") else "")
+                rows.append(["power", f"smallest violation detectable with power {esc(assessment.get('power'))}: "
+                             f"{esc(number(assessment['mde']))}"
+                             + (f"; slack {esc(number(assessment['slack_ratio']))}x" if assessment.get("slack_ratio") is not None else "")
+                             + flag])
+            if outcome.get("provenance"):
+                rows.append(["source of this claim", esc(outcome["provenance"]["label"])])
             if outcome.get("detail"):
                 rows.append(["detail", esc(outcome["detail"])])
         figure = ""
@@ -719,13 +820,17 @@ def render_result(ctx: _Context, record: Mapping[str, Any]) -> str:
     parts = ['<nav><a href="index.html">\u2190 all results</a></nav>',
              f'<header class="top"><h1>{esc(title)}</h1>',
              f'<p class="rid"><code>{esc(record["id"])}</code> &middot; paper {esc(record.get("paper", ""))}'
-             + (f' &middot; confidence tag: {esc(record["tag"])}' if record.get("tag") else "") + "</p>",
-             f'<p class="verdict-line">{badge(verdict, big=True)}']
+             + (f' &middot; source: <span class="provenance">{esc(record["provenance"]["label"])}</span>'
+                if record.get("provenance") else "")
+             + (f' &middot; the notes\' tag: {esc(record["tag"])}' if record.get("tag") else "") + "</p>",
+             f'<p class="verdict-line">{badge(verdict, big=True)}'
+             + (' <span class="no-power warning">no power: this PASS could not have failed (see its claims)</span>'
+                if record.get("no_power") else "")]
     blockers = record.get("blocked_by") or []
     if blockers:
         links = ", ".join(f'<a href="{esc(ctx.pages[b])}">{esc(b)}</a>' if b in ctx.pages else esc(b) for b in blockers)
         parts.append(f' <span class="blocked">blocked by {links}; its own verdict is {badge(record.get("own_verdict", "?"))}</span>')
-    parts.append("</p></header>")
+    parts.append("</p>" + _support_html(ctx, record) + "</header>")
     parts.append(_spec_changed(ctx, record))
     if record.get("note"):
         parts.append(f'<p class="warning">{esc(record["note"])}</p>')
@@ -739,6 +844,14 @@ def render_result(ctx: _Context, record: Mapping[str, Any]) -> str:
                  f'<details class="source"><summary>LaTeX source</summary><pre>{esc(record.get("statement", ""))}</pre></details></section>')
     if record.get("reading"):
         parts.append(f'<section class="reading"><h2>Finite-size reading</h2><p>{esc(record["reading"])}</p></section>')
+    if record.get("readings"):
+        parts.append(_readings_section(ctx.run.get("readings") or {}, record["readings"]))
+    for variant in record.get("reading_variants") or []:
+        parts.append(f'<p class="reading-variant">under reading {esc(variant["reading"])} = {esc(variant["label"])} '
+                     f'(<code>{esc(variant["symbol"])} = {esc(number(variant["value"]))}</code>): {badge(variant["verdict"])}</p>')
+    if record.get("reading_variants"):
+        parts.append('<p class="reading-dependence">' + ("the verdict depends on the reading" if record.get("reading_dependent")
+                     else "the verdict is the same under every admissible reading") + "</p>")
     assumes = record.get("assumes") or []
     if assumes:
         items = "".join(f'<li><a href="{esc(ctx.pages[a])}">{esc(a)}</a> {badge(_verdict_of(ctx, a))}</li>' if a in ctx.pages
