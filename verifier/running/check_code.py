@@ -79,6 +79,8 @@ def spec_hash(result: Result) -> str:
     """Hash of everything the verdict depends on in the spec, and the check's source code."""
     return seeding.digest({
         "id": result.id, "statement": result.statement, "reading": result.reading,
+        "provenance": repr(result.provenance), "tag": result.tag, "readings": [repr(r) for r in result.readings],
+        "shapes": {k: list(v) for k, v in result.shapes.items()},
         "parameters": [repr(p) for p in result.parameters], "profiles": result.profiles,
         "assumptions": [sp.srepr(a) for a in result.assumptions], "claims": [repr(c) for c in result.claims],
         "uses": list(result.uses), "check": check_name(result.check) if result.check else None,
