@@ -1,22 +1,30 @@
-"""Plot specs (presentation only) and their rendering as hand-written SVG for the HTML report.
+"""Plot specs (presentation only) and their rendering as inline SVG for the HTML report (matplotlib).
 
 A spec names measured arrays, parameters or claim expressions; it holds no data and no code. A
 ``Result`` lists its specs in ``Result.plots``; :func:`render` draws one from a record's measurements.
 A name (``str``) is looked up among the measured arrays, then the parameters, and is otherwise read
 as a sympy expression over both; a sympy expression is evaluated with :func:`verifier.judging.symbolic.evaluate`.
 
-Every ``*_svg`` function is pure: numbers in, an ``<svg>`` string out (axes, ticks, labels, legend),
-with every text escaped. No ids are emitted, so any number of plots can share a page.
+Every ``*_svg`` function is pure: numbers in, an ``<svg>`` string out, drawn by matplotlib's SVG
+backend (ticks, log scales and legends from the library), with text kept as text and element ids
+salted per figure from what it shows, so a report diffs cleanly and any number of plots share a page.
 """
 from __future__ import annotations
 
+import hashlib
 import html
+import io
 import math
+import re
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
+import matplotlib
 import numpy as np
 import sympy as sp
+from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from verifier.judging import acceptance, symbolic
 from verifier.spec.figures import Histogram, LogLog, Ref, Sweep, Trajectory
@@ -66,8 +74,16 @@ def _scalar(ref: Ref | None, params, data) -> float | None:
 
 
 # ---------------------------------------------------------------------------------------------------
-# SVG primitives
+# Drawing (matplotlib's SVG backend, object API: no pyplot state)
 # ---------------------------------------------------------------------------------------------------
+
+# Text stays text (no glyph paths); ids come from a salt per figure, so a report diffs cleanly and many
+# figures share a page without an id clash.
+_STYLE = {"svg.fonttype": "none", "font.size": 9, "axes.titlesize": 10, "axes.titleweight": "bold",
+          "axes.grid": True, "grid.color": "#e3e3e3", "grid.linewidth": 0.8, "legend.fontsize": 8,
+          "legend.frameon": False, "axes.edgecolor": "#444444", "path.simplify": True}
+WIDTH_IN = 7.0
+DASHES = {"line": "-", "dashed": "--", "dotted": ":"}
 
 
 def esc(text: Any) -> str:
@@ -75,7 +91,7 @@ def esc(text: Any) -> str:
 
 
 def fmt(value: float) -> str:
-    """Compact tick/legend number."""
+    """Compact legend number."""
     if value == 0:
         return "0"
     if not math.isfinite(value):
@@ -88,183 +104,66 @@ def fmt(value: float) -> str:
     return f"{value:.4g}"
 
 
-def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
-    """Round tick values covering [lo, hi] (1, 2, 2.5, 5 times a power of ten)."""
-    if not (math.isfinite(lo) and math.isfinite(hi)):
-        return []
-    if hi <= lo:
-        return [lo]
-    raw = (hi - lo) / max(count, 1)
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    first = math.ceil(lo / step - 1e-9) * step
-    ticks = []
-    value = first
-    while value <= hi + step * 1e-9:
-        ticks.append(0.0 if abs(value) < step * 1e-9 else value)
-        value += step
-    return ticks
+def _plain(text: Any) -> str:
+    """Text shown as typed: matplotlib would read '$...$' as mathtext."""
+    return str(text).replace("$", r"\$")
 
 
-def _log_ticks(lo: float, hi: float) -> list[float]:
-    """Ticks for a log axis with range [lo, hi] in log10 units: decades, with 2 and 5 times each decade
-    when the range spans fewer than three; nice linear ticks within one decade."""
-    decades = list(range(math.ceil(lo - 1e-9), math.floor(hi + 1e-9) + 1))
-    if len(decades) >= 3:
-        stride = max(1, math.ceil(len(decades) / 6))
-        return [10.0 ** d for d in decades[::stride]]
-    if len(decades) >= 1 and hi - lo >= 1:
-        ticks = [m * 10.0 ** d for d in range(math.floor(lo), math.ceil(hi) + 1) for m in (1, 2, 5)]
-        return [t for t in ticks if lo - 1e-9 <= math.log10(t) <= hi + 1e-9]
-    return [t for t in nice_ticks(10 ** lo, 10 ** hi, 4) if t > 0]
+def _key(*parts: Any) -> str:
+    """A stable digest of what a figure shows (its ids derive from it)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(np.ascontiguousarray(part).tobytes() if isinstance(part, np.ndarray) else repr(part).encode())
+    return digest.hexdigest()[:16]
 
 
-@dataclass
-class Frame:
-    """Plot geometry and data-to-pixel maps (a log axis maps log10 of the value)."""
-
-    xlim: tuple[float, float]
-    ylim: tuple[float, float]
-    log_x: bool = False
-    log_y: bool = False
-    width: int = 700
-    height: int = 300
-    left: int = 64
-    right: int = 200
-    top: int = 30
-    bottom: int = 44
-    integer_y: bool = False  # counts: whole-number ticks only
-    no_y: bool = False  # a one-row chart: no y ticks
-
-    @property
-    def x0(self) -> float:
-        return self.left
-
-    @property
-    def x1(self) -> float:
-        return self.width - self.right
-
-    @property
-    def y0(self) -> float:
-        return self.height - self.bottom
-
-    @property
-    def y1(self) -> float:
-        return self.top
-
-    def _t(self, value: float, log: bool) -> float:
-        return math.log10(value) if log else value
-
-    def px(self, value: float) -> float:
-        a, b = self.xlim
-        return self.x0 + (self._t(value, self.log_x) - a) / (b - a) * (self.x1 - self.x0)
-
-    def py(self, value: float) -> float:
-        a, b = self.ylim
-        return self.y0 - (self._t(value, self.log_y) - a) / (b - a) * (self.y0 - self.y1)
-
-    def inside_x(self, value: float) -> bool:
-        return math.isfinite(value) and (value > 0 or not self.log_x)
-
-    def inside_y(self, value: float) -> bool:
-        return math.isfinite(value) and (value > 0 or not self.log_y)
+def _svg(kind: str, title: str, key: str, draw: Callable[[Figure], None], height: float = 3.0) -> str:
+    """Draw a figure with ``draw`` and return it as an inline ``<svg class="plot plot-<kind>">``: no XML
+    prolog, the title as an accessible name, ids salted by (kind, title, key)."""
+    salt = hashlib.sha256(f"{kind}|{title}|{key}".encode()).hexdigest()[:12]
+    with matplotlib.rc_context({**_STYLE, "svg.hashsalt": salt}):
+        figure = Figure(figsize=(WIDTH_IN, height), layout="constrained")
+        FigureCanvasSVG(figure)
+        draw(figure)
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    text = _prefix_ids(buffer.getvalue(), f"plot-{salt[:8]}-")
+    start = text.index("<svg")
+    end = text.index(">", start)
+    root = text[start:end]
+    size = {name: re.search(rf'\b{name}="([^"]+)"', root).group(1) for name in ("width", "height", "viewBox")}
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="plot plot-{esc(kind)}" '
+            f'xmlns:xlink="http://www.w3.org/1999/xlink" width="{size["width"]}" height="{size["height"]}" '
+            f'viewBox="{size["viewBox"]}" role="img" aria-label="{esc(title)}"><title>{esc(title)}</title>'
+            + text[end + 1:].strip())
 
 
-def _limits(values: Sequence[float], log: bool, pad: float = 0.05) -> tuple[float, float]:
-    """Axis range (log10 units on a log axis) covering the finite (positive, for log) values."""
-    arr = np.asarray([v for v in values if math.isfinite(v) and (v > 0 or not log)], dtype=float)
-    if arr.size == 0:
-        return (0.0, 1.0)
-    if log:
-        arr = np.log10(arr)
-    lo, hi = float(arr.min()), float(arr.max())
-    if hi - lo < 1e-12:
-        spread = 0.5 if log else (abs(lo) * 0.1 or 0.5)
-        return lo - spread, hi + spread
-    margin = (hi - lo) * pad
-    return lo - margin, hi + margin
+def _prefix_ids(svg: str, prefix: str) -> str:
+    """Every id of one figure, and every reference to it, under a prefix of its own (matplotlib numbers
+    its groups per figure: figure_1, axes_1, ...)."""
+    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
+    return re.sub(r'(url\(#|href="#)([^")]+)', lambda m: m.group(1) + prefix + m.group(2), svg)
 
 
-def _open(frame: Frame, title: str, kind: str) -> list[str]:
-    return [f'<svg xmlns="http://www.w3.org/2000/svg" class="plot plot-{esc(kind)}" viewBox="0 0 {frame.width} {frame.height}" '
-            f'width="{frame.width}" height="{frame.height}" role="img" aria-label="{esc(title)}" '
-            f'font-family="Helvetica, Arial, sans-serif" font-size="11">',
-            f"<title>{esc(title)}</title>",
-            f'<rect x="0" y="0" width="{frame.width}" height="{frame.height}" fill="#ffffff"/>',
-            f'<text x="{frame.width / 2 - frame.right / 2 + frame.left / 2:.1f}" y="18" text-anchor="middle" '
-            f'font-size="13" font-weight="bold">{esc(title)}</text>']
+def _legend(axes: Any) -> None:
+    handles, labels = axes.get_legend_handles_labels()
+    if handles:
+        axes.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
 
 
-def _axes(frame: Frame, xlabel: str, ylabel: str) -> list[str]:
-    out = [f'<rect x="{frame.x0:.1f}" y="{frame.y1:.1f}" width="{frame.x1 - frame.x0:.1f}" '
-           f'height="{frame.y0 - frame.y1:.1f}" fill="none" stroke="#444" stroke-width="1"/>']
-    xt = _log_ticks(*frame.xlim) if frame.log_x else nice_ticks(*frame.xlim)
-    yt = _log_ticks(*frame.ylim) if frame.log_y else nice_ticks(*frame.ylim)
-    if frame.integer_y:
-        yt = [t for t in yt if float(t).is_integer()]
-    if frame.no_y:
-        yt = []
-    for t in xt:
-        x = frame.px(t)
-        if frame.x0 - 0.5 <= x <= frame.x1 + 0.5:
-            out.append(f'<line x1="{x:.1f}" y1="{frame.y1:.1f}" x2="{x:.1f}" y2="{frame.y0:.1f}" stroke="#e3e3e3"/>')
-            out.append(f'<line x1="{x:.1f}" y1="{frame.y0:.1f}" x2="{x:.1f}" y2="{frame.y0 + 4:.1f}" stroke="#444"/>')
-            out.append(f'<text x="{x:.1f}" y="{frame.y0 + 15:.1f}" text-anchor="middle">{esc(fmt(t))}</text>')
-    for t in yt:
-        y = frame.py(t)
-        if frame.y1 - 0.5 <= y <= frame.y0 + 0.5:
-            out.append(f'<line x1="{frame.x0:.1f}" y1="{y:.1f}" x2="{frame.x1:.1f}" y2="{y:.1f}" stroke="#e3e3e3"/>')
-            out.append(f'<line x1="{frame.x0 - 4:.1f}" y1="{y:.1f}" x2="{frame.x0:.1f}" y2="{y:.1f}" stroke="#444"/>')
-            out.append(f'<text x="{frame.x0 - 6:.1f}" y="{y + 3.5:.1f}" text-anchor="end">{esc(fmt(t))}</text>')
-    out.append(f'<text x="{(frame.x0 + frame.x1) / 2:.1f}" y="{frame.height - 8:.1f}" text-anchor="middle">{esc(xlabel)}</text>')
-    cy = (frame.y0 + frame.y1) / 2
-    out.append(f'<text x="14" y="{cy:.1f}" text-anchor="middle" transform="rotate(-90 14 {cy:.1f})">{esc(ylabel)}</text>')
-    return out
-
-
-@dataclass(frozen=True)
-class LegendEntry:
-    label: str
-    colour: str
-    style: str = "line"  # line | dashed | dotted | band | bar | point | whisker | text
-
-
-def _legend(frame: Frame, entries: Sequence[LegendEntry]) -> list[str]:
-    out = []
-    x = frame.x1 + 12
-    y = frame.y1 + 6
-    for entry in entries[:14]:
-        if entry.style == "text":
-            pass
-        elif entry.style == "band" or entry.style == "bar":
-            opacity = "0.25" if entry.style == "band" else "0.7"
-            out.append(f'<rect x="{x}" y="{y - 5}" width="22" height="10" fill="{entry.colour}" fill-opacity="{opacity}"/>')
-        elif entry.style == "whisker":
-            out.append(f'<line x1="{x}" y1="{y}" x2="{x + 22}" y2="{y}" stroke="{entry.colour}" stroke-width="2"/>'
-                       f'<circle cx="{x + 11}" cy="{y}" r="4" fill="{entry.colour}"/>')
-        elif entry.style == "point":
-            out.append(f'<circle cx="{x + 11}" cy="{y}" r="3" fill="{entry.colour}"/>')
-        else:
-            dash = {"dashed": ' stroke-dasharray="6 3"', "dotted": ' stroke-dasharray="2 3"'}.get(entry.style, "")
-            out.append(f'<line x1="{x}" y1="{y}" x2="{x + 22}" y2="{y}" stroke="{entry.colour}" stroke-width="2"{dash}/>')
-        text = entry.label if len(entry.label) <= 30 else entry.label[:29] + "\u2026"
-        out.append(f'<text x="{x + 28}" y="{y + 4}">{esc(text)}</text>')
-        y += 17
-    if len(entries) > 14:
-        out.append(f'<text x="{x}" y="{y + 4}">{esc(f"(+{len(entries) - 14} more)")}</text>')
-    return out
+def _text_entry(axes: Any, text: str) -> None:
+    """A legend line with no symbol (an interval, a count)."""
+    axes.plot([], [], linestyle="none", label=_plain(text))
 
 
 def empty_svg(title: str, message: str) -> str:
     """A placeholder drawing naming why there is nothing to plot."""
-    frame = Frame((0, 1), (0, 1), height=120)
-    body = _open(frame, title, "empty")
-    body.append(f'<text x="{frame.width / 2:.1f}" y="70" text-anchor="middle" fill="#666">{esc(message)}</text>')
-    return "\n".join(body + ["</svg>"])
-
-
-def _dash(style: str) -> str:
-    return {"dashed": ' stroke-dasharray="6 3"', "dotted": ' stroke-dasharray="2 3"'}.get(style, "")
+    def draw(figure: Figure) -> None:
+        axes = figure.add_subplot()
+        axes.set_axis_off()
+        axes.set_title(_plain(title))
+        axes.text(0.5, 0.5, _plain(message), ha="center", va="center", color="#666666", transform=axes.transAxes)
+    return _svg("empty", title, _key(message), draw, height=1.4)
 
 
 @dataclass(frozen=True)
@@ -275,6 +174,18 @@ class Marker:
     label: str
     colour: str = "#000000"
     style: str = "dashed"
+
+
+def _bin_edges(finite: np.ndarray, lo: float, hi: float, bins: int) -> np.ndarray:
+    """One bar per value for integer data (0/1 outcomes), else ``bins`` equal bins over the data."""
+    unique = np.unique(finite)
+    if unique.size <= bins and np.allclose(unique, np.round(unique)) and hi - lo <= 60:
+        return np.arange(math.floor(lo) - 0.5, math.ceil(hi) + 1.0, 1.0)
+    data_lo, data_hi = float(finite.min()), float(finite.max())
+    if data_hi - data_lo < 1e-12 * max(1.0, abs(data_hi)):
+        half = (abs(data_lo) * 0.05 or 0.5) / bins
+        return np.array([data_lo - half, data_lo + half])
+    return np.linspace(data_lo, data_hi, bins + 1)
 
 
 def histogram_svg(values: np.ndarray, *, title: str, xlabel: str = "", markers: Sequence[Marker] = (),
@@ -288,56 +199,26 @@ def histogram_svg(values: np.ndarray, *, title: str, xlabel: str = "", markers: 
     if finite.size == 0:
         return empty_svg(title, "no finite values to plot")
     bins = bins or int(min(40, max(5, math.ceil(2 * finite.size ** (1 / 3)))))
-    span = [float(finite.min()), float(finite.max())]
-    span += [m.value for m in markers if math.isfinite(m.value)]
-    if band:
-        span += [v for v in band if math.isfinite(v)]
-    lo, hi = min(span), max(span)
-    unique = np.unique(finite)
-    discrete = unique.size <= bins and np.allclose(unique, np.round(unique)) and hi - lo <= 60
-    if discrete:  # integer values (e.g. 0/1 outcomes): one bar per value
-        edges = np.arange(math.floor(lo) - 0.5, math.ceil(hi) + 1.0, 1.0)
-    else:
-        if hi - lo < 1e-12 * max(1.0, abs(hi)):
-            lo, hi = lo - (abs(lo) * 0.05 or 0.5), hi + (abs(hi) * 0.05 or 0.5)
-        data_lo, data_hi = float(finite.min()), float(finite.max())
-        if data_hi - data_lo < 1e-12 * max(1.0, abs(data_hi)):
-            half = (hi - lo) / bins / 2
-            edges = np.array([data_lo - half, data_lo + half])
-        else:
-            edges = np.linspace(data_lo, data_hi, bins + 1)
-    counts, edges = np.histogram(finite, bins=edges)
-    xlo, xhi = min(lo, float(edges[0])), max(hi, float(edges[-1]))
-    margin = (xhi - xlo) * 0.04 or 0.5
-    frame = Frame((xlo - margin, xhi + margin), (0.0, max(1.0, float(counts.max()) * 1.1)), integer_y=True)
-    body = _open(frame, title, "histogram")
-    legend: list[LegendEntry] = []
-    if band:
-        a = frame.px(max(band[0], frame.xlim[0])) if math.isfinite(band[0]) else frame.x0
-        b = frame.px(min(band[1], frame.xlim[1])) if math.isfinite(band[1]) else frame.x1
-        body.append(f'<rect x="{a:.1f}" y="{frame.y1:.1f}" width="{max(b - a, 0):.1f}" height="{frame.y0 - frame.y1:.1f}" '
-                    f'fill="#009E73" fill-opacity="0.12"/>')
-        legend.append(LegendEntry(band_label, "#009E73", "band"))
-    body += _axes(frame, xlabel, "count")
-    for count, a, b in zip(counts, edges[:-1], edges[1:]):
-        if count == 0:
-            continue
-        x0, x1 = frame.px(a), frame.px(b)
-        y = frame.py(count)
-        body.append(f'<rect class="bar" x="{x0 + 0.5:.1f}" y="{y:.1f}" width="{max(x1 - x0 - 1, 0.5):.1f}" '
-                    f'height="{frame.y0 - y:.1f}" fill="#0072B2" fill-opacity="0.7"><title>{esc(f"[{fmt(a)}, {fmt(b)}): {int(count)}")}</title></rect>')
-    legend.insert(0, LegendEntry(f"values (n = {finite.size})", "#0072B2", "bar"))
-    for marker in markers:
-        if not math.isfinite(marker.value):
-            continue
-        x = frame.px(marker.value)
-        body.append(f'<line x1="{x:.1f}" y1="{frame.y1:.1f}" x2="{x:.1f}" y2="{frame.y0:.1f}" stroke="{marker.colour}" '
-                    f'stroke-width="2"{_dash(marker.style)}><title>{esc(f"{marker.label} = {fmt(marker.value)}")}</title></line>')
-        legend.append(LegendEntry(f"{marker.label} = {fmt(marker.value)}", marker.colour, marker.style))
-    if dropped:
-        legend.append(LegendEntry(f"{dropped} non-finite omitted", "#999999", "dotted"))
-    body += _legend(frame, legend)
-    return "\n".join(body + ["</svg>"])
+    shown = [m for m in markers if math.isfinite(m.value)]
+    span = [float(finite.min()), float(finite.max()), *(m.value for m in shown)]
+    edges = _bin_edges(finite, min(span), max(span), bins)
+
+    def draw(figure: Figure) -> None:
+        axes = figure.add_subplot()
+        axes.hist(finite, bins=edges, color=PALETTE[0], alpha=0.7, rwidth=0.95, label=_plain(f"values (n = {finite.size})"))
+        if band:
+            lo = band[0] if math.isfinite(band[0]) else min(span + [float(edges[0])])
+            hi = band[1] if math.isfinite(band[1]) else max(span + [float(edges[-1])])
+            axes.axvspan(lo, hi, color="#009E73", alpha=0.12, label=_plain(band_label))
+        for marker in shown:
+            axes.axvline(marker.value, color=marker.colour, linestyle=DASHES.get(marker.style, "--"), linewidth=2,
+                         label=_plain(f"{marker.label} = {fmt(marker.value)}"))
+        if dropped:
+            _text_entry(axes, f"{dropped} non-finite omitted")
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.set(xlabel=_plain(xlabel), ylabel="count", title=_plain(title))
+        _legend(axes)
+    return _svg("histogram", title, _key(values, [(m.value, m.label) for m in markers], band, bins, xlabel), draw)
 
 
 @dataclass(frozen=True)
@@ -354,79 +235,45 @@ class Series:
     band_label: str = ""
 
 
-def _polyline(frame: Frame, xs, ys, colour: str, style: str) -> list[str]:
-    """Polylines through the drawable points (a gap at every non-finite or non-positive-on-log point)."""
-    out, run = [], []
-
-    def flush():
-        if len(run) >= 2:
-            points = " ".join(f"{a:.1f},{b:.1f}" for a, b in run)
-            out.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"'
-                       f' stroke-linejoin="round"{_dash(style)}/>')
-        elif len(run) == 1:
-            out.append(f'<circle cx="{run[0][0]:.1f}" cy="{run[0][1]:.1f}" r="2" fill="{colour}"/>')
-        run.clear()
-
-    for a, b in zip(xs, ys):
-        if frame.inside_x(a) and frame.inside_y(b):
-            run.append((frame.px(a), frame.py(b)))
-        else:
-            flush()
-    flush()
-    return out
-
-
-def _band(frame: Frame, xs, lo, hi, colour: str) -> list[str]:
-    keep = [(a, l, h) for a, l, h in zip(xs, lo, hi) if frame.inside_x(a) and frame.inside_y(l) and frame.inside_y(h)]
-    if len(keep) < 2:
-        return []
-    top = [f"{frame.px(a):.1f},{frame.py(h):.1f}" for a, _, h in keep]
-    bottom = [f"{frame.px(a):.1f},{frame.py(l):.1f}" for a, l, _ in reversed(keep)]
-    return [f'<polygon points="{" ".join(top + bottom)}" fill="{colour}" fill-opacity="0.2" stroke="none"/>']
+def _drawable(values: Any, log: bool) -> np.ndarray:
+    """Float values with the undrawable ones (non-finite; non-positive on a log axis) as NaN: gaps."""
+    values = np.asarray(values, dtype=float).ravel().copy()
+    values[~np.isfinite(values) | ((values <= 0) if log else False)] = np.nan
+    return values
 
 
 def lines_svg(series: Sequence[Series], *, title: str, xlabel: str = "", ylabel: str = "", log_x: bool = False,
               log_y: bool = False, hlines: Sequence[Marker] = (), kind: str = "lines") -> str:
     """A line chart: each series as a line (or points) with its band, plus horizontal reference lines."""
-    xs_all = [float(v) for s in series for v in np.ravel(s.x)]
-    ys_all = [float(v) for s in series for v in np.ravel(s.y)]
-    for s in series:
-        for extra in (s.lo, s.hi):
-            if extra is not None:
-                ys_all += [float(v) for v in np.ravel(extra)]
-    ys_all += [m.value for m in hlines]
-    drawable_x = [v for v in xs_all if math.isfinite(v) and (v > 0 or not log_x)]
-    drawable_y = [v for v in ys_all if math.isfinite(v) and (v > 0 or not log_y)]
-    if not drawable_x or not drawable_y:
+    if not any(np.isfinite(_drawable(s.x, log_x)).any() and np.isfinite(_drawable(s.y, log_y)).any() for s in series):
         return empty_svg(title, "no finite values to plot" + (" (a log axis needs positive values)" if log_x or log_y else ""))
-    frame = Frame(_limits(drawable_x, log_x, 0.02), _limits(drawable_y, log_y), log_x, log_y)
-    body = _open(frame, title, kind)
-    legend: list[LegendEntry] = []
-    for s in series:
-        if s.lo is not None and s.hi is not None:
-            body += _band(frame, np.ravel(s.x), np.ravel(s.lo), np.ravel(s.hi), s.colour)
-    body += _axes(frame, xlabel, ylabel)
-    for s in series:
-        xs, ys = np.ravel(s.x), np.ravel(s.y)
-        if s.style == "points":
-            for a, b in zip(xs, ys):
-                if frame.inside_x(a) and frame.inside_y(b):
-                    body.append(f'<circle cx="{frame.px(a):.1f}" cy="{frame.py(b):.1f}" r="2.5" fill="{s.colour}" fill-opacity="0.55"/>')
-            legend.append(LegendEntry(s.label, s.colour, "point"))
-        else:
-            body += _polyline(frame, xs, ys, s.colour, s.style)
-            legend.append(LegendEntry(s.label, s.colour, s.style))
-        if s.band_label:
-            legend.append(LegendEntry(s.band_label, s.colour, "band" if s.lo is not None else "text"))
-    for marker in hlines:
-        if frame.inside_y(marker.value):
-            y = frame.py(marker.value)
-            if frame.y1 <= y <= frame.y0:
-                body.append(f'<line x1="{frame.x0:.1f}" y1="{y:.1f}" x2="{frame.x1:.1f}" y2="{y:.1f}" stroke="{marker.colour}" '
-                            f'stroke-width="1.5"{_dash(marker.style)}/>')
-        legend.append(LegendEntry(f"{marker.label} = {fmt(marker.value)}", marker.colour, marker.style))
-    body += _legend(frame, legend)
-    return "\n".join(body + ["</svg>"])
+
+    def draw(figure: Figure) -> None:
+        axes = figure.add_subplot()
+        for index, s in enumerate(series):
+            x, y = _drawable(s.x, log_x), _drawable(s.y, log_y)
+            if s.lo is not None and s.hi is not None:
+                axes.fill_between(x, _drawable(s.lo, log_y), _drawable(s.hi, log_y), color=s.colour, alpha=0.2,
+                                  linewidth=0, gid=f"band-{index}", label=_plain(s.band_label) if s.band_label else None)
+            elif s.band_label:
+                _text_entry(axes, s.band_label)
+            if s.style == "points":
+                axes.plot(x, y, linestyle="none", marker="o", markersize=3.5, alpha=0.55, color=s.colour, label=_plain(s.label))
+            else:
+                axes.plot(x, y, linestyle=DASHES.get(s.style, "-"), linewidth=2, color=s.colour, label=_plain(s.label))
+        for marker in hlines:
+            if math.isfinite(marker.value) and (marker.value > 0 or not log_y):
+                axes.axhline(marker.value, color=marker.colour, linestyle=DASHES.get(marker.style, "--"), linewidth=1.5,
+                             label=_plain(f"{marker.label} = {fmt(marker.value)}"))
+        if log_x:
+            axes.set_xscale("log")
+        if log_y:
+            axes.set_yscale("log")
+        axes.set(xlabel=_plain(xlabel), ylabel=_plain(ylabel), title=_plain(title))
+        _legend(axes)
+    key = _key(*(np.asarray(v, dtype=float) for s in series for v in (s.x, s.y) if v is not None),
+               [(s.label, s.style, s.band_label) for s in series], [(m.value, m.label) for m in hlines], log_x, log_y)
+    return _svg(kind, title, key, draw)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -665,45 +512,33 @@ def estimate_svg(outcome: Mapping[str, Any], title: str | None = None) -> str | 
     claimed = _finite(outcome.get("claimed"))
     control = _finite((outcome.get("control") or {}).get("claimed"))
     band = acceptance_band(outcome)
-    span = [v for v in (observed, lo, hi, claimed, control) if v is not None]
-    if band:
-        span += [v for v in band if math.isfinite(v)]
-    xlim = _limits(span, False, 0.08)
-    frame = Frame(xlim, (0.0, 1.0), height=120, top=28, bottom=38, no_y=True)
-    title = title or outcome.get("label", "claim")
-    body = _open(frame, title, "estimate")
-    legend: list[LegendEntry] = []
-    if band:
-        a = frame.px(max(band[0], xlim[0])) if math.isfinite(band[0]) else frame.x0
-        b = frame.px(min(band[1], xlim[1])) if math.isfinite(band[1]) else frame.x1
-        a, b = max(a, frame.x0), min(b, frame.x1)
-        if b > a:
-            body.append(f'<rect class="region" x="{a:.1f}" y="{frame.y1:.1f}" width="{b - a:.1f}" '
-                        f'height="{frame.y0 - frame.y1:.1f}" fill="#009E73" fill-opacity="0.15"/>')
-        legend.append(LegendEntry("acceptance region", "#009E73", "band"))
-    body += _axes(frame, outcome.get("statistic", "") if band is None else "measured quantity", "")
-    for value, name, colour, style in ((claimed, "claimed", "#D55E00", "dashed"),
-                                       (control, "negative control", "#7F7F7F", "dotted")):
-        if value is None:
-            continue
-        x = frame.px(value)
-        body.append(f'<line x1="{x:.1f}" y1="{frame.y1:.1f}" x2="{x:.1f}" y2="{frame.y0:.1f}" stroke="{colour}" '
-                    f'stroke-width="2"{_dash(style)}/>')
-        legend.append(LegendEntry(f"{name} = {fmt(value)}", colour, style))
-    y = (frame.y0 + frame.y1) / 2
-    if lo is not None and hi is not None:
-        a, b = max(frame.px(lo), frame.x0), min(frame.px(hi), frame.x1)
-        body.append(f'<line x1="{a:.1f}" y1="{y:.1f}" x2="{b:.1f}" y2="{y:.1f}" stroke="#0072B2" stroke-width="2.5"/>'
-                    f'<line x1="{a:.1f}" y1="{y - 6:.1f}" x2="{a:.1f}" y2="{y + 6:.1f}" stroke="#0072B2" stroke-width="2"/>'
-                    f'<line x1="{b:.1f}" y1="{y - 6:.1f}" x2="{b:.1f}" y2="{y + 6:.1f}" stroke="#0072B2" stroke-width="2"/>')
-    body.append(f'<circle cx="{frame.px(observed):.1f}" cy="{y:.1f}" r="5" fill="#0072B2"/>')
     alpha = _finite(outcome.get("alpha"))
-    level = f"{1 - alpha:.0%} " if alpha is not None else ""
-    legend.insert(0, LegendEntry(f"measured {fmt(observed)}", "#0072B2", "whisker"))
-    if lo is not None and hi is not None:
-        legend.insert(1, LegendEntry(f"{level}CI [{fmt(lo)}, {fmt(hi)}]", "#0072B2", "text"))
-    body += _legend(frame, legend)
-    return "\n".join(body + ["</svg>"])
+    title = title or outcome.get("label", "claim")
+    span = [v for v in (observed, lo, hi, claimed, control) if v is not None]
+
+    def draw(figure: Figure) -> None:
+        axes = figure.add_subplot()
+        if lo is not None and hi is not None:
+            axes.errorbar([observed], [0.5], xerr=[[observed - lo], [hi - observed]], fmt="o", color=PALETTE[0],
+                          capsize=6, linewidth=2.5, markersize=7, label=_plain(f"measured {fmt(observed)}"))
+            _text_entry(axes, f"{1 - alpha:.0%} CI [{fmt(lo)}, {fmt(hi)}]" if alpha is not None else f"CI [{fmt(lo)}, {fmt(hi)}]")
+        else:
+            axes.plot([observed], [0.5], "o", color=PALETTE[0], markersize=7, label=_plain(f"measured {fmt(observed)}"))
+        for value, name, colour, style in ((claimed, "claimed", "#D55E00", "dashed"),
+                                           (control, "negative control", "#7F7F7F", "dotted")):
+            if value is not None:
+                axes.axvline(value, color=colour, linestyle=DASHES[style], linewidth=2, label=_plain(f"{name} = {fmt(value)}"))
+        if band:
+            width = (max(span) - min(span)) or abs(observed) or 1.0
+            left = band[0] if math.isfinite(band[0]) else min(span) - width
+            right = band[1] if math.isfinite(band[1]) else max(span) + width
+            axes.axvspan(left, right, color="#009E73", alpha=0.15, label="acceptance region")
+            axes.set_xlim(min(span) - 0.08 * width, max(span) + 0.08 * width)
+        axes.set_ylim(0, 1)
+        axes.yaxis.set_visible(False)
+        axes.set(xlabel=_plain(outcome.get("statistic", "") if band is None else "measured quantity"), title=_plain(title))
+        _legend(axes)
+    return _svg("estimate", title, _key(observed, lo, hi, claimed, control, band, alpha), draw, height=1.9)
 
 
 # ---------------------------------------------------------------------------------------------------
