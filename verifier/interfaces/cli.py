@@ -95,6 +95,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("all", parents=[common, running], help="every known result")
     graph = sub.add_parser("graph", parents=[common], help="dependency tree with the last stored verdicts")
     graph.add_argument("result")
+    findings = sub.add_parser("findings", parents=[common], help="what a stored run found: failing statements of the "
+                              "papers, failing reconstructions, PASSes with no power")
+    findings.add_argument("--run", default="latest", help="run id (default: the latest run with results)")
     plan = sub.add_parser("plan", parents=[common], help="replicas each claim needs to detect a violation of a given "
                           "size with power 0.8 (from the last stored run of the result)")
     plan.add_argument("result")
@@ -204,6 +207,7 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
         report.print_table(record.results, verbose=args.verbose)
         report.print_readings(record.readings)
         report.print_family(record.family)
+        report.print_findings(record.results)
     if args.json:
         print(f"\nJSON written to {args.json}")
     if html_index:
@@ -237,6 +241,20 @@ def _command_graph(args: argparse.Namespace, registry: reg.Registry) -> int:
         store.close()
     assumed = {rid: r.assumes for rid, r in registry.results.items()}
     print("\n".join(report.graph_lines(graph, root, records, assumed)))
+    return EXIT_OK
+
+
+def _command_findings(args: argparse.Namespace) -> int:
+    store = Store(args.store or default_path())
+    try:
+        try:
+            run = store.load_run(args.run)
+        except LookupError as exc:
+            raise UsageError(str(exc.args[0])) from None
+    finally:
+        store.close()
+    print(f"run {run['run_id']}: {len(run['results'])} results")
+    report.print_findings(run["results"])
     return EXIT_OK
 
 
@@ -276,6 +294,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _command_list(registry)
         if args.command == "graph":
             return _command_graph(args, registry)
+        if args.command == "findings":
+            return _command_findings(args)
         if args.command == "plan":
             return _command_plan(args, registry)
         if args.command == "report":

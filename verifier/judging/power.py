@@ -70,7 +70,8 @@ def assess(interval: Interval, region: tuple[float, float], alpha: float, scale:
     slack = slack_ratio(relation, observed, claimed)
     reasons = []
     if slack is not None and slack > SLACK_LIMIT:
-        reasons.append(f"the bound is slack by {'inf' if math.isinf(slack) else f'{slack:.3g}'}x (> {SLACK_LIMIT:g}x)")
+        reasons.append("the bound is slack without limit (it is positive, the observation is not)" if math.isinf(slack)
+                       else f"the bound is slack by {slack:.3g}x (> {SLACK_LIMIT:g}x)")
     if mde is not None and scale is not None and scale > 0 and mde > scale:
         reasons.append(f"the smallest detectable violation ({mde:.3g}) exceeds the claim's own scale ({scale:.3g})")
     return {"mde": mde, "power": POWER, "scale": scale, "slack_ratio": slack, "no_power": bool(reasons),

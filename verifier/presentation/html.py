@@ -31,10 +31,11 @@ import numpy as np
 from markupsafe import Markup
 
 from verifier.judging import acceptance
+from verifier.judging import findings as found
 from verifier.presentation import plots
 from verifier.presentation.graph_layout import dependency_graph, graph_view
 from verifier.presentation.latex import claim_latex
-from verifier.presentation.terminal import interval, number
+from verifier.presentation.terminal import FINDING_HEADINGS, interval, number
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -196,13 +197,16 @@ def render_index(ctx: _Context) -> str:
     for record in records:
         by_paper.setdefault(record.get("paper") or record["id"].split("/", 1)[0], []).append(record)
     family = run.get("family") or {}
+    collected = found.collect(records)
+    per_paper = {key: {kind: [i for i in items if i["paper"] == key] for kind, items in collected.items()} for key in by_paper}
     return TEMPLATES.get_template("index.html.j2").render(
+        findings=collected, finding_headings=FINDING_HEADINGS,
         title=f"Verification report {run.get('run_id', '')}", root="", run=run, records=records,
         counts=sorted(counts.items()), pages=ctx.pages, graph_svg=Markup(svg),
         options_text=", ".join(f"{k} = {v}" for k, v in (run.get("options") or {}).items()),
         targets=", ".join(run.get("targets") or []),
         command=shlex.join(["verify", *map(str, run["argv"])]) if run.get("argv") else "",
-        papers=[{**ctx.paper(key), "records": by_paper[key]} for key in sorted(by_paper)],
+        papers=[{**ctx.paper(key), "records": by_paper[key], "findings": per_paper[key]} for key in sorted(by_paper)],
         family=family, family_alpha=", ".join(number(a) for a in family.get("alpha") or []) or "-",
         shared_readings=list((run.get("readings") or {}).values()),
         environment=run.get("environment") or {}, rerender=_rerender(ctx))

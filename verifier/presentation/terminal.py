@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 from typing import Any, Iterable, TextIO
 
+from verifier.judging import findings as found
 from verifier.judging import graph as dag
 from verifier.judging import power
 from verifier.judging import support as chain
@@ -184,6 +185,28 @@ def print_notes(records: Iterable[dict[str, Any]], stream: TextIO, verbose: bool
                 stream.write(textwrap.indent(line, "  ") + "\n")
             else:
                 stream.write(textwrap.fill(line, width=100, initial_indent="  ", subsequent_indent="    ") + "\n")
+
+
+FINDING_HEADINGS = {
+    "paper": "Findings: statements found in the paper that FAIL inside their regime (after the family correction)",
+    "reconstruction": "Our reconstructions that FAIL (the paper is not shown wrong: our reading fails)",
+    "no_power": "PASS verdicts with no power (they could not have failed)",
+}
+
+
+def print_findings(records: Iterable[dict[str, Any]], stream: TextIO | None = None) -> None:
+    """The run's findings about the papers, apart from failures of our readings and powerless PASSes."""
+    stream = stream or sys.stdout
+    collected = found.collect(records)
+    for key, heading in FINDING_HEADINGS.items():
+        items = collected[key]
+        stream.write(f"\n{heading}: {len(items) or 'none'}\n")
+        for item in items:
+            stream.write(f"  {item['id']} [{item['provenance']}]: {item['title']}\n")
+            for claim in item["claims"]:
+                decided = f"{claim['statistic']} = {number(claim['estimate'])} {interval(claim['ci'])}, needs {claim['relation']}"
+                text = f"{claim['label']}: " + (claim["detail"] if key == "no_power" else decided)
+                stream.write(textwrap.fill(text, width=100, initial_indent="    ", subsequent_indent="      ") + "\n")
 
 
 def print_readings(readings: dict[str, dict[str, Any]], stream: TextIO | None = None) -> None:
