@@ -360,6 +360,18 @@ THEOREM_5_2 = _training_result(
 # Corollary 5.3 (= A.22): failure of joint training.
 # ---------------------------------------------------------------------------------------------
 _P1, _P2, _M1, _M2, _D = sp.symbols("p1 p2 mu1 mu2 delta", positive=True)
+_p_hat1, _p_hat2 = sp.symbols("p_hat1 p_hat2")
+P_ESTIMATOR = Reading(
+    name="huang2022-p-estimator",
+    word="p_r, the fraction of classes modality r wins",
+    means="Def A.2's winner at initialisation (the paper's definition): p_hat_r := p_init_r, the fraction of "
+          "classes j whose Def A.2 winner is modality r",
+    why="the corollary's p_r are those of Lemma A.3, which counts Def A.2 winners at initialisation; the end-state "
+        "partition and the first crossing are readings of 'which modality learned the class' at a finite T",
+    provenance=Provenance(Origin.RECONSTRUCTED, "med", "the notes' section 4.1 and trap 5.3b"),
+    aliases={"p_hat1": "p_init1", "p_hat2": "p_init2"},
+    alternative_aliases={"first crossing (p_learned)": {"p_hat1": "p_learned1", "p_hat2": "p_learned2"},
+                         "end state (p_end)": {"p_hat1": "p_end1", "p_hat2": "p_end2"}})
 COROLLARY_5_3 = _training_result(
     id="huang2022/corollary-5.3", kind=Kind.COROLLARY, number="5.3 (= A.22)", title="Failure of joint training",
     tag="R-med", uses=("huang2022/theorem-5.1", "huang2022/theorem-5.2", "huang2022/lemma-a.3", "huang2022/lemma-a.14",
@@ -373,10 +385,12 @@ COROLLARY_5_3 = _training_result(
             "joint error >= 0.9 x min_r (uni-modal error r); its control (>= 1.8 x) is the paper's "
             "upper limit p_1 mu_1 + p_2 mu_2 <= max_r mu_r = 2 min_r mu_r at mu = (0.1, 0.2). The "
             "algebra behind the consequence (p_1 + p_2 >= 1 - delta implies p_1 mu_1 + p_2 mu_2 >= "
-            "(1 - delta) min mu) is proved symbolically. " + _P_HAT_READING,
+            "(1 - delta) min mu) is proved symbolically. p_r is read by the shared reading huang2022-p-estimator "
+            "(Def A.2 at initialisation), and judged beside it under the first-crossing and end-state estimators.",
+    readings=(P_ESTIMATOR,),
     claims=(
         Bound("joint error >= (1 - o(1)) (p1 mu1 + p2 mu2)", quantity=_e_joint, relation=">=",
-              bound=sp.Rational(4, 5) * (_p1 * mu1 + _p2 * mu2)),
+              bound=sp.Rational(4, 5) * (_p_hat1 * mu1 + _p_hat2 * mu2)),
         Ordering("joint error >= best uni-modal error", lesser=sp.Rational(9, 10) * sp.Min(_e_uni1, _e_uni2),
                  greater=_e_joint),
         Implication("p1 + p2 >= 1 - delta, mu2 >= mu1 => p1 mu1 + p2 mu2 >= (1 - delta) mu1",

@@ -79,9 +79,9 @@ def _parser() -> argparse.ArgumentParser:
     running.add_argument("--correction", choices=multiplicity.CORRECTIONS, default="holm",
                          help="family correction over the run's empirical claims before a FAIL stands: holm "
                               "(default), bonferroni, bh (false discovery rate) or none")
-    running.add_argument("--readings", choices=("default", "all"), default="default",
-                         help="all: also judge each claim under every admissible alternative reading its result "
-                              "declares, side by side")
+    running.add_argument("--readings", choices=("default", "all"), default="all",
+                         help="all (default): also judge each claim under every admissible alternative reading its "
+                              "result declares, side by side; default: the primary reading only")
     running.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                          help="override a parameter of the selected results (repeatable)")
 

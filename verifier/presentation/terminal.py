@@ -221,8 +221,14 @@ def print_readings(readings: dict[str, dict[str, Any]], stream: TextIO | None = 
         text = f"{reading['name']}: {reading['word']} := {reading['means']}{constant}{source}"
         if reading.get("why"):
             text += f". Why: {reading['why']}"
+        if reading.get("aliases"):
+            text += ". Estimator: " + ", ".join(f"{k} := {v}" for k, v in reading["aliases"].items())
         if reading.get("alternatives"):
             text += ". Admissible alternatives: " + ", ".join(f"{k} = {number(v)}" for k, v in reading["alternatives"].items())
+        if reading.get("alternative_aliases"):
+            text += ". Admissible alternative estimators: " + "; ".join(
+                f"{label} ({', '.join(f'{k} := {v}' for k, v in aliases.items())})"
+                for label, aliases in reading["alternative_aliases"].items())
         stream.write(textwrap.fill(text, width=100, initial_indent="  ", subsequent_indent="    ") + "\n")
 
 

@@ -161,7 +161,11 @@ def validate(result: Result) -> list[tuple[str, str]]:
     parameters = {p.name for p in result.parameters}
     for reading in result.readings:
         errors.extend(("readings", problem) for problem in reading.problems())
-    known = parameters | set(result.measures) | set(result.reading_values())
+    known = parameters | set(result.measures) | set(result.reading_values()) | set(result.reading_aliases())
+    for reading in result.readings:
+        chosen = set(reading.aliases.values()) | {m for a in reading.alternative_aliases.values() for m in a.values()}
+        for measure in sorted(chosen - set(result.measures)):
+            errors.append(("readings", f"reading {reading.name!r} reads {measure!r}, which is not a measured quantity"))
     for claim in result.claims:
         if not isinstance(claim, Claim):
             errors.append(("claims", f"expected a Claim, got {type(claim).__name__}"))

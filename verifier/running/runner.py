@@ -44,7 +44,7 @@ class Options:
     threads: int | None = None
     max_batch: int | None = None
     correction: str = "holm"
-    readings: str = "default"  # "all": also judge every claim under each admissible alternative reading
+    readings: str = "all"  # "all": also judge every claim under each admissible alternative reading; "default": not
 
     def __post_init__(self) -> None:
         if self.precision not in compute.PRECISIONS:
@@ -290,6 +290,7 @@ class Runner:
                             seeds=seeding.replica_seeds(check_name(result.check), params, self.options.seed, replicas)[:4],
                             measurements=_summaries(data, result.measures))
             judged = {**params, **result.reading_values()}
+            data = _aliased(data, result.reading_aliases())
             for claim in result.claims:
                 outcome = (judge_empirical(claim, judged, data, result.alpha, item.get("replicas"), result.shapes)
                            if claim.empirical else judge_symbolic(claim))
@@ -319,15 +320,27 @@ class Runner:
 def _reading_variants(result: Result, judged: Mapping[str, float], data: Mapping[str, np.ndarray],
                       item: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The claims judged again, on the same measurements, under each admissible alternative reading."""
+    def judge_all(values: Mapping[str, float], arrays: Mapping[str, np.ndarray]) -> list[str]:
+        return [judge_empirical(c, values, arrays, result.alpha, item.get("replicas"), result.shapes).verdict
+                if c.empirical else judge_symbolic(c).verdict for c in result.claims]
+
     variants = []
     for reading in result.readings:
         for label, value in reading.alternatives.items():
-            values = {**judged, reading.symbol: float(value)}
-            verdicts = [judge_empirical(c, values, data, result.alpha, item.get("replicas"), result.shapes).verdict
-                        if c.empirical else judge_symbolic(c).verdict for c in result.claims]
+            verdicts = judge_all({**judged, reading.symbol: float(value)}, data)
             variants.append({"reading": reading.name, "label": label, "symbol": reading.symbol, "value": float(value),
                              "claims": verdicts, "verdict": combine([Verdict(v) for v in verdicts]).value})
+        for label, aliases in reading.alternative_aliases.items():
+            verdicts = judge_all(judged, _aliased(data, aliases))
+            variants.append({"reading": reading.name, "label": label, "symbol": ", ".join(aliases),
+                             "value": ", ".join(aliases.values()), "claims": verdicts,
+                             "verdict": combine([Verdict(v) for v in verdicts]).value})
     return variants
+
+
+def _aliased(data: Mapping[str, np.ndarray], aliases: Mapping[str, str]) -> dict[str, np.ndarray]:
+    """The measurements with each reading's estimator also available under the symbol claims use."""
+    return {**data, **{symbol: data[measure] for symbol, measure in aliases.items() if measure in data}}
 
 
 def _own_verdict(item: dict[str, Any], violated: list[str]) -> None:

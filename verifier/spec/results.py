@@ -131,6 +131,10 @@ class Result:
         """The constants its readings fix, by symbol name (substituted into claims when judging)."""
         return {r.symbol: float(r.value) for r in self.readings if r.symbol is not None and r.value is not None}
 
+    def reading_aliases(self) -> dict[str, str]:
+        """The measurements its readings choose as estimators, by the symbol claims use for them."""
+        return {symbol: measure for r in self.readings for symbol, measure in r.aliases.items()}
+
     def parameter_values(self, profile: str) -> dict[str, float]:
         """The profile's parameter values (KeyError names the profile when the spec lacks it)."""
         if profile not in self.profiles:
