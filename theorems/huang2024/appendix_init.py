@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from verifier import Bound, Identity, Kind, Limit, Parameter, Probability, Result
-
 from theorems.huang2024._common import (
+    _B2_DIMENSION,
     PAPER,
     PARAMETERS,
-    _B2_DIMENSION,
     d,
     delta,
     m,
@@ -18,6 +16,7 @@ from theorems.huang2024._common import (
     sigma_xi,
     snr_regime,
 )
+from verifier import Bound, Identity, Kind, Limit, Parameter, Probability, Result
 
 # ---------------------------------------------------------------------------------------------
 # Appendix B and the initialisation facts of C/D (no training): checks.contrastive_init.
@@ -316,6 +315,11 @@ LEMMA_C_10 = _init_result(
     ),
 )
 
+# 'm >= Omega~(1)' (C.12, D.10) states no constant. Read as the m at which the lemma's own average clears
+# 0.2 w.p. >= 1 - delta in the normal approximation: per-neuron mean 0.40 and standard deviation 0.58 (C.12,
+# every one of the n samples) or 0.81 (D.10, both sign classes), in units of the bound's scale.
+_C12_M = sp.Ge(m, (sp.Rational(58, 20) * sp.sqrt(2) * sp.erfinv(1 - 2 * delta / n)) ** 2)
+_D10_M = sp.Ge(m, (sp.Rational(81, 20) * sp.sqrt(2) * sp.erfinv(1 - delta)) ** 2)
 LEMMA_C_12 = _init_result(
     ("c12_min",), id="huang2024/lemma-c.12", number="C.12", title="Average initial noise activation",
     tag="FOUND (primary)", uses=("huang2024/lemma-b.5",),
@@ -325,7 +329,10 @@ LEMMA_C_12 = _init_result(
             "'for all i, w.p. >= 1 - delta' (Lemma 5.2 needs it for every i). (1/m) sum_r relu(<w0_r, xi_i>) has mean "
             "sigma0 sigma_xi sqrt d/sqrt(2 pi) = 0.40 and standard deviation 0.58/sqrt m (in those units), so at m = 16 "
             "one sample in eleven is below 0.2 and the minimum over n = 32 samples mostly is: m of order 80 is "
-            "needed at n = 32. Control: the bound 0.8.",
+            "needed at n = 32. So 'm >= Omega~(1)' is read as m >= (2.9 Phi^-1(1 - delta/n))^2 (63 at n = 32, "
+            "delta = 0.1; a normal approximation, our reading): the instance's m = 16 lies outside it, and the "
+            "data's verdict is shown, not judged. Control: the bound 0.8.",
+    assumptions=(_C12_M,),
     claims=(_whp("min_i (1/m) sum_{r in U+} Psi^(0)_{r,i} >= 0.2 sigma0 sigma_xi sqrt d", sp.Rational(1, 5) - SI["c12_min"],
                  "the same >= 0.8 sigma0 sigma_xi sqrt d", sp.Rational(4, 5) - SI["c12_min"]),),
 )
@@ -392,8 +399,11 @@ LEMMA_D_10 = _init_result(
                r"\ge0.2\sigma_0\|\boldsymbol\mu\|,\ \text{and the same for }U_-\cap\tilde U_-"),
     reading=_WHP_READING + "Read at the instance's m = 16, for both sign classes at once (per replica). With "
             "A^(0)_r = |<w0_r, mu>| and A~^(0)_r/C_mu = sigma0 ||mu|| |z~_r| the average has mean "
-            "(1/4)(2 sqrt(2/pi)) = 0.40 sigma0 ||mu|| but only ~m/4 = 4 terms: its spread at m = 16 is large. "
-            "Control: the bound 0.8.",
+            "(1/4)(2 sqrt(2/pi)) = 0.40 sigma0 ||mu|| but only ~m/4 = 4 terms: its spread at m = 16 is large "
+            "(per-neuron standard deviation 0.81). 'm >= Omega~(1)' is read as m >= (4.05 Phi^-1(1 - delta/2))^2 "
+            "(44 at delta = 0.1; a normal approximation, our reading): the instance's m = 16 lies outside it, and "
+            "the data's verdict is shown, not judged. Control: the bound 0.8.",
+    assumptions=(_D10_M,),
     claims=(_whp("min over U+ cap U~+, U- cap U~- of (1/m) sum (A0 + A~0/C_mu) >= 0.2 sigma0 ||mu||",
                  sp.Rational(1, 5) - SI["d10_min"], "the same >= 0.8 sigma0 ||mu||", sp.Rational(4, 5) - SI["d10_min"]),),
 )

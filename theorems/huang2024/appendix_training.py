@@ -5,14 +5,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from verifier import Bound, Kind, Probability
-
 from theorems.huang2024._common import (
-    A_RATE,
-    B_RATE,
-    C_mu,
-    S,
-    SNR,
     _B2_DIMENSION,
     _LARGE_M,
     _LARGE_N_C4,
@@ -20,6 +13,11 @@ from theorems.huang2024._common import (
     _P,
     _REGIME,
     _SINGLE_SNR,
+    A_RATE,
+    B_RATE,
+    SNR,
+    C_mu,
+    S,
     _result,
     d,
     delta,
@@ -31,6 +29,8 @@ from theorems.huang2024._common import (
     sigma_xi,
     tau,
 )
+from theorems.huang2024.appendix_init import _C6_PRINTED
+from verifier import Bound, Kind, Probability
 
 # ---------------------------------------------------------------------------------------------
 # Appendix C/D lemmas with a measurable statement.
@@ -55,7 +55,7 @@ LEMMA_C_7 = _result(
     "PHASE", ("rho_moved_neg", "rho_moved_pos", "rho_neg_rel"),
     id="huang2024/lemma-c.7", kind=Kind.LEMMA, number="C.7", title="Noise coefficients stay zero on I_-",
     tag="FOUND (primary)", uses=("huang2024/lemma-5.1", "huang2024/lemma-c.6", "huang2024/lemma-c.1"),
-    assumptions=_REGIME + _SINGLE_SNR,
+    assumptions=_REGIME + _SINGLE_SNR + (sp.Ge(d, _C6_PRINTED),),  # inherits C.6's d-condition
     statement=r"I^{(t)}_{r,-}=I^{(0)}_{r,-},\quad\rho^{(t)}_{r,i}=0\ \ \forall i\in I^{(0)}_{r,-}",
     reading="Read as: at most 1% of the pairs (r, i) with <w0_r, xi_i> < 0 ever get a non-zero rho (single-modal, "
             "n SNR^2 = snr_regime, all steps). Control: the same fraction on the pairs with <w0_r, xi_i> > 0, which "

@@ -5,22 +5,19 @@ from __future__ import annotations
 
 import sympy as sp
 
-from verifier import Approx, Bound, Identity, Implication, Kind, Limit, Ordering, Parameter, Result
-from verifier.spec.figures import Trajectory
-
 from theorems.huang2024._common import (
-    C_mu,
-    MULTI_THRESHOLD,
-    MU_NORM,
-    PAPER,
-    S,
-    SINGLE_THRESHOLD,
-    SNR,
     _GRID_PLOTS,
     _MULTI_SNR,
     _REGIME,
     _SINGLE_SNR,
     _TRAJ_PLOTS,
+    MU_NORM,
+    MULTI_THRESHOLD,
+    PAPER,
+    SINGLE_THRESHOLD,
+    SNR,
+    C_mu,
+    S,
     _result,
     d,
     delta,
@@ -30,6 +27,18 @@ from theorems.huang2024._common import (
     sigma0,
     sigma_xi,
 )
+from verifier import (
+    Approx,
+    Bound,
+    Identity,
+    Implication,
+    Kind,
+    Limit,
+    Ordering,
+    Parameter,
+    Result,
+)
+from verifier.spec.figures import Trajectory
 
 # ---------------------------------------------------------------------------------------------
 # Equations (1)-(2): data model and SNR.
@@ -329,7 +338,9 @@ FIGURE_1 = _result(
     statement=(r"d=2000,\ n=100,\ m=50,\ \boldsymbol\mu=5\mathbf e_1,\ \tilde{\boldsymbol\mu}=15\mathbf e_2,\ "
                r"\boldsymbol\nu=2\mathbf e_1:\ \text{both losses}\to0,\ \text{OOD accuracy: multi}\approx1,\ "
                r"\text{single}\approx0.5;\ \gamma_{\rm multi}\gg\gamma_{\rm single},\ \rho_{\rm single}>\rho_{\rm multi}"),
-    reading="The note's re-implementation (Appendix Z.1): tau = 1, M = all opposite-label samples, sigma0 = 1e-3, "
+    reading="A reproduction under our choices, not a test of the printed figure: the paper does not give tau, M, "
+            "sigma0, the head or the lr normalisation, so a verdict here is about this re-implementation. "
+            "The note's re-implementation (Appendix Z.1): tau = 1, M = all opposite-label samples, sigma0 = 1e-3, "
             "lr 1 for 200 full-batch steps (the paper's lr 0.01 x 200 epochs), a logistic-regression probe trained "
             "on 200 OOD samples and tested on 1000; n SNR^2 = 1.25. 'Losses converge' is read as <= eps (control: "
             "the initial losses); 'multi about 1.0' as OOD error <= 0.05; 'single around 0.5' as OOD error >= 0.4 "

@@ -193,13 +193,13 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
         progress = (lambda *a: None) if args.quiet else _progress()
         record = Runner(registry, options, store).run(targets, list(argv), progress,
                                                       executor.map if executor else None)
+        if args.json:  # first: the run's record survives a failure of the report below
+            report.write_json(record.to_dict(), args.json)
         html_index = html_report.write_report(record.to_dict(), args.html, registry, store) if args.html else None
     finally:
         store.close()
         if executor:
             executor.close()
-    if args.json:
-        report.write_json(record.to_dict(), args.json)
     if args.quiet:
         for item in record.results:
             print(f"{item['verdict']:<12} {item['id']}")
