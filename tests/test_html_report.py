@@ -203,6 +203,8 @@ def test_plots_are_inline_svg(report):
     estimate = svgs(page, "plot plot-estimate")[0]
     legend = [t.text for t in estimate.iter(f"{SVG}text")]
     assert "claimed = 1.5" in legend and "negative control = 0.75" in legend and "acceptance region" in legend
+    assert any((t or "").startswith("decided on mean(quantity - bound) = ") and t.endswith("accepted when <= 0")
+               for t in legend)                                          # the interval the verdict was decided on
     rate = (index.parent / "toy--rate.html").read_text()
     loglog = svgs(rate, "plot plot-loglog")
     assert len(loglog) == 1

@@ -534,11 +534,17 @@ def estimate_svg(outcome: Mapping[str, Any], title: str | None = None) -> str | 
             right = band[1] if math.isfinite(band[1]) else max(span) + width
             axes.axvspan(left, right, color="#009E73", alpha=0.15, label="acceptance region")
             axes.set_xlim(min(span) - 0.08 * width, max(span) + 0.08 * width)
+        decided, relation = outcome.get("ci") or [None, None], outcome.get("relation", "")
+        estimate = _finite(outcome.get("estimate"))
+        if estimate is not None and relation and _finite(decided[0]) is not None and _finite(decided[1]) is not None:
+            _text_entry(axes, f"decided on {outcome.get('statistic', '')} = {fmt(estimate)} "
+                              f"[{fmt(float(decided[0]))}, {fmt(float(decided[1]))}], accepted when {relation}")
         axes.set_ylim(0, 1)
         axes.yaxis.set_visible(False)
         axes.set(xlabel=_plain(outcome.get("statistic", "") if band is None else "measured quantity"), title=_plain(title))
         _legend(axes)
-    return _svg("estimate", title, _key(observed, lo, hi, claimed, control, band, alpha), draw, height=1.9)
+    return _svg("estimate", title, _key(observed, lo, hi, claimed, control, band, alpha, outcome.get("ci"),
+                                        outcome.get("relation")), draw, height=2.1)
 
 
 # ---------------------------------------------------------------------------------------------------
