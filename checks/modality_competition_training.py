@@ -9,7 +9,14 @@ from dataclasses import dataclass
 
 import torch
 
-from checks.modality_competition_model import _Batch, _Config, _errors, _network_outputs, _scores, smoothed_relu
+from checks.modality_competition_model import (
+    _Batch,
+    _Config,
+    _errors,
+    _network_outputs,
+    _scores,
+    smoothed_relu,
+)
 
 
 @dataclass

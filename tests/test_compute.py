@@ -162,3 +162,36 @@ def test_per_replica_draws_on_threads_equal_the_serial_loop(monkeypatch):
     with compute.policy("auto", 1):
         assert all(torch.equal(a, b) for a, b in zip(per_replica(draw, seeds), serial))
     assert callers == [threading.current_thread().name] * len(seeds)
+
+
+def _events_check(params, replicas, seeds, device):
+    """One 0/1 event per replica that fired (every replica here): equal halves for any split."""
+    return {"events": np.ones(replicas), "grid": np.array([1.0, 2.0])}
+
+
+_events_check.shapes = {"events": ("events",), "grid": ("points",)}
+
+
+def test_equal_event_arrays_of_two_batches_are_both_kept_when_declared():
+    """Issue #21: two batches whose flat event arrays happen to be equal were merged into one copy
+    (a14_*_events lost 35 of 267 values under --max-batch 4). Declared, they are concatenated; an array
+    declared without a replica axis is kept once and must agree between batches."""
+    notes: list[str] = []
+    whole = batching.run_check(_events_check, {}, [1, 2, 3, 4, 5, 6], "cpu", notes, declared=_events_check.shapes)
+    chunked = batching.run_check(_events_check, {}, [1, 2, 3, 4, 5, 6], "cpu", notes, max_batch=2,
+                                 declared=_events_check.shapes)
+    assert chunked["events"].size == whole["events"].size == 6
+    np.testing.assert_array_equal(chunked["grid"], [1.0, 2.0])
+    guessed = batching.merge({"events": np.ones(3)}, {"events": np.ones(3)}, 2, 2)     # undeclared: the old guess
+    assert guessed["events"].size == 3
+    with pytest.raises(ValueError, match="'grid' is declared without a replica axis"):
+        batching.merge({"grid": np.array([1.0])}, {"grid": np.array([2.0])}, 1, 1, {"grid": ("points",)})
+
+
+def test_the_modality_competition_check_declares_its_flat_event_arrays():
+    from verifier.running.runner import declared_shapes
+    from theorems.huang2022 import RESULTS
+
+    lemma = next(r for r in RESULTS if r.id == "huang2022/lemma-a.14")
+    assert declared_shapes(lemma)["a14_phase1_events"] == ("events",)
+    assert set(mc.joint_vs_unimodal.shapes) == set(mc.FLAT_EVENT_KEYS)

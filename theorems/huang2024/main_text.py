@@ -145,8 +145,9 @@ ASSUMPTION_4_1 = Result(
     reading="The proofs' constants, decided by sympy: the rounded conditions imply the exact ones; the exponent "
             "ratios of the first-stage growth bounds tend to 13/24 n SNR^2 (<= 0.55 n SNR^2) and 53/(24 C_mu n SNR^2) "
             "(<= 2.21/(C_mu n SNR^2)) as the step sizes go to 0; and a second modality with C_mu <= 5/2 cannot "
-            "meet both conditions, so the window [1.7, 1.8] where single fails and multi succeeds needs "
-            "C_mu > 221/(49 * 1.8) = 2.506.",
+            "meet both conditions. What is proved is only that direction, at 5/2: the exact threshold is "
+            "221/(49 * 1.8) = 2.506 (from C_mu n SNR^2 >= 221/49 and n SNR^2 <= 1.8), and that the conditions can "
+            "hold together above it is shown by one point, the regime's (C_mu = 3, n SNR^2 = 1.75), not proved.",
     claims=(
         Implication("n SNR^2 <= 9/5 => 0.55 n SNR^2 + 0.01 <= 1",
                     premises=(sp.Ge(SINGLE_THRESHOLD, _x),),
@@ -169,7 +170,7 @@ ASSUMPTION_4_1 = Result(
         Limit("multi-modal exponent ratio log(1+1.06b)/log(1+0.48 C_mu a) -> 53/(24 C_mu n SNR^2)",
               expr=sp.log(1 + sp.Rational(53, 50) * _bb) / sp.log(1 + sp.Rational(12, 25) * _C * _x * _bb), var=_bb,
               point=0, value=sp.Rational(53, 24) / (_C * _x), direction="+"),
-        Implication("C_mu <= 5/2: the two conditions are contradictory",
+        Implication("C_mu <= 5/2 (below the exact threshold 2.506): the two conditions are contradictory",
                     premises=(sp.Ge(SINGLE_THRESHOLD, _x), sp.Ge(_C * _x, MULTI_THRESHOLD), sp.Ge(sp.Rational(5, 2), _C)),
                     conclusion=sp.false, multipliers=(_C, 1, SINGLE_THRESHOLD), positive=("nSNR2", "C_mu")),
     ),

@@ -17,6 +17,7 @@ from verifier.judging import acceptance, power, shapes, symbolic
 from verifier.judging.acceptance import Interval
 from verifier.judging.verdicts import Verdict
 from verifier.spec.claims import (
+    NOTATIONS,
     Approx,
     Bound,
     Claim,
@@ -25,7 +26,6 @@ from verifier.spec.claims import (
     Identity,
     Implication,
     Limit,
-    NOTATIONS,
     Order,
     Ordering,
     Probability,

@@ -1,7 +1,8 @@
 """Declared shapes of measurements: replicas first, named grid axes after (issue #18, point 8).
 
 A result may declare, per measurement, its axes in ``Result.shapes``: ``"replica"`` (the replica axis,
-first when present), an integer (a fixed length), or a name. A name that is a parameter of the result
+first when present), ``"events"`` (alone: a flat array of events pooled over replicas, replica-major,
+of any length), an integer (a fixed length), or a name. A name that is a parameter of the result
 takes that parameter's value as its length; any other name is a grid axis whose length must agree
 between the measurements that share it. :func:`validate` checks what a check returned against the
 declaration; a claim reads one grid point with ``Claim.at`` ({axis name: index}).
@@ -13,6 +14,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 REPLICA = "replica"
+EVENTS = "events"  # a flat, replica-major axis of pooled events, of any length (declared alone)
 Axis = str | int
 
 
@@ -48,6 +50,8 @@ def validate(data: Mapping[str, np.ndarray], shapes: Mapping[str, Sequence[Axis]
         if len(shape) != len(expected):
             raise ShapeError(f"measurement {name!r}: expected shape {shown}, returned {shape}")
         for axis, length, got in zip(axes, expected, shape):
+            if axis == EVENTS:
+                continue
             if isinstance(length, str):
                 seen = free.setdefault(length, (got, name))
                 if seen[0] != got:

@@ -1,9 +1,11 @@
 """Run a check over its replicas, halving the batch when the device runs out of memory."""
 from __future__ import annotations
 
-from typing import Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
+
+from verifier.judging import shapes
 
 CheckFunction = Callable[..., Mapping[str, np.ndarray]]
 
@@ -19,16 +21,29 @@ def _hold_last(a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def merge(first: Mapping[str, np.ndarray], second: Mapping[str, np.ndarray], n_first: int,
-          n_second: int) -> dict[str, np.ndarray]:
-    """Join the outputs of two halves of a batch: per-replica arrays are concatenated, arrays without
-    a replica axis (grids, constants) are kept once, flat replica-major event arrays concatenated.
+          n_second: int, declared: Mapping[str, Sequence[Any]] | None = None) -> dict[str, np.ndarray]:
+    """Join the outputs of two halves of a batch. A measurement with a declared shape follows it: a
+    replica axis first, or a flat replica-major ``events`` axis, is concatenated; no replica axis means
+    one copy (the halves must agree). Undeclared ones are guessed: per-replica arrays concatenated,
+    equal arrays kept once (so two equal event arrays are lost: declare them), time grids extended.
 
     A check that records a trajectory until its whole batch has converged returns a shorter time axis
     for a batch that converged sooner: the longer grid is kept and the shorter batch's trajectories
     hold their last value, as such a check does within one batch for its early replicas."""
     merged = {}
+    declared = declared or {}
     for name, a in first.items():
         a, b = np.asarray(a), np.asarray(second[name])
+        axes = tuple(declared.get(name, ()))
+        if axes and axes[0] == shapes.EVENTS:
+            merged[name] = np.concatenate([a.reshape(-1), b.reshape(-1)])
+            continue
+        if name in declared and shapes.REPLICA not in axes:
+            if not (a.shape == b.shape and np.array_equal(a, b, equal_nan=True)):
+                raise ValueError(f"measurement {name!r} is declared without a replica axis, but two batches of "
+                                 f"replicas returned different values (shapes {a.shape} and {b.shape})")
+            merged[name] = a
+            continue
         if a.ndim and b.ndim and a.shape[0] == n_first and b.shape[0] == n_second:
             if a.shape[1:] != b.shape[1:] and a.ndim == b.ndim:
                 tail = tuple(max(x, y) for x, y in zip(a.shape[1:], b.shape[1:]))
@@ -52,7 +67,8 @@ def _is_prefix(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 def run_check(check: CheckFunction, params: Mapping[str, float], seeds: Sequence[int], device: str,
-              notes: list[str], cpu_fallback: bool = False, max_batch: int | None = None) -> dict[str, np.ndarray]:
+              notes: list[str], cpu_fallback: bool = False, max_batch: int | None = None,
+              declared: Mapping[str, Sequence[Any]] | None = None) -> dict[str, np.ndarray]:
     """``check(params, len(seeds), seeds, device)``, at most ``max_batch`` replicas per call (batches
     that fit the CPU's caches can be faster than one large one); on out-of-memory, halve the batch (and
     say so in ``notes``); with ``cpu_fallback``, a single replica that still does not fit runs on the
@@ -61,8 +77,8 @@ def run_check(check: CheckFunction, params: Mapping[str, float], seeds: Sequence
         merged, done = None, 0
         for start in range(0, len(seeds), max_batch):
             part = seeds[start:start + max_batch]
-            out = run_check(check, params, part, device, notes, cpu_fallback)
-            merged = out if merged is None else merge(merged, out, done, len(part))
+            out = run_check(check, params, part, device, notes, cpu_fallback, None, declared)
+            merged = out if merged is None else merge(merged, out, done, len(part), declared)
             done += len(part)
         return merged
     try:
@@ -74,10 +90,10 @@ def run_check(check: CheckFunction, params: Mapping[str, float], seeds: Sequence
             half = len(seeds) // 2
             notes.append(f"out of memory with {len(seeds)} replicas on {device}: running two batches of "
                          f"{half} and {len(seeds) - half}")
-            first = run_check(check, params, seeds[:half], device, notes, cpu_fallback)
-            second = run_check(check, params, seeds[half:], device, notes, cpu_fallback)
-            return merge(first, second, half, len(seeds) - half)
+            first = run_check(check, params, seeds[:half], device, notes, cpu_fallback, None, declared)
+            second = run_check(check, params, seeds[half:], device, notes, cpu_fallback, None, declared)
+            return merge(first, second, half, len(seeds) - half, declared)
         if cpu_fallback and device != "cpu":
             notes.append(f"out of memory with one replica on {device}: falling back to the CPU")
-            return run_check(check, params, seeds, "cpu", notes, False)
+            return run_check(check, params, seeds, "cpu", notes, False, None, declared)
         raise

@@ -30,6 +30,7 @@ class Job:
     precision: str = "auto"
     threads: int | None = None
     max_batch: int | None = None
+    shapes: Mapping[str, Sequence[Any]] = field(default_factory=dict)  # declared axes: how batches merge
 
 
 @dataclass
@@ -52,7 +53,7 @@ def run_job(job: Job) -> Outcome:
             notes.append(unapplied)
         with compute.policy(job.precision, job.threads):
             data = batching.run_check(check, job.params, job.seeds, job.device, notes, job.cpu_fallback,
-                                      job.max_batch)
+                                      job.max_batch, job.shapes)
     except Exception as exc:  # reported as the result's ERROR by the driver
         return Outcome(None, time.perf_counter() - start, notes, exc)
     return Outcome(data, time.perf_counter() - start, notes)

@@ -15,14 +15,18 @@ import numpy as np
 import sympy as sp
 
 from verifier.judging import graph as dag
-from verifier.judging import multiplicity, shapes
+from verifier.judging import multiplicity, shapes, symbolic
 from verifier.judging import support as chain
-from verifier.judging import symbolic
 from verifier.judging.evaluate import judge_empirical, judge_symbolic
 from verifier.judging.verdicts import Verdict, combine
 from verifier.running import compute, executors, overrides
 from verifier.running import seeds as seeding
-from verifier.running.check_code import check_name, check_source_digest, spec_hash
+from verifier.running.check_code import (
+    check_name,
+    check_source_digest,
+    load_check,
+    spec_hash,
+)
 from verifier.running.environment import describe
 from verifier.running.registry import Registry
 from verifier.running.store import Store
@@ -165,7 +169,7 @@ class Runner:
                        "code": check_source_digest(result.check)}
         job = executors.Job(seeding.digest(description), result.check, dict(params), seeds, self.options.device,
                             self.options.cpu_fallback, self.options.precision, self.options.threads,
-                            self.options.max_batch or result.max_batch.get(self.options.profile))
+                            self.options.max_batch or result.max_batch.get(self.options.profile), declared_shapes(result))
         return job, description
 
     def _cached(self, key: str) -> bool:
@@ -285,14 +289,14 @@ class Runner:
             if result.empirical:
                 replicas = self._replicas(result)
                 data, check_seconds, hit, key = self.measure(result, params, item["check_notes"])
-                shapes.validate(data, result.shapes, params, replicas)
+                shapes.validate(data, declared_shapes(result), params, replicas)
                 item.update(replicas=replicas, check_seconds=check_seconds, cache_hit=hit, measurement_key=key,
                             seeds=seeding.replica_seeds(check_name(result.check), params, self.options.seed, replicas)[:4],
                             measurements=_summaries(data, result.measures))
             judged = {**params, **result.reading_values()}
             data = _aliased(data, result.reading_aliases())
             for claim in result.claims:
-                outcome = (judge_empirical(claim, judged, data, result.alpha, item.get("replicas"), result.shapes)
+                outcome = (judge_empirical(claim, judged, data, result.alpha, item.get("replicas"), declared_shapes(result))
                            if claim.empirical else judge_symbolic(claim))
                 outcomes.append(outcome.to_dict())
                 if claim.provenance is not None:
@@ -321,7 +325,7 @@ def _reading_variants(result: Result, judged: Mapping[str, float], data: Mapping
                       item: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The claims judged again, on the same measurements, under each admissible alternative reading."""
     def judge_all(values: Mapping[str, float], arrays: Mapping[str, np.ndarray]) -> list[str]:
-        return [judge_empirical(c, values, arrays, result.alpha, item.get("replicas"), result.shapes).verdict
+        return [judge_empirical(c, values, arrays, result.alpha, item.get("replicas"), declared_shapes(result)).verdict
                 if c.empirical else judge_symbolic(c).verdict for c in result.claims]
 
     variants = []
@@ -341,6 +345,13 @@ def _reading_variants(result: Result, judged: Mapping[str, float], data: Mapping
 def _aliased(data: Mapping[str, np.ndarray], aliases: Mapping[str, str]) -> dict[str, np.ndarray]:
     """The measurements with each reading's estimator also available under the symbol claims use."""
     return {**data, **{symbol: data[measure] for symbol, measure in aliases.items() if measure in data}}
+
+
+def declared_shapes(result: Result) -> dict[str, tuple]:
+    """The measurement shapes its check declares (a ``shapes`` attribute of the check function), and the
+    result's own declarations over them."""
+    check = load_check(result.check) if result.check is not None else None
+    return {**dict(getattr(check, "shapes", {}) or {}), **dict(result.shapes)}
 
 
 def _own_verdict(item: dict[str, Any], violated: list[str]) -> None:
