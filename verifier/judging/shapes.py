@@ -9,7 +9,7 @@ declaration; a claim reads one grid point with ``Claim.at`` ({axis name: index})
 """
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Collection, Mapping, Sequence
 
 import numpy as np
 
@@ -38,11 +38,14 @@ def expected_lengths(axes: Sequence[Axis], params: Mapping[str, float], replicas
 
 
 def validate(data: Mapping[str, np.ndarray], shapes: Mapping[str, Sequence[Axis]], params: Mapping[str, float],
-             replicas: int) -> None:
-    """ShapeError naming the first measurement whose shape differs from its declaration."""
+             replicas: int, required: Collection[str] | None = None) -> None:
+    """ShapeError naming the first measurement whose shape differs from its declaration, or that is
+    ``required`` (default: every declared one) and missing."""
     free: dict[str, tuple[int, str]] = {}
     for name, axes in shapes.items():
         if name not in data:
+            if required is not None and name not in required:
+                continue
             raise ShapeError(f"measurement {name!r}: declared with shape {tuple(axes)} but the check did not return it")
         shape = np.shape(data[name])
         expected = expected_lengths(axes, params, replicas)

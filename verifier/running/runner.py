@@ -289,7 +289,7 @@ class Runner:
             if result.empirical:
                 replicas = self._replicas(result)
                 data, check_seconds, hit, key = self.measure(result, params, item["check_notes"])
-                shapes.validate(data, declared_shapes(result), params, replicas)
+                shapes.validate(data, declared_shapes(result), params, replicas, required=result.shapes)
                 item.update(replicas=replicas, check_seconds=check_seconds, cache_hit=hit, measurement_key=key,
                             seeds=seeding.replica_seeds(check_name(result.check), params, self.options.seed, replicas)[:4],
                             measurements=_summaries(data, result.measures))
