@@ -224,7 +224,7 @@ def test_interrupt_keeps_finished_results_and_rerun_hits_cache(tmp_path, store):
         time.sleep(0.1)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 1 and "interrupted" in err
+    assert proc.returncode == 130 and "interrupted" in err  # Ctrl-C's conventional exit code
     with sqlite3.connect(store) as db:
         kept = dict(db.execute("SELECT result_id, verdict FROM results"))
         status = db.execute("SELECT status FROM runs").fetchall()

@@ -151,7 +151,7 @@ def test_interrupted_run_keeps_finished_results(tmp_path, capsys):
     store_path = tmp_path / "store.sqlite"
     code, _, err = run_cli(capsys, "theorem", "theorem-interrupted", "--plugin", str(path), "--device", "cpu",
                            "--store", str(store_path))
-    assert code == 1 and "interrupted" in err
+    assert code == 130 and "interrupted: 1 finished results are kept in the store" in err   # Ctrl-C's exit code
     from verifier.running.store import Store
 
     store = Store(store_path)
@@ -161,7 +161,9 @@ def test_interrupted_run_keeps_finished_results(tmp_path, capsys):
 
 def test_html_report_from_cli_and_rerendered_from_store(plugin, capsys, tmp_path):
     code, out, _ = run_cli(capsys, "paper", "toy", "--plugin", plugin, "--device", "cpu", "--html", str(tmp_path / "a"))
-    assert code == 1 and (tmp_path / "a" / "index.html").exists() and "HTML report written" in out
+    assert code == 1 and (tmp_path / "a" / "index.html").exists()
+    summary = out.strip().splitlines()[-1]                       # one line ends every run
+    assert summary.startswith("summary: ") and "FAIL 1" in summary and f"HTML {tmp_path / 'a' / 'index.html'}" in summary
     code, out, _ = run_cli(capsys, "report", str(tmp_path / "b"), "--plugin", plugin)
     assert code == 0
     first, second = ((tmp_path / d / "index.html").read_text() for d in ("a", "b"))
@@ -177,3 +179,28 @@ def test_python_dash_m_verifier_runs_without_installing():
                           text=True, timeout=120, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
     assert proc.returncode == 0, proc.stderr
     assert "huang2022/corollary-5.3" in proc.stdout and "huang2024/lemma-c.9" in proc.stdout
+
+
+def test_non_finite_parameters_and_a_check_that_exits_are_reported(plugin, capsys, tmp_path):
+    """--param x=nan or inf is bad usage naming the range; a plugin check calling sys.exit() is that
+    result's ERROR, not the end of the run."""
+    for value in ("nan", "inf"):
+        code, _, err = run_cli(capsys, "theorem", "lemma-true", "--plugin", plugin, "--device", "cpu",
+                               "--param", f"mu={value}", "--store", str(tmp_path / "s.sqlite"))
+        assert code == 2 and f"--param mu={value}: expected a finite number" in err
+    exiting = Path(plugin).read_text() + textwrap.dedent('''
+        import sys
+
+        def leaves(params, replicas, seeds, device):
+            sys.exit(3)
+
+        RESULTS.append(result("lemma-exits", (Bound("never", quantity=x, relation="<=", bound=mu),), check=leaves))
+    ''')
+    path = tmp_path / "exiting.py"
+    path.write_text(exiting)
+    out_json = tmp_path / "run.json"
+    code, out, _ = run_cli(capsys, "theorem", "lemma-exits", "--plugin", str(path), "--device", "cpu",
+                           "--store", str(tmp_path / "s.sqlite"), "--json", str(out_json))
+    record = json.loads(out_json.read_text())["results"][-1]
+    assert code == 1 and record["verdict"] == "ERROR" and "sys.exit(3)" in record["exception"]
+    assert out.strip().splitlines()[-1].startswith("summary: 1 results: ERROR 1")

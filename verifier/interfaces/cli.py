@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 from typing import Any, Sequence, TextIO
 
@@ -20,7 +21,7 @@ from verifier.running.runner import Options, Runner
 from verifier.running.store import Store, StoreError, default_path
 from verifier.spec.results import PROFILES
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class UsageError(Exception):
@@ -189,6 +190,7 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
     except RuntimeError as exc:
         raise UsageError(str(exc)) from None
     store = Store(args.store or default_path())
+    started = time.perf_counter()
     try:
         progress = (lambda *a: None) if args.quiet else _progress()
         record = Runner(registry, options, store).run(targets, list(argv), progress,
@@ -208,12 +210,11 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
         report.print_readings(record.readings)
         report.print_family(record.family)
         report.print_findings(record.results)
-    if args.json:
-        print(f"\nJSON written to {args.json}")
-    if html_index:
-        print(f"HTML report written to {html_index}")
+    if not args.quiet:
+        report.print_summary(record.results, time.perf_counter() - started, args.json, html_index)
     if record.interrupted:
         print(f"\ninterrupted: {len(record.results)} finished results are kept in the store", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return EXIT_OK if record.ok else EXIT_FAILED
 
 

@@ -209,6 +209,21 @@ def print_findings(records: Iterable[dict[str, Any]], stream: TextIO | None = No
                 stream.write(textwrap.fill(text, width=100, initial_indent="    ", subsequent_indent="      ") + "\n")
 
 
+def print_summary(records: list[dict[str, Any]], seconds: float, json_path: Any = None, html_index: Any = None,
+                  stream: TextIO | None = None) -> None:
+    """The run in one line: counts per verdict, findings, wall time, and where its files went."""
+    stream = stream or sys.stdout
+    counts: dict[str, int] = {}
+    for record in records:
+        counts[record["verdict"]] = counts.get(record["verdict"], 0) + 1
+    findings = len(found.collect(records)["paper"])
+    parts = [f"{len(records)} results: " + ", ".join(f"{v} {n}" for v, n in sorted(counts.items())),
+             f"{findings} finding{'s' if findings != 1 else ''}", f"{seconds:.0f} s"]
+    parts += [f"JSON {json_path}"] if json_path else []
+    parts += [f"HTML {html_index}"] if html_index else []
+    stream.write("\nsummary: " + "; ".join(parts) + "\n")
+
+
 def print_readings(readings: dict[str, dict[str, Any]], stream: TextIO | None = None) -> None:
     """Each shared reading used by the run, once."""
     if not readings:

@@ -54,6 +54,9 @@ def run_job(job: Job) -> Outcome:
         with compute.policy(job.precision, job.threads):
             data = batching.run_check(check, job.params, job.seeds, job.device, notes, job.cpu_fallback,
                                       job.max_batch, job.shapes)
+    except SystemExit as exit_:  # a plugin's check that calls sys.exit() must not end the run silently
+        error = RuntimeError(f"the check called sys.exit({exit_.code!r})")
+        return Outcome(None, time.perf_counter() - start, notes, error)
     except Exception as exc:  # reported as the result's ERROR by the driver
         return Outcome(None, time.perf_counter() - start, notes, exc)
     return Outcome(data, time.perf_counter() - start, notes)

@@ -1,6 +1,7 @@
 """Parameter overrides from the command line (``--param name=value``), checked against the specs."""
 from __future__ import annotations
 
+import math
 from typing import Iterable, Mapping
 
 from verifier.spec.results import Parameter, Result
@@ -15,6 +16,9 @@ def _convert(parameter: Parameter, text: str, owner: str) -> float:
         value = float(text)
     except ValueError:
         raise OverrideError(f"--param {parameter.name}={text}: expected a number ({owner})") from None
+    if not math.isfinite(value):
+        raise OverrideError(f"--param {parameter.name}={text}: expected a finite number in "
+                            f"[{parameter.lower}, {parameter.upper}] ({owner})")
     if parameter.integer:
         if not value.is_integer():
             raise OverrideError(f"--param {parameter.name}={text}: expected an integer ({owner})")
