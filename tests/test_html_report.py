@@ -365,3 +365,30 @@ def test_support_provenance_power_and_the_deciding_interval_are_shown(report):
     assert "p_fail 1" in lemma and "smallest violation detectable with power 0.8" in lemma
     front = index.read_text()
     assert "holm correction over the" in front and "<td>FOUND</td>" in front          # lemma-false's source
+
+
+def test_script_in_title_claim_label_and_note_is_escaped_on_every_page(report, tmp_path):
+    """A spec string holding a script tag, as a result's title, a claim's label and a note (the record's
+    regime note and a check's note), is shown escaped wherever a page shows it and never raw."""
+    run, registry, store, _ = report
+    tampered = json.loads(json.dumps(run, default=str))
+    record = next(r for r in tampered["results"] if r["id"] == "toy/xss")
+    assert record["title"] == XSS and [c["label"] for c in record["claims"]] == [XSS]  # from the spec
+    record["note"] = f"outside the stated regime ({XSS})"
+    record["check_notes"] = [XSS]
+    index = html_report.write_report(tampered, tmp_path / "escaped", registry, store)
+    everything = pages(index)
+    assert set(everything) == {"index.html", *html_report.page_names(EXPECTED).values()}
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
+    for name, text in everything.items():
+        assert XSS not in text and "<script>alert" not in text, name
+        assert text.count("<script") == text.count('<script src="static/'), name  # only the report's own scripts
+        if "toy/xss" in text:
+            assert escaped in text, name
+    front = everything["index.html"]
+    assert f'<a href="toy--xss.html">toy/xss</a></td><td>lemma xss</td><td>{escaped}</td>' in front  # the title
+    page = everything["toy--xss.html"]
+    assert f"<h1>Lemma xss: {escaped}</h1>" in page                                     # the title
+    assert f'</span> {escaped} <span class="muted">(' in page                           # the claim's label
+    assert f'<p class="warning">outside the stated regime ({escaped})</p>' in page      # the note
+    assert f'<p class="warning check-note">{escaped}</p>' in page                       # the check's note
