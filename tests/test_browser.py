@@ -1,13 +1,16 @@
-"""The HTML report in a real browser: headless Chromium (Debian's ``chromium``) opens index.html and a
-result page from disk (file://), driven by Selenium through Debian's ``chromedriver`` (a maintained
-WebDriver client instead of a hand-written DevTools one). Any console error, uncaught exception,
-failed load (a missing file) or JavaScript dialog fails the test; the dependency graph and the KaTeX
-maths must be in the rendered DOM, and a full-page screenshot of each page is saved to the test's tmp
-dir.
+"""The HTML report in a real browser: headless Chromium opens index.html and result pages from disk
+(file://). What is checked: no console error, uncaught exception, failed load (a missing file) or
+JavaScript dialog on any page; the dependency graph is drawn and visible, one node and one link per
+result, and the blocked node names its blocker; a result page has its maths typeset by the vendored
+KaTeX (fonts loaded from disk, no leftover source) and its six plots; an escaped statement is shown as
+text and runs nothing. A full-page screenshot of each page is saved to the test's tmp dir, and a
+negative-control page shows the harness does see each kind of problem.
 
-Chromium and its driver are installed with apt-get by a session fixture where they are missing; the
-tests are skipped, with the reason, only where that cannot be done. Selenium is pointed at both
-binaries explicitly (and SE_OFFLINE is set), so Selenium Manager never tries to download anything.
+Why Selenium with Debian's ``chromium`` and ``chromedriver``: a maintained WebDriver client instead of a
+hand-written DevTools websocket one, and a driver that Debian builds for exactly its Chromium version.
+Both binaries are passed to Selenium explicitly (and SE_OFFLINE is set), so Selenium Manager never tries
+to download a browser or a driver. They are installed with apt-get by a session fixture where missing;
+the tests are skipped, with the reason, only where that cannot be done.
 """
 from __future__ import annotations
 
@@ -20,6 +23,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
+try:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+except ImportError:  # skipped, with the reason, by the binaries fixture
+    By = EC = WebDriverWait = None
 
 from verifier.presentation import html as html_report
 
@@ -65,7 +75,9 @@ def binaries() -> tuple[str, str]:
         if sudo is None:
             pytest.skip(f"{', '.join(missing)} not installed and installing needs root (no sudo)")
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        for command in (["apt-get", "update"], ["apt-get", "install", "-y", "--no-install-recommends", *missing]):
+        # Both packages in one install, even where only one is missing: Debian's chromium-driver is built
+        # for (and depends on) the chromium of the same version.
+        for command in (["apt-get", "update"], ["apt-get", "install", "-y", "--no-install-recommends", *PACKAGES]):
             try:
                 done = subprocess.run(sudo + command, capture_output=True, text=True, timeout=900, env=env)
             except (OSError, subprocess.TimeoutExpired) as exc:
@@ -107,6 +119,13 @@ class Browser:
         self.problems = list(self.driver.execute_script("return window.__problems || []"))
         self.problems += [f"browser log ({e.get('source')}): {e.get('message')}" for e in self.driver.get_log("browser")
                           if e.get("level") == "SEVERE"]
+
+    def find(self, selector: str) -> list:
+        return self.driver.find_elements(By.CSS_SELECTOR, selector)
+
+    def wait_for(self, selector: str, timeout: float = 30):
+        """The first element matching ``selector`` once it is in the DOM and visible."""
+        return WebDriverWait(self.driver, timeout).until(EC.visibility_of_element_located((By.CSS_SELECTOR, selector)))
 
     def evaluate(self, expression: str):
         return self.driver.execute_script(f"return {expression};")
@@ -167,18 +186,16 @@ def test_index_renders_the_graph_without_console_errors(browser, rendered, tmp_p
     run, index = rendered
     browser.open(index.resolve().as_uri())
     assert browser.problems == []
-    graph = browser.evaluate("""(() => {
-        const svg = document.querySelector('svg.dependency-graph');
-        if (!svg) return null;
-        const box = svg.getBoundingClientRect();
-        return {width: box.width, height: box.height, nodes: svg.querySelectorAll('g.node').length,
-                links: svg.querySelectorAll('a[href$=".html"]').length,
-                blocked: Array.from(svg.querySelectorAll('g.node[data-verdict=BLOCKED] text.blocked-by')).map(t => t.textContent).join(' ')};
-    })()""")
-    assert graph is not None, "no dependency graph in the rendered DOM"
-    assert graph["width"] > 300 and graph["height"] > 100
-    assert graph["nodes"] == len(run["results"]) and graph["links"] == len(run["results"])
-    assert "lemma-error" in graph["blocked"]
+    graphs = browser.find("svg.dependency-graph")
+    assert graphs, "no dependency graph in the rendered DOM"
+    svg = graphs[0]
+    assert svg.is_displayed()
+    assert svg.size["width"] > 300 and svg.size["height"] > 100, svg.size
+    assert len(svg.find_elements(By.CSS_SELECTOR, "g.node")) == len(run["results"])
+    assert len(svg.find_elements(By.CSS_SELECTOR, 'a[href$=".html"]')) == len(run["results"])
+    blocked = " ".join(t.get_attribute("textContent")
+                       for t in svg.find_elements(By.CSS_SELECTOR, "g.node[data-verdict=BLOCKED] text.blocked-by"))
+    assert "lemma-error" in blocked
     shot = browser.screenshot(tmp_path / "index.png")
     _png(shot)
     print(f"screenshot: {shot}")
@@ -189,6 +206,7 @@ def test_result_page_typesets_maths_and_draws_plots(browser, rendered, tmp_path)
     page = index.parent / "toy--lemma-true.html"
     browser.open(page.resolve().as_uri())
     assert browser.problems == []
+    browser.wait_for(".statement .math.display .katex")
     state = browser.evaluate("""(() => ({
         katex: document.querySelectorAll('.katex').length,
         errors: document.querySelectorAll('.katex-error').length,
@@ -213,9 +231,9 @@ def test_escaped_statement_is_typeset_as_text_and_runs_nothing(browser, rendered
     assert browser.problems == []  # a dialog from alert(1) would be recorded here
     scripts = browser.evaluate("Array.from(document.scripts).map(s => s.getAttribute('src'))")
     assert scripts == ["static/katex/katex.min.js", "static/report.js"]
-    text = browser.evaluate("document.querySelector('.statement details pre').textContent")
-    assert text == "<script>alert(1)</script>"
-    assert browser.evaluate("document.querySelectorAll('.statement .katex').length") == 1
+    pre = browser.find(".statement details pre")
+    assert pre and pre[0].get_attribute("textContent") == "<script>alert(1)</script>"
+    assert len(browser.find(".statement .katex")) == 1
     _png(browser.screenshot(tmp_path / "xss.png"))
 
 
@@ -228,3 +246,5 @@ def test_the_browser_harness_sees_errors_missing_files_and_dialogs(browser, tmp_
     browser.open(page.resolve().as_uri())
     text = "\n".join(browser.problems)
     assert "missing.js" in text and "console.error: logged" in text and "dialog opened: hi" in text and "boom" in text
+    # and Chromium's own log, read through chromedriver (goog:loggingPrefs), sees them without the collector
+    assert "browser log (network)" in text and "browser log (javascript)" in text and "browser log (console-api)" in text
