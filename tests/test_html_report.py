@@ -343,8 +343,14 @@ def test_figures_are_deterministic_with_ids_of_their_own_and_log_axes():
     assert "Date" not in first and "<dc:date>" not in first
     root = ET.fromstring(ladder)
     spans = ["".join(part.strip() for part in t.itertext()) for t in root.iter(f"{SVG}text")]
-    assert {"10−1", "100", "101", "102", "103"} & set(spans)             # decades: 10^1, 10^2, ... as text
+    assert {"10¹", "10²", "10³"} <= set(spans)                          # the x decades, each one text node
+    assert any(s.startswith("10⁻") for s in spans)                      # y decades below 1
     assert "claimed slope -0.5" in spans and "rate" in spans
+    estimate = ET.fromstring(plots.estimate_svg({"statistic": "mean(quantity - bound)", "observed": 0.3,
+                                                 "observed_ci": [0.1, 0.5], "claimed": 1.0, "region": ["-inf", 0],
+                                                 "alpha": 0.05, "label": "lemma"}))
+    entries = ["".join(t.itertext()) for t in estimate.iter(f"{SVG}text")]
+    assert entries.index("measured 0.3") < entries.index("95% CI [0.1, 0.5]")   # the measurement, then its interval
 
 
 def test_support_provenance_power_and_the_deciding_interval_are_shown(report):

@@ -24,7 +24,7 @@ import numpy as np
 import sympy as sp
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import LogFormatterSciNotation, MaxNLocator
 
 from verifier.judging import acceptance, symbolic
 from verifier.spec.figures import Histogram, LogLog, Ref, Sweep, Trajectory
@@ -145,10 +145,36 @@ def _prefix_ids(svg: str, prefix: str) -> str:
     return re.sub(r'(url\(#|href="#)([^")]+)', lambda m: m.group(1) + prefix + m.group(2), svg)
 
 
-def _legend(axes: Any) -> None:
+def _legend(axes: Any, lead: str = "") -> None:
+    """The legend beside the axes; entries whose label starts with ``lead`` first (matplotlib lists an
+    errorbar after every line, which would put its interval's entry above the measurement)."""
     handles, labels = axes.get_legend_handles_labels()
+    if lead:
+        order = sorted(range(len(labels)), key=lambda i: not labels[i].startswith(lead))
+        handles, labels = [handles[i] for i in order], [labels[i] for i in order]
     if handles:
         axes.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b")
+
+
+class _LogTicks(LogFormatterSciNotation):
+    """Log-axis tick labels as plain text (10⁻², 2×10⁻¹): the library chooses which ticks to label, but
+    its mathtext labels cost most of a log figure's drawing time and come out split into spans."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        text = super().__call__(x, pos)
+        if not text.startswith("$"):
+            return text
+        text = text.strip("$").replace(r"\mathdefault", "").replace(r"\times", "\u00d7")
+        text = re.sub(r"\^\{([-0-9]+)\}", lambda match: match.group(1).translate(_SUPERSCRIPT), text)
+        return text.replace("{", "").replace("}", "").replace("-", "\u2212")
+
+
+def _log_axis(axis: Any) -> None:
+    axis.set_major_formatter(_LogTicks())
+    axis.set_minor_formatter(_LogTicks(labelOnlyBase=False))
 
 
 def _text_entry(axes: Any, text: str) -> None:
@@ -255,20 +281,22 @@ def lines_svg(series: Sequence[Series], *, title: str, xlabel: str = "", ylabel:
             if s.lo is not None and s.hi is not None:
                 axes.fill_between(x, _drawable(s.lo, log_y), _drawable(s.hi, log_y), color=s.colour, alpha=0.2,
                                   linewidth=0, gid=f"band-{index}", label=_plain(s.band_label) if s.band_label else None)
-            elif s.band_label:
-                _text_entry(axes, s.band_label)
             if s.style == "points":
                 axes.plot(x, y, linestyle="none", marker="o", markersize=3.5, alpha=0.55, color=s.colour, label=_plain(s.label))
             else:
                 axes.plot(x, y, linestyle=DASHES.get(s.style, "-"), linewidth=2, color=s.colour, label=_plain(s.label))
+            if s.band_label and (s.lo is None or s.hi is None):
+                _text_entry(axes, s.band_label)                     # an interval with no band: beneath its line
         for marker in hlines:
             if math.isfinite(marker.value) and (marker.value > 0 or not log_y):
                 axes.axhline(marker.value, color=marker.colour, linestyle=DASHES.get(marker.style, "--"), linewidth=1.5,
                              label=_plain(f"{marker.label} = {fmt(marker.value)}"))
         if log_x:
             axes.set_xscale("log")
+            _log_axis(axes.xaxis)
         if log_y:
             axes.set_yscale("log")
+            _log_axis(axes.yaxis)
         axes.set(xlabel=_plain(xlabel), ylabel=_plain(ylabel), title=_plain(title))
         _legend(axes)
     key = _key(*(np.asarray(v, dtype=float) for s in series for v in (s.x, s.y) if v is not None),
@@ -542,7 +570,7 @@ def estimate_svg(outcome: Mapping[str, Any], title: str | None = None) -> str | 
         axes.set_ylim(0, 1)
         axes.yaxis.set_visible(False)
         axes.set(xlabel=_plain(outcome.get("statistic", "") if band is None else "measured quantity"), title=_plain(title))
-        _legend(axes)
+        _legend(axes, lead="measured")
     return _svg("estimate", title, _key(observed, lo, hi, claimed, control, band, alpha, outcome.get("ci"),
                                         outcome.get("relation")), draw, height=2.1)
 
