@@ -45,3 +45,13 @@ def test_omega_and_vanishing_readings():
     decays = judge_empirical(Order("q = o(1)", quantity=q, order=1, notation="o", size=k), {}, _ladder(-0.5), 0.05, 16)
     stays = judge_empirical(Order("q = o(1)", quantity=q, order=1, notation="o", size=k), {}, _ladder(0.0), 0.05, 16)
     assert decays.verdict == "PASS" and stays.verdict != "PASS"
+
+
+def test_the_constant_is_reported_at_the_largest_size_whatever_the_ladder_order():
+    data = _ladder(1.0)
+    reversed_data = {"q": data["q"][:, ::-1], "k": data["k"][::-1]}
+    claim = Order("q = O~(k)", quantity=q, order=k, notation="O~", size=k)
+    forward, backward = (judge_empirical(claim, {}, d, 0.05, 16) for d in (data, reversed_data))
+    expected = (data["q"][:, -1] / SIZES[-1]).mean()                  # C at k = 160
+    assert forward.observed == pytest.approx(expected) and backward.observed == pytest.approx(expected)
+    assert forward.verdict == backward.verdict == "PASS"

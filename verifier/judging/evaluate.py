@@ -211,10 +211,12 @@ def _judge_order(claim: Order, params, data, alpha, replicas) -> _Judgement:
     if not problem and (np.any(order <= 0) or np.any(quantity <= 0)):
         problem = "an implied constant needs positive quantity and order"
     constant = quantity / np.where(order > 0, order, np.nan)
-    at_largest = constant[..., -1] if constant.ndim >= 2 else constant
+    sizes = None if claim.size is None else np.broadcast_to(_values(claim.size, params, data), constant.shape)
+    at_largest = constant
+    if sizes is not None and constant.ndim >= 1:  # the ladder runs along the last axis
+        at_largest = constant[..., int(np.argmax(sizes.reshape(-1, sizes.shape[-1])[0]))]
     implied = acceptance.mean_interval(shapes.per_replica(at_largest, replicas), alpha)
     summary = f"implied constant C = {implied.estimate:.4g} [{implied.lo:.4g}, {implied.hi:.4g}]"
-    sizes = None if claim.size is None else np.broadcast_to(_values(claim.size, params, data), constant.shape)
     if problem:
         return _Judgement(Verdict.ERROR, implied, (-math.inf, math.inf), "implied constant", implied, math.nan, problem)
     if sizes is None or np.ptp(sizes) == 0:
@@ -264,8 +266,8 @@ def judge_empirical(claim: Claim, params: Mapping[str, float], data: Mapping[str
     lo, hi = own.interval.lo, own.interval.hi
     tested = own.verdict is not Verdict.ERROR
     relation, scale = _relation_and_scale(claim, own)
-    assessment = power.assess(own.interval, own.region, alpha, scale, relation if isinstance(claim, (Bound, Probability))
-                              else None, own.observed.estimate, own.claimed) if tested else None
+    assessment = power.assess(own.interval, own.region, alpha, scale, relation, own.observed.estimate,
+                              own.claimed) if tested else None
     if verdict is Verdict.PASS and assessment and assessment["no_power"]:
         detail = "; ".join(part for part in (detail, "no power: " + assessment["reason"]) if part)
     return ClaimOutcome(
@@ -290,7 +292,8 @@ def region_text(region: tuple[float, float]) -> str:
 
 
 def _relation_and_scale(claim: Claim, own: _Judgement) -> tuple[str | None, float | None]:
-    """The claim's relation on its own scale, and how large a violation is in its own terms."""
+    """The relation of a one-sided bound on the quantity's own scale (None for other claims: only a
+    bound has a slack), and how large a violation is in the claim's own terms."""
     claimed = own.claimed if math.isfinite(own.claimed) else None
     if isinstance(claim, Bound):
         return claim.relation, None if claimed is None else abs(claimed)
@@ -304,9 +307,7 @@ def _relation_and_scale(claim: Claim, own: _Judgement) -> tuple[str | None, floa
         return None, claim.rtol
     if isinstance(claim, Duration):
         return None, math.log1p(claim.rtol)
-    if isinstance(claim, Order):
-        return None, None
-    return ">=", None  # an ordering has no scale of its own: its MDE is shown, never flagged against one
+    return None, None  # an ordering or an order claim has no scale of its own: its MDE is shown, never flagged
 
 
 def _extras(extra: dict[str, Any]) -> str:

@@ -66,11 +66,3 @@ def support(graph: nx.DiGraph, node: str, links: Mapping[str, Link]) -> tuple[st
         return BROKEN, weak
     return (UNVERIFIED if weak else SUPPORTED), weak
 
-
-def describe(state: str, weak: list[dict[str, Any]]) -> str:
-    """One line for reports: 'supported', 'broken at X (broken proof step)', 'unverified at X, Y'."""
-    if state == SUPPORTED:
-        return SUPPORTED
-    shown = [w for w in weak if w["reason"] == BROKEN_STEP] if state == BROKEN else weak
-    names = ", ".join(w["id"].split("/", 1)[-1] for w in shown[:4]) + (" ..." if len(shown) > 4 else "")
-    return f"{state} at {names}"

@@ -25,7 +25,6 @@ import warnings
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-import jinja2
 import networkx as nx
 import numpy as np
 from markupsafe import Markup
@@ -35,6 +34,7 @@ from verifier.judging import findings as found
 from verifier.presentation import plots
 from verifier.presentation.graph_layout import dependency_graph, graph_view
 from verifier.presentation.latex import claim_latex
+from verifier.presentation.templating import TEMPLATES
 from verifier.presentation.terminal import FINDING_HEADINGS, interval, number
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -97,10 +97,6 @@ def _claims_holding(record: Mapping[str, Any]) -> str:
     return f"{sum(1 for c in claims if c.get('verdict') in ('PASS', 'SYMBOLIC'))}/{len(claims)}"
 
 
-TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("verifier.presentation", "templates"),
-    autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
-    undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 TEMPLATES.filters.update(number=number, interval=interval, claims_holding=_claims_holding)
 TEMPLATES.globals.update(VERDICT_COLOURS=VERDICT_COLOURS, VERDICT_MEANING=VERDICT_MEANING,
                          SUPPORT_COLOURS=SUPPORT_COLOURS, SUPPORT_MEANING=SUPPORT_MEANING)

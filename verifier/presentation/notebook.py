@@ -3,16 +3,12 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-import jinja2
-
+from verifier.presentation.templating import TEMPLATES
 from verifier.presentation.terminal import HEADERS, claim_rows
 from verifier.spec.results import Result
 
 VERDICT_COLOURS = {"PASS": "#1a7f37", "SYMBOLIC": "#0969da", "FAIL": "#cf222e", "ERROR": "#cf222e",
                    "BLOCKED": "#8250df", "INCONCLUSIVE": "#9a6700"}
-_TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader("verifier.presentation", "templates"),
-                                autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
-                                undefined=jinja2.StrictUndefined)
 
 
 def result_html(result: Result) -> str:
@@ -21,13 +17,13 @@ def result_html(result: Result) -> str:
         source = result.source.label
     except ValueError as exc:
         source = str(exc)
-    return _TEMPLATES.get_template("notebook_spec.html.j2").render(result=result, source=source)
+    return TEMPLATES.get_template("notebook_spec.html.j2").render(result=result, source=source)
 
 
 def records_html(records: Iterable[dict[str, Any]]) -> str:
     """The run table of the terminal report, as an HTML table."""
     rows = [row for record in records for row in claim_rows(record)]
-    return _TEMPLATES.get_template("notebook_run.html.j2").render(headers=HEADERS, rows=rows, COLOURS=VERDICT_COLOURS)
+    return TEMPLATES.get_template("notebook_run.html.j2").render(headers=HEADERS, rows=rows, COLOURS=VERDICT_COLOURS)
 
 
 def install() -> None:

@@ -286,17 +286,18 @@ class Runner:
             item["assumptions"] = [sp.sstr(a) for a in result.assumptions]
             item["assumptions_violated"] = violated
             data: dict[str, np.ndarray] = {}
+            declared = declared_shapes(result)
             if result.empirical:
                 replicas = self._replicas(result)
                 data, check_seconds, hit, key = self.measure(result, params, item["check_notes"])
-                shapes.validate(data, declared_shapes(result), params, replicas, required=result.shapes)
+                shapes.validate(data, declared, params, replicas, required=result.shapes)
                 item.update(replicas=replicas, check_seconds=check_seconds, cache_hit=hit, measurement_key=key,
                             seeds=seeding.replica_seeds(check_name(result.check), params, self.options.seed, replicas)[:4],
                             measurements=_summaries(data, result.measures))
             judged = {**params, **result.reading_values()}
             data = _aliased(data, result.reading_aliases())
             for claim in result.claims:
-                outcome = (judge_empirical(claim, judged, data, result.alpha, item.get("replicas"), declared_shapes(result))
+                outcome = (judge_empirical(claim, judged, data, result.alpha, item.get("replicas"), declared)
                            if claim.empirical else judge_symbolic(claim))
                 outcomes.append(outcome.to_dict())
                 if claim.provenance is not None:
@@ -304,7 +305,7 @@ class Runner:
             item["claims"] = outcomes
             _own_verdict(item, violated)
             if self.options.readings == "all":
-                item["reading_variants"] = _reading_variants(result, judged, data, item)
+                item["reading_variants"] = _reading_variants(result, judged, data, item, declared)
                 item["reading_dependent"] = any(v["verdict"] != item["data_verdict"] for v in item["reading_variants"])
         except Exception as exc:  # a failing check is an ERROR result, never a crash
             item["own_verdict"] = Verdict.ERROR.value
@@ -322,10 +323,10 @@ class Runner:
 
 
 def _reading_variants(result: Result, judged: Mapping[str, float], data: Mapping[str, np.ndarray],
-                      item: Mapping[str, Any]) -> list[dict[str, Any]]:
+                      item: Mapping[str, Any], declared: Mapping[str, tuple]) -> list[dict[str, Any]]:
     """The claims judged again, on the same measurements, under each admissible alternative reading."""
     def judge_all(values: Mapping[str, float], arrays: Mapping[str, np.ndarray]) -> list[str]:
-        return [judge_empirical(c, values, arrays, result.alpha, item.get("replicas"), declared_shapes(result)).verdict
+        return [judge_empirical(c, values, arrays, result.alpha, item.get("replicas"), declared).verdict
                 if c.empirical else judge_symbolic(c).verdict for c in result.claims]
 
     variants = []
