@@ -533,6 +533,8 @@ def _train(cfg: _Config, data: dict, enc: _Encoder, enc_t: _Encoder | None, scal
                     "psi_bar": psi.sum((-1, -2)) / pos0.sum((-1, -2)),
                     "psi_max": psi.amax((-1, -2)),
                     "psi_avg_min": (psi.sum(-2) / m).amin(-1),   # min_i (1/m) sum_{r in U+_i} Psi_{r,i}
+                    "rho_maxmin": rho.amax(-2).amin(-1),          # min_i max_r rho_{r,i} (Lemma 5.2's conclusion)
+                    "gamma_max": gamma.amax(-1),                  # max_r gamma_r (Lemma 5.4's conclusion)
                     # C.11 (22) pair by pair: Psi^(t) >= (1 + 0.96 b)^t Psi^(0) on I^(0)_+
                     "c11_pair_frac": ((psi >= (1 + 0.96 * cfg.b) ** t * enc.P0.unsqueeze(1)).to(F64) * pos0).sum((-1, -2))
                     / pos0.sum((-1, -2)),
@@ -844,7 +846,9 @@ def contrastive_comparison(params: Mapping[str, float], replicas: int, seeds: Se
       ``T1_single``, ``T1_multi``; ``c11_pair_frac``: the fraction of pairs with a positive initial
       correlation that meet C.11 (22), ``Psi^(t) >= (1 + 0.96 b)^t Psi^(0)``, at ``t = window_frac T1``; at ``T1``: ``maxA_T1_single``, ``psi_avg_min_T1_single``
       (``min_i (1/m) sum_{r: <w0_r, xi_i> > 0} Psi_{r,i}``), ``syncA_avg_min_T1_multi`` (the smaller of
-      ``(1/m) sum A_r`` over ``U+ cap U~+`` and over ``U- cap U~-``), ``psi_max_T1_multi``.
+      ``(1/m) sum A_r`` over ``U+ cap U~+`` and over ``U- cap U~-``), ``psi_max_T1_multi``; the main-text
+      conclusions of Lemmas 5.2 and 5.4 at ``T1``: ``rho_maxmin_T1_single`` (``min_i max_r rho_{r,i}``),
+      ``gamma_max_T1_multi`` (``max_r gamma_r``), ``rho_max_T1_multi`` (``max_{r,i} rho_{r,i}``).
     * ``err_dtest_perp_*``: the D_test error with the test noise projected orthogonally to ``mu`` (a
       diagnostic: the theory's downstream argument neglects ``gamma <mu, zeta>/||mu||^2``).
     * ``B0_ratio (R, 2m)``: ``B^(0)_{r,+-} / (sigma0 sigma_xi sqrt(d n))`` per neuron and label sign (C.9).
@@ -952,6 +956,9 @@ def contrastive_comparison(params: Mapping[str, float], replicas: int, seeds: Se
     out["psi_avg_min_T1_single"] = _at_step(t_rec, traj(single, "psi_avg_min")[:, reg], T1s)
     out["syncA_avg_min_T1_multi"] = _at_step(t_rec, traj(multi, "syncA_avg_min")[:, reg], T1m)
     out["psi_max_T1_multi"] = _at_step(t_rec, psi_max, T1m)
+    out["rho_maxmin_T1_single"] = _at_step(t_rec, traj(single, "rho_maxmin")[:, reg], T1s)
+    out["gamma_max_T1_multi"] = _at_step(t_rec, traj(multi, "gamma_max")[:, reg], T1m)
+    out["rho_max_T1_multi"] = _at_step(t_rec, traj(multi, "noise")[:, reg], T1m)
     out["maxA_single_traj"], out["psi_bar_single_traj"] = maxA, psi_bar
     out["sync_multi_traj"], out["psi_max_multi_traj"] = sync, psi_max
 

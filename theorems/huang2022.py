@@ -382,8 +382,14 @@ COROLLARY_5_3 = _training_result(
     reading="The proven direction is checked: joint test error >= (1 - o(1)) (p_1 mu_1 + p_2 mu_2) with "
             "o(1) = 0.2; its control (>= 1.6 times the prediction) encodes the paper's two-sided 'approximately'. The "
             "consequence 'joint training is no better than the best uni-modal network' is checked as "
-            "joint error >= 0.9 x min_r (uni-modal error r); its control (>= 1.8 x) is the paper's "
-            "upper limit p_1 mu_1 + p_2 mu_2 <= max_r mu_r = 2 min_r mu_r at mu = (0.1, 0.2). The "
+            "a one-sided test with a stated margin: joint error >= 0.9 x min_r (uni-modal error r), i.e. joint "
+            "training is not better than the best uni-modal network by 10% or more. A tie passes it, as it "
+            "should ('no better'); its control is the opposite claim at the same margin, joint error <= 0.9 x "
+            "best (joint training 10% better), which the same data must reject, so the test can tell a 10% "
+            "improvement from none. The proof ignores the mass mu_1 mu_2 of samples with both modalities "
+            "insufficient; in the classes no modality wins at initialisation (fraction 1 - p_1 - p_2) only "
+            "those samples err, so the refined prediction p_1 mu_1 + p_2 mu_2 + (1 - p_1 - p_2) mu_1 mu_2 is "
+            "checked beside the paper's (our reconstruction, same o(1)). The "
             "algebra behind the consequence (p_1 + p_2 >= 1 - delta implies p_1 mu_1 + p_2 mu_2 >= "
             "(1 - delta) min mu) is proved symbolically. p_r is read by the shared reading huang2022-p-estimator "
             "(Def A.2 at initialisation), and judged beside it under the first-crossing and end-state estimators.",
@@ -391,8 +397,15 @@ COROLLARY_5_3 = _training_result(
     claims=(
         Bound("joint error >= (1 - o(1)) (p1 mu1 + p2 mu2)", quantity=_e_joint, relation=">=",
               bound=sp.Rational(4, 5) * (_p_hat1 * mu1 + _p_hat2 * mu2)),
-        Ordering("joint error >= best uni-modal error", lesser=sp.Rational(9, 10) * sp.Min(_e_uni1, _e_uni2),
-                 greater=_e_joint),
+        Bound("with the mu1 mu2 mass: joint error >= (1 - o(1)) (p1 mu1 + p2 mu2 + (1 - p1 - p2) mu1 mu2)",
+              quantity=_e_joint, relation=">=",
+              bound=sp.Rational(4, 5) * (_p_hat1 * mu1 + _p_hat2 * mu2 + (1 - _p_hat1 - _p_hat2) * mu1 * mu2),
+              provenance=Provenance(Origin.RECONSTRUCTED, "high", "the notes' section 4.1: the proof drops the "
+                                    "samples with both modalities insufficient")),
+        Ordering("joint error >= 0.9 x best uni-modal error (no better than the best, margin 10%)",
+                 lesser=sp.Rational(9, 10) * sp.Min(_e_uni1, _e_uni2), greater=_e_joint,
+                 explicit_control=Ordering("control: joint error <= 0.9 x best uni-modal error (10% better)",
+                                           lesser=_e_joint, greater=sp.Rational(9, 10) * sp.Min(_e_uni1, _e_uni2))),
         Implication("p1 + p2 >= 1 - delta, mu2 >= mu1 => p1 mu1 + p2 mu2 >= (1 - delta) mu1",
                     premises=(sp.Ge(_P1 + _P2, 1 - _D), sp.Ge(_M2, _M1)),
                     conclusion=sp.Ge(_P1 * _M1 + _P2 * _M2, (1 - _D) * _M1),

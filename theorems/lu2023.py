@@ -426,7 +426,7 @@ DEFINITION_3 = Result(
 THEOREM_7 = Result(
     id="lu2023/theorem-7", kind=Kind.THEOREM, number="7 (= A.7)", title="Separation: multimodal learnable, unimodal constant error",
     paper=PAPER, tag="statement FOUND (seed/abstract, qualitative); precise form RECONSTRUCTED",
-    uses=("lu2023/example-6", "lu2023/theorem-4"),
+    uses=("lu2023/example-6",),  # not Theorem 4: its bound decays like n^(-1/2), it never gives an error of exactly 0
     statement=(r"\text{(i) multimodal ERM: excess unimodal risk }0\ \text{once } mT\ge1;\quad\text{(ii) }\forall"
                r"\mathcal H\subset\mathcal Z^{\mathcal X},\forall n:\ \sup_\theta\mathbb E\,\mathcal E^{\rm uni}"
                r"_{\mu_\theta}(\hat h_n)\ge c>0"),
@@ -439,7 +439,11 @@ THEOREM_7 = Result(
             "a coin, false for predictions independent of the label). 'For every n' is read as: the kNN "
             "error's log-log slope over three decades of n is 0 +- 1/4; control: it decays like n^(-1/2). "
             "A finite grid class is learnable once n exceeds about log2(#H) = 21 (note's table: 0.25 at "
-            "n = 20, 0.03 at n = 30), which is why the ERM sweep stops at n = 10.",
+            "n = 20, 0.03 at n = 30), which is why the ERM sweep stops at n = 10. Dependencies: the note lists "
+            "'Thm A.4 gives (i)', but Theorem 4's right-hand side is at least sqrt(2 ln(4/delta)/(nT)) > 0 for "
+            "every n, so it cannot give an excess of exactly 0 once mT >= 1; (i) follows from realizability on "
+            "A-S2 (the second modality y = theta x determines the label z = sign sin y exactly), so the edge to "
+            "Theorem 4 is not drawn.",
     parameters=_SEP_PARAMETERS, profiles=_SEP_PROFILES, replicas=_SEP_REPLICAS, check=_SEP_CHECK,
     measures=_SEP_MEASURES,
     claims=(

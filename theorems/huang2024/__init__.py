@@ -25,15 +25,16 @@ over replicas and an SNR grid) runs at three parameter sets:
   the theorems are read at n SNR^2 = 1.75, inside [1.7, 1.8] where the single-modal condition
   (n SNR^2 <= 1.8) and the multi-modal one (C_mu n SNR^2 >= 221/49) hold together; a geometric grid
   0.25..8 of n SNR^2 locates where signal learning overtakes noise memorisation.
-* ``STAGE`` (Lemmas 5.2, 5.4, C.1, C.2, C.4, C.9, C.11, D.1, D.2, D.4, D.8, D.9): the first stage at
+* ``STAGE`` (Lemmas 5.2, 5.4, C.1, C.2, C.4, C.11, D.1, D.2, D.4, D.8, D.9): the first stage at
   n SNR^2 = 1.75 with n = 100 (M ~ 50 negatives), d = n^2 = 10^4, recorded every step.
 * ``PAPER`` (Figure 1): the paper's section-6 experiment as the note re-simulated it (d = 2000, n = 100,
   m = 50, lr 1 for 200 full-batch steps, ||mu|| = 5, ||mu~|| = 15, OOD test signal nu = 0.4 mu).
 
 ``checks.contrastive_init:contrastive_init`` draws the same initialisation and data at the PHASE sizes
 (d = 1024, n = 32, m = 16; 256 replicas on the quick profile) for B.1-B.5, C.5 (at t = 0), C.6, C.8, C.10,
-C.12, D.5-D.7 and D.10, and samples the normalised correlations directly where a lemma needs a d that cannot
-be drawn (B.2 at d = 1e10, C.6 at 2e11, D.6 at 2.2e15). ``checks.colored_digits`` runs Table 1.
+C.12, D.6, D.7 and D.10, and samples the normalised correlations directly where a lemma needs a d that cannot
+be drawn (B.2 at d = 1e10, C.6 at 2e11, D.6 at 2.2e15). ``checks.noise_totals`` draws C.9's and D.5's noise
+totals exactly along a ladder of n (``theorems.huang2024.ladders``). ``checks.colored_digits`` runs Table 1.
 
 The conditions d >= n/(sigma0 sigma_xi), d >= (sigma0 ||mu||)^-2 of Assumption 4.1(1) (d >= 3e4), the
 d-conditions of B.2, C.6 and D.6 (d >= 1e7 and more), the sample sizes n >= 2500 log(4/delta) of
@@ -60,7 +61,6 @@ from theorems.huang2024.appendix_init import (
     LEMMA_C_8,
     LEMMA_C_10,
     LEMMA_C_12,
-    LEMMA_D_5,
     LEMMA_D_6,
     LEMMA_D_7,
     LEMMA_D_10,
@@ -72,7 +72,6 @@ from theorems.huang2024.appendix_training import (
     LEMMA_C_3,
     LEMMA_C_4,
     LEMMA_C_7,
-    LEMMA_C_9,
     LEMMA_C_11,
     LEMMA_C_14,
     LEMMA_C_17,
@@ -89,6 +88,7 @@ from theorems.huang2024.appendix_training import (
     PROPOSITION_C_13,
     TRAJECTORY_RESULTS,
 )
+from theorems.huang2024.ladders import LEMMA_C_9, LEMMA_D_5
 from theorems.huang2024.main_text import (
     ASSUMPTION_4_1,
     DEFINITION_EQ1,
@@ -98,11 +98,14 @@ from theorems.huang2024.main_text import (
     FIGURE_1,
     LEMMA_5_1,
     LEMMA_5_2,
+    LEMMA_5_2_PROOF,
     LEMMA_5_3,
     LEMMA_5_4,
+    LEMMA_5_4_PROOF,
     TABLE_1,
     THEOREM_4_2,
     THEOREM_4_3,
+    THEOREM_4_3_LADDER,
 )
 
 __all__ = ["RESULTS", "CHECK", "MEASURES", "PAPER", "PARAMETERS", "INIT_CHECK", "INIT_MEASURES", "INIT_PARAMETERS",
@@ -112,10 +115,12 @@ __all__ = ["RESULTS", "CHECK", "MEASURES", "PAPER", "PARAMETERS", "INIT_CHECK", 
            "LEMMA_C_4", "LEMMA_C_7", "LEMMA_C_9", "LEMMA_D_1", "LEMMA_D_11", "LEMMA_D_14", "LEMMA_D_15",
            "LEMMA_D_2", "LEMMA_D_3", "LEMMA_D_4", "LEMMA_D_8", "LEMMA_D_9", "PROPOSITION_C_13",
            "TRAJECTORY_RESULTS", "ASSUMPTION_4_1", "DEFINITION_EQ1", "DEFINITION_EQ11", "DEFINITION_EQ3",
-           "DEFINITION_EQ6", "FIGURE_1", "LEMMA_5_1", "LEMMA_5_2", "LEMMA_5_3", "LEMMA_5_4", "TABLE_1",
-           "THEOREM_4_2", "THEOREM_4_3"]
+           "DEFINITION_EQ6", "FIGURE_1", "LEMMA_5_1", "LEMMA_5_2", "LEMMA_5_2_PROOF", "LEMMA_5_3", "LEMMA_5_4",
+           "LEMMA_5_4_PROOF", "TABLE_1",
+           "THEOREM_4_2", "THEOREM_4_3", "THEOREM_4_3_LADDER"]
 
 RESULTS = [DEFINITION_EQ1, DEFINITION_EQ3, DEFINITION_EQ6, DEFINITION_EQ11, ASSUMPTION_4_1, LEMMA_5_1, LEMMA_5_3,
-           LEMMA_C_3, LEMMA_C_7, LEMMA_D_3, LEMMA_C_4, LEMMA_C_9, LEMMA_C_11, LEMMA_D_4, LEMMA_D_9, LEMMA_5_2,
-           LEMMA_5_4, THEOREM_4_2, THEOREM_4_3, FIGURE_1, TABLE_1, *INIT_RESULTS,
+           LEMMA_C_3, LEMMA_C_7, LEMMA_D_3, LEMMA_C_4, LEMMA_C_9, LEMMA_C_11, LEMMA_D_4, LEMMA_D_9, LEMMA_5_2_PROOF,
+           LEMMA_5_2, LEMMA_5_4_PROOF, LEMMA_5_4, THEOREM_4_2, THEOREM_4_3, THEOREM_4_3_LADDER, FIGURE_1, TABLE_1,
+           *INIT_RESULTS, LEMMA_D_5,
            *TRAJECTORY_RESULTS]

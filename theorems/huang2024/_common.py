@@ -78,8 +78,15 @@ _PAPER = {
     "full": {**_COMMON, "d": 2000, "n": 100, "m": 50, "sigma0": 1e-3, "eta": 1.0, "steps": 200, "record_every": 10,
              "snr_lo": 0.2, "snr_hi": 7.2, "snr_points": 7, "n_test": 2000, "explicit_steps": 0},
 }
-_REPLICAS = {"PHASE": {"quick": 8, "full": 64}, "STAGE": {"quick": 8, "full": 32}, "PAPER": {"quick": 8, "full": 64}}
-_PROFILES = {"PHASE": _PHASE, "STAGE": _STAGE, "PAPER": _PAPER}
+# The first stage at n = 200, where C.11's own condition M ~ n/2 >= 99 holds (quick: only the steps up to its
+# window, t <= window_frac T1 ~ 34, are trained, with sigma0 = 5e-4 as Assumption 4.1(3) asks at d = 4e4;
+# full: the STAGE run, already at n = 200).
+_STAGE_LARGE_N = {"quick": {**_STAGE["quick"], "d": 40000, "n": 200, "sigma0": 5e-4, "eta": 200 * 16 / (12 * 40000),
+                            "steps": 40},
+                  "full": _STAGE["full"]}
+_REPLICAS = {"PHASE": {"quick": 8, "full": 64}, "STAGE": {"quick": 8, "full": 32}, "PAPER": {"quick": 8, "full": 64},
+             "STAGE_LARGE_N": {"quick": 8, "full": 32}}
+_PROFILES = {"PHASE": _PHASE, "STAGE": _STAGE, "PAPER": _PAPER, "STAGE_LARGE_N": _STAGE_LARGE_N}
 
 # ---------------------------------------------------------------------------------------------
 # Derived symbols (note section S): ||mu||, SNR, a, b at the regime point.
@@ -152,6 +159,9 @@ MEASURES = {
     "psi_avg_min_T1_single": "min_i (1/m) sum_{r: <w0_r, xi_i> > 0} Psi_{r,i} at T1 (single-modal)",
     "syncA_avg_min_T1_multi": "min of (1/m) sum A_r over U+ cap U~+ and over U- cap U~- at T1 (multi-modal)",
     "psi_max_T1_multi": "max_{r,i} Psi_{r,i} at T1 (multi-modal)",
+    "rho_maxmin_T1_single": "min_i max_r rho_{r,i} at T1 (single-modal; Lemma 5.2's conclusion)",
+    "gamma_max_T1_multi": "max_r gamma_r at T1 (multi-modal; Lemma 5.4's conclusion)",
+    "rho_max_T1_multi": "max_{r,i} rho_{r,i} at T1 (multi-modal)",
     "B0_ratio": "B^(0)_{r,+-} / (sigma0 sigma_xi sqrt(d n)) per neuron and sign",
     "flipped_single": "fraction of neurons whose sign <w_r, mu> ever left its initial value (single-modal)",
     "flipped_multi": "the same in the multi-modal encoder",

@@ -1,5 +1,5 @@
 """huang2024, appendix B and the initialisation facts of appendices C and D (no training:
-``checks.contrastive_init``): B.1-B.5, C.5, C.6, C.8, C.10, C.12, D.5-D.7, D.10."""
+``checks.contrastive_init``): B.1-B.5, C.5, C.6, C.8, C.10, C.12, D.6, D.7, D.10."""
 from __future__ import annotations
 
 import sympy as sp
@@ -337,20 +337,6 @@ LEMMA_C_12 = _init_result(
                  "the same >= 0.8 sigma0 sigma_xi sqrt d", sp.Rational(4, 5) - SI["c12_min"]),),
 )
 
-_D5_BOUND = (1 + sp.sqrt(sp.log(1 / delta) / 2)) / 2
-LEMMA_D_5 = _init_result(
-    ("d5_ratio",), id="huang2024/lemma-d.5", number="D.5", title="Initial four-way noise totals (Bernstein)",
-    tag="FOUND (primary)", uses=("huang2024/definition-eq1",),
-    statement=(r"B^{(0)}_{r,+,+},B^{(0)}_{r,-,+}\le\frac12\sigma_0\sigma_\xi\sqrt{dn}\big(1+\sqrt{\log(1/\delta)/2}\big),"
-               r"\ \text{and the same for }\tilde B"),
-    reading=_WHP_READING + "Read like C.9: per neuron, label sign and encoder (B_{r,+,+}, B_{r,-,+}, B~_{r,+,+}, "
-            "B~_{r,-,+}), P[B^(0) > bound] <= delta. B_{r,+-,+} is a sum of about n/8 positive terms of mean "
-            "~0.8 sigma0 sigma_xi sqrt d, so it grows like n, not sqrt n: the bound holds at n = 32 only because n "
-            "is small (at n = 100 it fails, as C.9 does). Control: the bound halved.",
-    claims=(_whp("P[B0_{r,+-,+} > sigma0 sigma_xi sqrt(dn)(1 + sqrt(log(1/delta)/2))/2] <= delta",
-                 SI["d5_ratio"] - _D5_BOUND, "bound halved", SI["d5_ratio"] - _D5_BOUND / 2),),
-)
-
 _D6_THRESHOLD = lambda dim: 150 * n ** 2 * sp.sqrt(sp.log(6 * n ** 2 / delta)) / (sigma0 * sigma_xi * dim)  # noqa: E731
 _D6_CONDITION = (300 * sp.sqrt(2) * n ** 3 * sp.log(6 * n ** 2 / delta)
                  / (sigma0 * sigma_xi * sp.sqrt(sp.pi) * sp.log(1 / (1 - (delta / m) ** 2))))
@@ -409,5 +395,5 @@ LEMMA_D_10 = _init_result(
 )
 
 INIT_RESULTS = [LEMMA_B_1, LEMMA_B_2, LEMMA_B_3, LEMMA_B_4, LEMMA_B_5, LEMMA_C_5, LEMMA_C_6, LEMMA_C_8, LEMMA_C_10,
-                LEMMA_C_12, LEMMA_D_5, LEMMA_D_6, LEMMA_D_7, LEMMA_D_10]
+                LEMMA_C_12, LEMMA_D_6, LEMMA_D_7, LEMMA_D_10]
 
