@@ -125,14 +125,14 @@ class Store:
             if row is None:
                 raise LookupError(f"the store {self.path} holds no run with results")
             run_id = row[0]
-        row = self._db.execute("SELECT argv, environment, details, status FROM runs WHERE run_id = ?",
+        row = self._db.execute("SELECT argv, environment, details, status, started, finished FROM runs WHERE run_id = ?",
                                (run_id,)).fetchone()
         if row is None:
             raise LookupError(f"no run {run_id!r} in the store {self.path}")
         argv, environment, details, status = json.loads(row[0]), json.loads(row[1]), json.loads(row[2]), row[3]
         return {"run_id": run_id, "options": details.get("options", {}), "environment": environment,
                 "targets": details.get("targets", []), "interrupted": status == "interrupted",
-                "results": list(self.run_records(run_id)), "argv": argv}
+                "results": list(self.run_records(run_id)), "argv": argv, "started": row[4], "finished": row[5]}
 
     def load_measurements(self, key: str) -> dict[str, np.ndarray] | None:
         row = self._db.execute("SELECT payload FROM measurements WHERE key = ?", (key,)).fetchone()
