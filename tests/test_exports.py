@@ -30,17 +30,19 @@ PLUGIN = textwrap.dedent('''
     def raises(params, replicas, seeds, device):
         raise FloatingPointError("loss is inf at step 3")
 
-    def result(slug, claims, uses=(), check=gaussian_mean, tag="FOUND"):
+    def result(slug, claims, uses=(), check=gaussian_mean, tag="FOUND", assumptions=()):
         return Result(id=f"toy/{slug}", kind=Kind.LEMMA, number=slug, title=slug, paper=PAPER, statement="x",
                       parameters=(Parameter("mu", "mean"),), profiles={"quick": {"mu": 1.0}, "full": {"mu": 1.0}},
                       replicas={"quick": 32, "full": 64}, measures={"x": "sample mean"}, check=check,
-                      claims=claims, uses=uses, tag=tag)
+                      claims=claims, uses=uses, tag=tag, assumptions=assumptions)
 
     RESULTS = [
         result("lemma-true", (Bound("mean <= 1.5 mu", quantity=x, relation="<=", bound=1.5 * mu),)),
         result("lemma-false", (Bound("mean <= mu / 2", quantity=x, relation="<=", bound=mu / 2),
                                Bound("mean <= 1.2 mu", quantity=x, relation="<=", bound=1.2 * mu))),
         result("lemma-edge", (Bound("mean <= mu", quantity=x, relation="<=", bound=mu),)),
+        result("lemma-outside", (Bound("mean <= 1.5 mu", quantity=x, relation="<=", bound=1.5 * mu),),
+               assumptions=(mu > 5,)),
         result("lemma-raises", (Bound("never judged", quantity=x, relation="<=", bound=mu),), check=raises),
         result("lemma-symbolic", (Identity("one | one", lhs=sp.Integer(1), rhs=sp.Integer(1)),), check=None),
         result("theorem-blocked", (Identity("two", lhs=sp.Integer(2), rhs=sp.Integer(2)),), uses=("toy/lemma-raises",),
@@ -55,7 +57,7 @@ def exported(tmp_path_factory):
     folder = tmp_path_factory.mktemp("exports")
     (folder / "toy_plugin.py").write_text(PLUGIN)
     code = main(["paper", "toy", "--plugin", str(folder / "toy_plugin.py"), "--device", "cpu", "--no-autoload",
-                 "--store", str(folder / "s.sqlite"), "--json", str(folder / "run.json"), "--html", str(folder / "html"),
+                 "--store", str(folder / "s.sqlite"), "--json", str(folder / "run.json"),
                  "--junit", str(folder / "junit.xml"), "--ctrf", str(folder / "ctrf.json"),
                  "--summary-md", str(folder / "summary.md")])
     return folder, json.loads((folder / "run.json").read_text()), code
@@ -66,6 +68,7 @@ def test_the_run_has_every_verdict(exported):
     verdicts = {r["id"]: r["verdict"] for r in run["results"]}
     assert code == 1
     assert verdicts == {"toy/lemma-true": "PASS", "toy/lemma-false": "FAIL", "toy/lemma-edge": "INCONCLUSIVE",
+                        "toy/lemma-outside": "INCONCLUSIVE",
                         "toy/lemma-raises": "ERROR", "toy/lemma-symbolic": "SYMBOLIC", "toy/theorem-blocked": "BLOCKED"}
     assert run["started"] <= run["finished"]
 
@@ -84,8 +87,8 @@ def test_junit_is_schema_valid_and_maps_each_verdict(exported):
     assert properties["run_id"] == run["run_id"] and properties["seed"] == "0" and properties["profile"] == "quick"
     assert properties["device"] == "cpu" and properties["correction"] == "holm"
     cases = {(c.get("classname"), c.get("name")): c for c in suite.findall("testcase")}
-    assert len(cases) == 7 and suite.get("tests") == "7"
-    assert (suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("1", "1", "2")
+    assert len(cases) == 8 and suite.get("tests") == "8" and properties["correction_changed"] == "0"
+    assert (suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("1", "1", "3")
     assert list(cases[("toy/lemma-true", "mean <= 1.5 mu")]) == []
     assert list(cases[("toy/lemma-symbolic", "one | one")]) == []
     assert list(cases[("toy/lemma-false", "mean <= 1.2 mu")]) == []          # the passing claim of a FAIL result
@@ -98,6 +101,9 @@ def test_junit_is_schema_valid_and_maps_each_verdict(exported):
     assert error.get("message") == "ERROR: FloatingPointError: loss is inf at step 3" and "Traceback" in error.text
     skipped = cases[("toy/lemma-edge", "mean <= mu")].find("skipped")
     assert skipped.get("type") == "INCONCLUSIVE" and "needs <= 0" in skipped.get("message")
+    outside = cases[("toy/lemma-outside", "mean <= 1.5 mu")].find("skipped")   # the data's PASS is withheld
+    assert outside.get("message").startswith("INCONCLUSIVE: outside the stated regime (mu > 5)")
+    assert "(this claim's data: PASS: mean(quantity - bound) = " in outside.get("message")
     blocked = cases[("toy/theorem-blocked", "two")].find("skipped")
     assert blocked.get("message") == "BLOCKED: blocked by toy/lemma-raises (this claim alone: SYMBOLIC: " \
                                      "simplify(lhs - rhs) = 0)"
@@ -118,11 +124,12 @@ def test_ctrf_is_schema_valid_and_lossless(exported):
                    "toy/lemma-false::mean <= mu / 2": ("failed", "FAIL"),
                    "toy/lemma-false::mean <= 1.2 mu": ("passed", "PASS"),
                    "toy/lemma-edge::mean <= mu": ("other", "INCONCLUSIVE"),
+                   "toy/lemma-outside::mean <= 1.5 mu": ("other", "INCONCLUSIVE"),
                    "toy/lemma-raises::(exception)": ("failed", "ERROR"),
                    "toy/lemma-symbolic::one | one": ("other", "SYMBOLIC"),
                    "toy/theorem-blocked::two": ("other", "BLOCKED")}
     summary = document["results"]["summary"]
-    assert (summary["tests"], summary["passed"], summary["failed"], summary["other"], summary["skipped"]) == (7, 2, 2, 3, 0)
+    assert (summary["tests"], summary["passed"], summary["failed"], summary["other"], summary["skipped"]) == (8, 2, 2, 4, 0)
     assert summary["start"] == round(run["started"] * 1000) and summary["stop"] == round(run["finished"] * 1000)
     assert summary["extra"]["theory_verifier.result_verdicts"] == dict(Counter(r["verdict"] for r in run["results"]))
     failing = tests["toy/lemma-false::mean <= mu / 2"]
@@ -138,7 +145,7 @@ def test_markdown_counts_equal_the_json(exported):
     text = (folder / "summary.md").read_text()
     rows = dict(re.findall(r"^\| (PASS|FAIL|INCONCLUSIVE|ERROR|BLOCKED|SYMBOLIC) \| (\d+) \|", text, re.MULTILINE))
     assert {v: int(n) for v, n in rows.items()} == dict(Counter(r["verdict"] for r in run["results"]))
-    assert "6 results, 6 claims" in text  # the ERROR judged none
+    assert "7 results, 7 claims" in text  # the ERROR judged none
     assert "**Findings: statements found in the paper that FAIL inside their regime (after the family correction)**: 1" in text
     assert "- `toy/lemma-false` [FOUND]" in text
     claim = next(r for r in run["results"] if r["id"] == "toy/lemma-false")["claims"][0]
@@ -146,7 +153,9 @@ def test_markdown_counts_equal_the_json(exported):
     assert (f"| `toy/lemma-false` | FAIL | mean <= mu / 2 | {claim['statistic']} = {number(claim['estimate'])} "
             f"[{number(claim['ci'][0])}, {number(claim['ci'][1])}], needs <= 0 |") in text
     assert "| `toy/lemma-raises` | ERROR | (exception) | FloatingPointError: loss is inf at step 3 |" in text
-    assert f"]({folder / 'html' / 'index.html'})" in text
+    assert "HTML report" not in text
+    assert exports.summary_markdown(run, folder / "html" / "index.html").endswith(
+        f"HTML report: [index.html]({folder / 'html' / 'index.html'})\n")
 
 
 def test_report_renders_a_stored_run_without_running(exported, capsys, monkeypatch):
@@ -167,7 +176,7 @@ def test_report_renders_a_stored_run_without_running(exported, capsys, monkeypat
     assert [(c.get("classname"), c.get("name"), [e.tag for e in c]) for c in first.iter("testcase")] == \
         [(c.get("classname"), c.get("name"), [e.tag for e in c]) for c in again.iter("testcase")]
     assert json.loads((folder / "again.json").read_text())["results"]["summary"]["stop"] == round(run["finished"] * 1000)
-    assert "HTML report" not in (folder / "again.md").read_text()
+    assert (folder / "again.md").read_text() == (folder / "summary.md").read_text()
 
 
 def test_report_needs_something_to_write(exported, capsys):

@@ -100,12 +100,18 @@ def _finished(run: Mapping[str, Any]) -> float:
     return float(run.get("finished") or _started(run) + sum(float(r.get("seconds") or 0) for r in run["results"]))
 
 
+def corrected(run: Mapping[str, Any]) -> int:
+    """How many FAIL claims the run's family correction turned INCONCLUSIVE."""
+    return sum(1 for r in run.get("results") or [] for c in r.get("claims") or [] if c.get("verdict_before_correction"))
+
+
 def run_properties(run: Mapping[str, Any]) -> dict[str, str]:
-    """Run-level facts as strings: run id, the options (seed, profile, device, family correction, ...),
-    targets, and the environment's versions."""
+    """Run-level facts as strings: run id, the options that were set (seed, profile, device, family
+    correction, ...), what the correction changed, targets, and the environment's versions."""
     options = run.get("options") or {}
     properties = {"run_id": str(run["run_id"])}
-    properties.update((key, str(value)) for key, value in options.items())
+    properties.update((key, str(value)) for key, value in options.items() if value is not None)
+    properties["correction_changed"] = str(corrected(run))
     properties["targets"] = " ".join(run.get("targets") or [])
     properties.update((f"environment.{key}", str(value)) for key, value in (run.get("environment") or {}).items())
     return properties
@@ -216,11 +222,10 @@ def summary_markdown(run: Mapping[str, Any], html_index: Path | str | None = Non
     options = run.get("options") or {}
     claims = Counter(case.verdict for case in cases(run) if case.claim is not None)
     results = verdict_counts(run)
-    corrected = sum(1 for r in records for c in r.get("claims") or [] if c.get("verdict_before_correction"))
     lines = [f"## {TOOL}: run `{run['run_id']}`", "",
              f"{len(records)} results, {sum(claims.values())} claims; profile {options.get('profile', '-')}, "
              f"seed {options.get('seed', '-')}, device {options.get('device', '-')}, "
-             f"{options.get('correction', '-')} correction ({corrected} FAIL claim(s) turned INCONCLUSIVE)"
+             f"{options.get('correction', '-')} correction ({corrected(run)} FAIL claim(s) turned INCONCLUSIVE)"
              + ("; **interrupted**" if run.get("interrupted") else ""), "",
              "| verdict | results | claims |", "|---|---:|---:|"]
     lines += [f"| {v} | {results.get(v, 0)} | {claims.get(v, 0)} |" for v in VERDICTS if results.get(v) or claims.get(v)]
