@@ -175,7 +175,8 @@ def test_report_renders_a_stored_run_without_running(exported, capsys, monkeypat
     first, again = (etree.parse(str(folder / name)).getroot() for name in ("junit.xml", "again.xml"))
     assert [(c.get("classname"), c.get("name"), [e.tag for e in c]) for c in first.iter("testcase")] == \
         [(c.get("classname"), c.get("name"), [e.tag for e in c]) for c in again.iter("testcase")]
-    assert json.loads((folder / "again.json").read_text())["results"]["summary"]["stop"] == round(run["finished"] * 1000)
+    summary = json.loads((folder / "again.json").read_text())["results"]["summary"]
+    assert (summary["start"], summary["stop"]) == (round(run["started"] * 1000), round(run["finished"] * 1000))
     assert (folder / "again.md").read_text() == (folder / "summary.md").read_text()
 
 

@@ -96,7 +96,7 @@ def _started(run: Mapping[str, Any]) -> float:
 
 
 def _finished(run: Mapping[str, Any]) -> float:
-    """When the run ended; an unfinished (killed) run's last result is its end."""
+    """When the run ended; for a run killed before it finished, its start plus its results' seconds."""
     return float(run.get("finished") or _started(run) + sum(float(r.get("seconds") or 0) for r in run["results"]))
 
 

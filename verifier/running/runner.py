@@ -134,7 +134,7 @@ class Runner:
         if self.store:
             details = record.to_dict()
             self.store.start_run(record.run_id, argv, record.environment,
-                                 {"options": details["options"], "targets": targets})
+                                 {"options": details["options"], "targets": targets}, record.started)
         verdicts: dict[str, Verdict] = {}
         try:
             for index, rid in enumerate(order):
@@ -153,7 +153,8 @@ class Runner:
             self.correct_family(record)
             record.finished = time.time()
             if self.store:
-                self.store.finish_run(record.run_id, "interrupted" if record.interrupted else "finished")
+                self.store.finish_run(record.run_id, "interrupted" if record.interrupted else "finished",
+                                      record.finished)
         return record
 
     def measurements_of(self, key: str) -> dict[str, np.ndarray]:

@@ -94,13 +94,16 @@ class Store:
             raise
 
     def start_run(self, run_id: str, argv: list[str], environment: Mapping[str, Any],
-                  details: Mapping[str, Any]) -> None:
-        """Record a run's command line, machine and ``details`` (its options and targets)."""
+                  details: Mapping[str, Any], started: float | None = None) -> None:
+        """Record a run's command line, machine and ``details`` (its options and targets); ``started``
+        (seconds since the epoch) defaults to now."""
         self._write("INSERT INTO runs VALUES (?, ?, NULL, 'running', ?, ?, ?)",
-                    (run_id, time.time(), json.dumps(argv), json.dumps(environment), json.dumps(details, default=str)))
+                    (run_id, time.time() if started is None else started, json.dumps(argv), json.dumps(environment),
+                     json.dumps(details, default=str)))
 
-    def finish_run(self, run_id: str, status: str) -> None:
-        self._write("UPDATE runs SET finished = ?, status = ? WHERE run_id = ?", (time.time(), status, run_id))
+    def finish_run(self, run_id: str, status: str, finished: float | None = None) -> None:
+        self._write("UPDATE runs SET finished = ?, status = ? WHERE run_id = ?",
+                    (time.time() if finished is None else finished, status, run_id))
 
     def save_result(self, run_id: str, record: Mapping[str, Any]) -> None:
         self._write("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
