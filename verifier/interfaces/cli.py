@@ -12,6 +12,7 @@ from typing import Any, Sequence, TextIO
 
 from verifier.interfaces import scaffold
 from verifier.judging import multiplicity
+from verifier.presentation import exports
 from verifier.presentation import html as html_report
 from verifier.presentation import terminal as report
 from verifier.running import compute, executors, overrides
@@ -52,6 +53,15 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--no-autoload", action="store_true", help="do not load installed entry-point plugins")
     common.add_argument("--store", type=Path, default=None, help=f"SQLite results store (default {default_path()})")
 
+    exported = argparse.ArgumentParser(add_help=False)
+    exported.add_argument("--junit", type=Path, default=None, metavar="PATH",
+                          help="write JUnit XML: one test case per claim (FAIL a failure, ERROR an error, "
+                               "INCONCLUSIVE and BLOCKED skipped)")
+    exported.add_argument("--ctrf", type=Path, default=None, metavar="PATH",
+                          help="write a CTRF JSON report (ctrf.io), the verdict of each claim kept as rawStatus")
+    exported.add_argument("--summary-md", type=Path, default=None, metavar="PATH",
+                          help="write a short Markdown summary for a CI step summary")
+
     running = argparse.ArgumentParser(add_help=False)
     running.add_argument("--profile", choices=PROFILES, default="quick", help="parameter profile (default quick)")
     running.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto", help="where checks run")
@@ -89,11 +99,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="verify", description="Check theorems of ML-theory papers symbolically and by simulation.")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", parents=[common], help="every known result")
-    theorem = sub.add_parser("theorem", parents=[common, running], help="one result and everything it uses")
+    theorem = sub.add_parser("theorem", parents=[common, running, exported], help="one result and everything it uses")
     theorem.add_argument("result", help="full id (huang2022/corollary-5.3) or unique alias (corollary-5.3)")
-    paper = sub.add_parser("paper", parents=[common, running], help="every result of a paper")
+    paper = sub.add_parser("paper", parents=[common, running, exported], help="every result of a paper")
     paper.add_argument("paper", help="paper key, e.g. huang2022")
-    sub.add_parser("all", parents=[common, running], help="every known result")
+    sub.add_parser("all", parents=[common, running, exported], help="every known result")
     graph = sub.add_parser("graph", parents=[common], help="dependency tree with the last stored verdicts")
     graph.add_argument("result")
     findings = sub.add_parser("findings", parents=[common], help="what a stored run found: failing statements of the "
@@ -105,8 +115,12 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--effect", type=float, default=None, metavar="D",
                       help="size of the violation to detect, on the scale of each claim's decision statistic "
                            "(default: a tenth of each claim's own scale)")
-    rerender = sub.add_parser("report", parents=[common], help="re-render a stored run as HTML (runs nothing)")
-    rerender.add_argument("dir", type=Path, help="folder to write index.html and one page per result into")
+    rerender = sub.add_parser("report", parents=[common, exported],
+                              help="render a stored run as HTML, JUnit, CTRF or Markdown (runs nothing)")
+    rerender.add_argument("dir", type=Path, nargs="?", default=None,
+                          help="folder to write the HTML report into (the same as --html DIR)")
+    rerender.add_argument("--html", type=Path, default=None, metavar="DIR",
+                          help="folder to write index.html and one page per result into")
     rerender.add_argument("--run", default="latest", help="run id (default: the latest run with results)")
     scaffold = sub.add_parser("new-spec", help="write a ready-to-edit plugin package for a paper")
     scaffold.add_argument("paper", help="paper key, e.g. smith2025")
@@ -198,6 +212,7 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
         if args.json:  # first: the run's record survives a failure of the report below
             report.write_json(record.to_dict(), args.json)
         html_index = html_report.write_report(record.to_dict(), args.html, registry, store) if args.html else None
+        _write_exports(record.to_dict(), args, html_index)
     finally:
         store.close()
         if executor:
@@ -218,17 +233,38 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
     return EXIT_OK if record.ok else EXIT_FAILED
 
 
+def _write_exports(run: dict[str, Any], args: argparse.Namespace, html_index: Path | None) -> list[tuple[str, Path]]:
+    """The CI exports the options ask for (--junit, --ctrf, --summary-md), rendered from the run's record:
+    (what, where) for each."""
+    written = []
+    if args.junit:
+        written.append(("JUnit XML", exports.write_junit(run, args.junit)))
+    if args.ctrf:
+        written.append(("CTRF report", exports.write_ctrf(run, args.ctrf)))
+    if args.summary_md:
+        written.append(("Markdown summary", exports.write_summary(run, args.summary_md, html_index)))
+    return written
+
+
 def _command_report(args: argparse.Namespace, registry: reg.Registry) -> int:
+    if args.dir and args.html and args.dir != args.html:
+        raise UsageError(f"the HTML folder is given twice ({args.dir} and --html {args.html}): give one")
+    html_dir = args.html or args.dir
+    if not (html_dir or args.junit or args.ctrf or args.summary_md):
+        raise UsageError("nothing to write: give --html DIR, --junit PATH, --ctrf PATH or --summary-md PATH")
     store = Store(args.store or default_path())
     try:
         try:
             run = store.load_run(args.run)
         except LookupError as exc:
             raise UsageError(str(exc.args[0])) from None
-        index = html_report.write_report(run, args.dir, registry, store)
+        index = html_report.write_report(run, html_dir, registry, store) if html_dir else None
     finally:
         store.close()
-    print(f"HTML report of run {run['run_id']} written to {index}")
+    if index:
+        print(f"HTML report of run {run['run_id']} written to {index}")
+    for what, path in _write_exports(run, args, index):
+        print(f"{what} of run {run['run_id']} written to {path}")
     return EXIT_OK
 
 

@@ -75,6 +75,8 @@ class RunRecord:
     interrupted: bool = False
     family: dict[str, Any] = field(default_factory=dict)  # the family correction: method, size, what it changed
     readings: dict[str, dict[str, Any]] = field(default_factory=dict)  # every reading used, once, by name
+    started: float = field(default_factory=time.time)  # seconds since the epoch
+    finished: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -84,7 +86,8 @@ class RunRecord:
         return {"run_id": self.run_id, "options": {**vars(self.options), "overrides": dict(self.options.overrides)},
                 "environment": self.environment,
                 "targets": self.targets, "interrupted": self.interrupted, "family": self.family,
-                "readings": self.readings, "results": self.results}
+                "readings": self.readings, "results": self.results,
+                "started": self.started, "finished": self.finished}
 
 
 READING_MODES = ("default", "all")
@@ -131,7 +134,7 @@ class Runner:
         if self.store:
             details = record.to_dict()
             self.store.start_run(record.run_id, argv, record.environment,
-                                 {"options": details["options"], "targets": targets})
+                                 {"options": details["options"], "targets": targets}, record.started)
         verdicts: dict[str, Verdict] = {}
         try:
             for index, rid in enumerate(order):
@@ -148,8 +151,10 @@ class Runner:
             record.interrupted = True
         finally:
             self.correct_family(record)
+            record.finished = time.time()
             if self.store:
-                self.store.finish_run(record.run_id, "interrupted" if record.interrupted else "finished")
+                self.store.finish_run(record.run_id, "interrupted" if record.interrupted else "finished",
+                                      record.finished)
         return record
 
     def measurements_of(self, key: str) -> dict[str, np.ndarray]:

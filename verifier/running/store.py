@@ -94,13 +94,16 @@ class Store:
             raise
 
     def start_run(self, run_id: str, argv: list[str], environment: Mapping[str, Any],
-                  details: Mapping[str, Any]) -> None:
-        """Record a run's command line, machine and ``details`` (its options and targets)."""
+                  details: Mapping[str, Any], started: float | None = None) -> None:
+        """Record a run's command line, machine and ``details`` (its options and targets); ``started``
+        (seconds since the epoch) defaults to now."""
         self._write("INSERT INTO runs VALUES (?, ?, NULL, 'running', ?, ?, ?)",
-                    (run_id, time.time(), json.dumps(argv), json.dumps(environment), json.dumps(details, default=str)))
+                    (run_id, time.time() if started is None else started, json.dumps(argv), json.dumps(environment),
+                     json.dumps(details, default=str)))
 
-    def finish_run(self, run_id: str, status: str) -> None:
-        self._write("UPDATE runs SET finished = ?, status = ? WHERE run_id = ?", (time.time(), status, run_id))
+    def finish_run(self, run_id: str, status: str, finished: float | None = None) -> None:
+        self._write("UPDATE runs SET finished = ?, status = ? WHERE run_id = ?",
+                    (time.time() if finished is None else finished, status, run_id))
 
     def save_result(self, run_id: str, record: Mapping[str, Any]) -> None:
         self._write("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
@@ -125,14 +128,14 @@ class Store:
             if row is None:
                 raise LookupError(f"the store {self.path} holds no run with results")
             run_id = row[0]
-        row = self._db.execute("SELECT argv, environment, details, status FROM runs WHERE run_id = ?",
+        row = self._db.execute("SELECT argv, environment, details, status, started, finished FROM runs WHERE run_id = ?",
                                (run_id,)).fetchone()
         if row is None:
             raise LookupError(f"no run {run_id!r} in the store {self.path}")
         argv, environment, details, status = json.loads(row[0]), json.loads(row[1]), json.loads(row[2]), row[3]
         return {"run_id": run_id, "options": details.get("options", {}), "environment": environment,
                 "targets": details.get("targets", []), "interrupted": status == "interrupted",
-                "results": list(self.run_records(run_id)), "argv": argv}
+                "results": list(self.run_records(run_id)), "argv": argv, "started": row[4], "finished": row[5]}
 
     def load_measurements(self, key: str) -> dict[str, np.ndarray] | None:
         row = self._db.execute("SELECT payload FROM measurements WHERE key = ?", (key,)).fetchone()
