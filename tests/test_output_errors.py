@@ -80,6 +80,9 @@ def test_bad_output_paths_are_one_line_before_anything_runs(tmp_path, plugin, ca
     locked = tmp_path / "locked"
     locked.mkdir()
     readonly(locked)
+    protected = tmp_path / "protected.json"
+    protected.write_text("mine")
+    readonly(protected)
     base = ["theorem", "lemma-a", "--plugin", plugin, "--device", "cpu", "--store", str(store)]
     missing = tmp_path / "missing"
     cases = [
@@ -87,6 +90,7 @@ def test_bad_output_paths_are_one_line_before_anything_runs(tmp_path, plugin, ca
         (["--json", str(tmp_path)], f"--json {tmp_path}: is a directory"),
         (["--json", str(a_file / "r.json")], f"{a_file} is not a folder"),
         (["--json", str(locked / "r.json")], f"folder {locked} is not writable"),
+        (["--json", str(protected)], f"--json {protected}: is not writable"),
         (["--html", str(a_file)], f"--html {a_file}: is a file, not a folder"),
         (["--html", str(locked)], f"--html {locked}: folder {locked} is not writable"),
         (["--html", str(a_file / "html")], f"{a_file} is not a folder"),
@@ -102,7 +106,7 @@ def test_bad_output_paths_are_one_line_before_anything_runs(tmp_path, plugin, ca
     assert code == 2 and f"--dir {tmp_path / 'no' / 'where'}: folder {tmp_path / 'no'} does not exist" in error_line(err)
     code, _, err = run_cli(capsys, "new-spec", "smith2025", "--dir", str(locked))
     assert code == 2 and "is not writable" in error_line(err)
-    assert listing(locked) == []
+    assert listing(locked) == [] and protected.read_text() == "mine"
 
 
 def _disk_full(*args, **kwargs):

@@ -20,10 +20,13 @@ def _writable_folder(option: str, path: Path, folder: Path) -> None:
 
 
 def check_file(option: str, path: Path) -> None:
-    """A file to be written (replaced if present): not a folder, in an existing writable folder."""
+    """A file to be written (replaced if present): not a folder nor a read-only file, in an existing
+    writable folder."""
     if path.is_dir():
         raise TargetError(f"{option} {path}: is a directory; expected a file path")
     _writable_folder(option, path, path.parent)
+    if path.exists() and not os.access(path, os.W_OK):
+        raise TargetError(f"{option} {path}: is not writable")
 
 
 def check_folder(option: str, path: Path) -> None:
