@@ -1,5 +1,5 @@
-"""Files and folders written whole or not at all: first a temporary beside the target (same folder,
-so the same file system), then ``os.replace``. The temporary is removed on any failure, a full disk
+"""Files and folders written whole or not at all: first a temporary on the target's file system (beside
+it, or inside a folder being updated), then ``os.replace``. The temporary is removed on any failure, a full disk
 or Ctrl-C included, so a failed write leaves neither half a file nor a stray temporary."""
 from __future__ import annotations
 
