@@ -84,7 +84,8 @@ def test_bad_input_is_one_line_exit_2(tmp_path, store):
 
 def test_an_unusable_store_is_named_and_left_untouched(tmp_path):
     """A store written by an older version (fewer columns) or a file that is not SQLite: one line naming
-    the file and what is wrong, exit 2, and the file is not modified."""
+    the file and what is wrong, and the file is not modified; a run goes on in memory, a command that
+    reads the store exits 2."""
     plugin = toy(tmp_path)
     old = tmp_path / "old.sqlite"
     db = sqlite3.connect(old)
@@ -93,8 +94,12 @@ def test_an_unusable_store_is_named_and_left_untouched(tmp_path):
     db.commit()
     db.close()
     before = old.read_bytes()
-    assert_usage_error(verify("theorem", "lemma-a", "--plugin", plugin, store=old), str(old), "'runs'", "details",
-                       "another version")
+    proc = verify("theorem", "lemma-a", "--plugin", plugin, "--device", "cpu", "--quiet", store=old)
+    warning = [line for line in proc.stderr.splitlines() if line.startswith("verify: warning")]
+    assert proc.returncode == 0 and proc.stdout.split() == ["PASS", "toy/lemma-a"] and len(warning) == 1
+    for needle in (str(old), "'runs'", "details", "another version", "results are not kept"):
+        assert needle in warning[0]
+    assert_usage_error(verify("findings", "--plugin", plugin, store=old), str(old), "another version")
     assert old.read_bytes() == before
     text = tmp_path / "notes.txt"
     text.write_text("not a database")

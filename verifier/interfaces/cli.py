@@ -1,6 +1,8 @@
 """The ``verify`` command line: list, theorem, paper, all, graph.
 
-Exit codes: 0 when every selected result is PASS or SYMBOLIC, 1 otherwise, 2 on bad usage.
+Exit codes: 0 when every selected result is PASS or SYMBOLIC, 1 otherwise, 2 on bad usage or an output
+that cannot be written (checked before the run; a failure after it, e.g. a full disk, keeps the results
+in the store), 130 after Ctrl-C.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any, Sequence, TextIO
 
-from verifier.interfaces import scaffold
+from verifier.interfaces import output_paths, scaffold
 from verifier.judging import multiplicity
 from verifier.presentation import exports
 from verifier.presentation import html as html_report
@@ -19,7 +21,7 @@ from verifier.running import compute, executors, overrides
 from verifier.running import registry as reg
 from verifier.running.environment import DeviceError, resolve_device
 from verifier.running.runner import Options, Runner
-from verifier.running.store import Store, StoreError, default_path
+from verifier.running.store import MEMORY, Store, StoreError, default_path, set_aside
 from verifier.spec.results import PROFILES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -52,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="load result specs from this .py file or folder (repeatable)")
     common.add_argument("--no-autoload", action="store_true", help="do not load installed entry-point plugins")
     common.add_argument("--store", type=Path, default=None, help=f"SQLite results store (default {default_path()})")
+    common.add_argument("--store-repair", action="store_true",
+                        help="if the store is corrupt or not a database, rename it to <name>.corrupt-<timestamp> "
+                             "and start a new one")
 
     exported = argparse.ArgumentParser(add_help=False)
     exported.add_argument("--junit", type=Path, default=None, metavar="PATH",
@@ -135,6 +140,52 @@ def _load(args: argparse.Namespace) -> reg.Registry:
     return registry
 
 
+def _open_store(args: argparse.Namespace, running: bool = False) -> Store:
+    """The results store; with ``--store-repair`` a corrupt one is set aside first. A store that cannot be
+    used is an error, except for a run, which goes on in memory (said on stderr)."""
+    path = args.store or default_path()
+    try:
+        return Store(path)
+    except StoreError as exc:
+        if args.store_repair and exc.repairable:
+            print(f"verify: moved the unusable store {path} to {set_aside(path)}; starting a new store", file=sys.stderr)
+            return Store(path)
+        if not running:
+            raise
+        print(f"verify: warning: {exc.args[0]}; this run goes on in memory: results are not kept", file=sys.stderr)
+        return Store(MEMORY)
+
+
+def _kept(store: Store, run_id: str) -> str:
+    """Where a run's results are, for a message about an output that failed."""
+    if str(store.path) == MEMORY:
+        return "its results are not kept (no usable store)"
+    if store.problem:
+        return f"the store {store.path} failed during the run: not all its results are kept"
+    return (f"its results are kept in the store {store.path} (`verify report --run {run_id} DIR` writes them "
+            f"as HTML and run.json)")
+
+
+def _write_outputs(args: argparse.Namespace, record: Any, registry: reg.Registry,
+                   store: Store) -> tuple[Path | None, Path | None, str | None]:
+    """Write --json, then --html: the JSON path and HTML index written and, if one failed, why (one line)."""
+    json_path = html_index = None
+    option, path = "--json", args.json
+    try:
+        if args.json:
+            report.write_json(record.to_dict(), args.json)
+            json_path = args.json
+        option, path = "--html", args.html
+        if args.html:
+            html_index = html_report.write_report(record.to_dict(), args.html, registry, store)
+        option, path = "--junit/--ctrf/--summary-md", ""
+        _write_exports(record.to_dict(), args, html_index)
+    except OSError as exc:
+        return json_path, html_index, (f"{option} {path}: could not write it ({exc.strerror or exc}); "
+                                       f"{_kept(store, record.run_id)}")
+    return json_path, html_index, None
+
+
 def _command_list(registry: reg.Registry) -> int:
     rows = [["id", "alias", "kind", "paper", "check"]]
     for rid in sorted(registry.results):
@@ -199,38 +250,59 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
                       use_cache=not args.no_cache, overrides=parameter_overrides, cpu_fallback=args.cpu_fallback,
                       precision=args.precision, threads=args.threads, max_batch=args.max_batch,
                       correction=args.correction, readings=args.readings)
+    _check_targets(args, args.html)
     try:
         executor = executors.make(args.executor, args.ray_address)
     except RuntimeError as exc:
         raise UsageError(str(exc)) from None
-    store = Store(args.store or default_path())
+    store = _open_store(args, running=True)
     started = time.perf_counter()
     try:
         progress = (lambda *a: None) if args.quiet else _progress()
         record = Runner(registry, options, store).run(targets, list(argv), progress,
                                                       executor.map if executor else None)
-        if args.json:  # first: the run's record survives a failure of the report below
-            report.write_json(record.to_dict(), args.json)
-        html_index = html_report.write_report(record.to_dict(), args.html, registry, store) if args.html else None
-        _write_exports(record.to_dict(), args, html_index)
+        _print_run(args, record)  # first: the table is on screen whatever happens to the files below
+        json_path, html_index, failure = _write_outputs(args, record, registry, store)
     finally:
         store.close()
         if executor:
             executor.close()
-    if args.quiet:
-        for item in record.results:
-            print(f"{item['verdict']:<12} {item['id']}")
-    else:
-        report.print_table(record.results, verbose=args.verbose)
-        report.print_readings(record.readings)
-        report.print_family(record.family)
-        report.print_findings(record.results)
     if not args.quiet:
-        report.print_summary(record.results, time.perf_counter() - started, args.json, html_index)
+        report.print_summary(record.results, time.perf_counter() - started, json_path, html_index)
+    if store.problem:
+        print(f"verify: warning: {store.problem}", file=sys.stderr)
+    if failure:
+        print(f"verify: error: {failure}", file=sys.stderr)
     if record.interrupted:
         print(f"\ninterrupted: {len(record.results)} finished results are kept in the store", file=sys.stderr)
         return EXIT_INTERRUPTED
+    if failure:
+        return EXIT_USAGE
     return EXIT_OK if record.ok else EXIT_FAILED
+
+
+def _print_run(args: argparse.Namespace, record: Any) -> None:
+    if args.quiet:
+        for item in record.results:
+            print(f"{item['verdict']:<12} {item['id']}")
+        return
+    report.print_table(record.results, verbose=args.verbose)
+    report.print_readings(record.readings)
+    report.print_family(record.family)
+    report.print_findings(record.results)
+
+
+def _check_targets(args: argparse.Namespace, html_dir: Path | None, html_option: str = "--html") -> None:
+    """Every output path the options name, checked before anything runs (UsageError naming the first bad one)."""
+    try:
+        for option, path in (("--json", getattr(args, "json", None)), ("--junit", args.junit), ("--ctrf", args.ctrf),
+                             ("--summary-md", args.summary_md)):
+            if path:
+                output_paths.check_file(option, path)
+        if html_dir:
+            output_paths.check_folder(html_option, html_dir)
+    except output_paths.TargetError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _write_exports(run: dict[str, Any], args: argparse.Namespace, html_index: Path | None) -> list[tuple[str, Path]]:
@@ -252,18 +324,23 @@ def _command_report(args: argparse.Namespace, registry: reg.Registry) -> int:
     html_dir = args.html or args.dir
     if not (html_dir or args.junit or args.ctrf or args.summary_md):
         raise UsageError("nothing to write: give --html DIR, --junit PATH, --ctrf PATH or --summary-md PATH")
-    store = Store(args.store or default_path())
+    _check_targets(args, html_dir, "report" if args.dir else "--html")
+    store = _open_store(args)
     try:
         try:
             run = store.load_run(args.run)
         except LookupError as exc:
             raise UsageError(str(exc.args[0])) from None
-        index = html_report.write_report(run, html_dir, registry, store) if html_dir else None
+        try:
+            index = html_report.write_report(run, html_dir, registry, store) if html_dir else None
+            written = _write_exports(run, args, index)
+        except OSError as exc:
+            raise UsageError(f"report: could not write it ({exc.strerror or exc}); the run is still in the store") from None
     finally:
         store.close()
     if index:
         print(f"HTML report of run {run['run_id']} written to {index}")
-    for what, path in _write_exports(run, args, index):
+    for what, path in written:
         print(f"{what} of run {run['run_id']} written to {path}")
     return EXIT_OK
 
@@ -271,7 +348,7 @@ def _command_report(args: argparse.Namespace, registry: reg.Registry) -> int:
 def _command_graph(args: argparse.Namespace, registry: reg.Registry) -> int:
     root = reg.resolve(registry, args.result)
     graph = registry.graph()
-    store = Store(args.store or default_path())
+    store = _open_store(args)
     try:
         records = {node: store.latest(node) for node in graph.nodes}
     finally:
@@ -282,7 +359,7 @@ def _command_graph(args: argparse.Namespace, registry: reg.Registry) -> int:
 
 
 def _command_findings(args: argparse.Namespace) -> int:
-    store = Store(args.store or default_path())
+    store = _open_store(args)
     try:
         try:
             run = store.load_run(args.run)
@@ -299,7 +376,7 @@ def _command_plan(args: argparse.Namespace, registry: reg.Registry) -> int:
     rid = reg.resolve(registry, args.result)
     if args.effect is not None and not args.effect > 0:
         raise UsageError(f"--effect must be a positive number, got {args.effect}")
-    store = Store(args.store or default_path())
+    store = _open_store(args)
     try:
         record = store.latest(rid)
     finally:
@@ -312,9 +389,13 @@ def _command_plan(args: argparse.Namespace, registry: reg.Registry) -> int:
 
 def _command_new_spec(args: argparse.Namespace) -> int:
     try:
+        output_paths.check_folder("--dir", args.dir)
         target = scaffold.new_spec(args.paper, args.dir)
-    except scaffold.ScaffoldError as exc:
+    except (scaffold.ScaffoldError, output_paths.TargetError) as exc:
         raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"--dir {args.dir}: could not write the package ({exc.strerror or exc}); nothing was "
+                         f"left there") from None
     print(f"wrote {target}: edit {args.paper}_specs/specs.py, then `verify theorem {args.paper}/lemma-1 "
           f"--plugin {target / (args.paper + '_specs') / 'specs.py'}` or `pip install -e {target}`")
     return EXIT_OK

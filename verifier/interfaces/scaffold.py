@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from verifier.presentation import atomic
+
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "plugin"
 KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -25,9 +27,11 @@ def new_spec(key: str, parent: Path) -> Path:
         f"{package}/__init__.py": None, f"{package}/specs.py": "specs.py.tmpl",
         f"{package}/checks.py": "checks.py.tmpl", "tests/test_specs.py": "test_specs.py.tmpl",
     }
-    for relative, template in files.items():
-        path = target / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = "" if template is None else (TEMPLATES / template).read_text().format(key=key, package=package)
-        path.write_text(text)
+    parent.mkdir(parents=True, exist_ok=True)
+    with atomic.staged_folder(target) as staging:  # all files or none
+        for relative, template in files.items():
+            path = staging / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            text = "" if template is None else (TEMPLATES / template).read_text().format(key=key, package=package)
+            path.write_text(text)
     return target

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from verifier.judging import findings as found
-from verifier.presentation import terminal
+from verifier.presentation import atomic, terminal
 
 VERDICTS = ("PASS", "FAIL", "INCONCLUSIVE", "ERROR", "BLOCKED", "SYMBOLIC")
 WITHHELD_OUTSIDE_REGIME = ("PASS", "FAIL", "INCONCLUSIVE")
@@ -259,5 +259,5 @@ def write_summary(run: Mapping[str, Any], path: Path | str, html_index: Path | s
 def _write(path: Path | str, text: str) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    atomic.write_text(path, text)
     return path

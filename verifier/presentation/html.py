@@ -31,7 +31,7 @@ from markupsafe import Markup
 
 from verifier.judging import acceptance
 from verifier.judging import findings as found
-from verifier.presentation import plots
+from verifier.presentation import atomic, plots
 from verifier.presentation.graph_layout import dependency_graph, graph_view
 from verifier.presentation.latex import claim_latex
 from verifier.presentation.templating import TEMPLATES
@@ -373,15 +373,16 @@ def write_report(run: Mapping[str, Any], out_dir: Path | str, registry: Any = No
 
     ``registry`` (a :class:`verifier.running.registry.Registry`) adds formulas, parameter descriptions, papers,
     results not run and each result's ``plots``; ``store`` (a :class:`verifier.running.store.Store`) adds the
-    measurement arrays behind plots and intervals. Existing report files in ``out_dir`` are replaced.
+    measurement arrays behind plots and intervals. Existing report files in ``out_dir`` are replaced, each
+    in one rename once every page is written.
     """
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
     ctx = _Context(run, out_dir, registry, store)
-    copy_static(out_dir)
-    (out_dir / "run.json").write_text(json.dumps(run, indent=2, default=str), encoding="utf-8")
-    for record in ctx.records:
-        (out_dir / ctx.pages[record["id"]]).write_text(render_result(ctx, record), encoding="utf-8")
-    index = out_dir / "index.html"
-    index.write_text(render_index(ctx), encoding="utf-8")
-    return index
+    with atomic.staged_folder(out_dir) as staging:  # a failure leaves out_dir as it was, and no temporary
+        copy_static(staging)
+        (staging / "run.json").write_text(json.dumps(run, indent=2, default=str), encoding="utf-8")
+        for record in ctx.records:
+            (staging / ctx.pages[record["id"]]).write_text(render_result(ctx, record), encoding="utf-8")
+        (staging / "index.html").write_text(render_index(ctx), encoding="utf-8")
+    return out_dir / "index.html"

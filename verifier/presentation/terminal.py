@@ -5,7 +5,6 @@ import json
 import math
 import os
 import sys
-import tempfile
 import textwrap
 from pathlib import Path
 from typing import Any, Iterable, TextIO
@@ -14,6 +13,7 @@ from verifier.judging import findings as found
 from verifier.judging import graph as dag
 from verifier.judging import power
 from verifier.judging import support as chain
+from verifier.presentation import atomic
 
 SUPPORT_STYLE = {chain.SUPPORTED: "green", chain.BROKEN: "red bold", chain.UNVERIFIED: "yellow"}
 VERDICT_STYLE = {"PASS": "green", "SYMBOLIC": "cyan", "FAIL": "red bold", "ERROR": "red", "BLOCKED": "magenta",
@@ -288,10 +288,7 @@ def write_json(document: dict[str, Any], path: Path | str) -> None:
     """Write atomically (temporary file, then rename) so a reader never sees half a report."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    with os.fdopen(handle, "w") as out:
-        json.dump(document, out, indent=2, sort_keys=False, default=str)
-    os.replace(temporary, path)
+    atomic.write_text(path, json.dumps(document, indent=2, sort_keys=False, default=str))
 
 
 def graph_lines(graph, root: str, records: dict[str, dict[str, Any] | None],

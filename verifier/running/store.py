@@ -5,6 +5,7 @@ WAL mode and a busy timeout let several ``verify`` processes share one store.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -29,8 +30,44 @@ CREATE TABLE IF NOT EXISTS measurements (
 """
 
 
+MEMORY = ":memory:"  # a store that keeps nothing after the process ends
+
+
 class StoreError(Exception):
-    """The store file cannot be used: not a SQLite database, or written by an incompatible version."""
+    """The store file cannot be used: a folder, not writable, corrupt or not a SQLite database, or written
+    by an incompatible version. ``repairable``: moving the file aside (:func:`set_aside`) would help."""
+
+    def __init__(self, message: str, repairable: bool = False):
+        super().__init__(message)
+        self.repairable = repairable
+
+
+ELSEWHERE = "pass another --store PATH (or set VERIFY_STORE)"
+
+
+def set_aside(path: Path | str) -> Path:
+    """Rename an unusable store (and its WAL files) to ``<name>.corrupt-<UTC timestamp>``; the new path."""
+    path = Path(path)
+    aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}")
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{path}{suffix}").exists():
+            os.replace(f"{path}{suffix}", f"{aside}{suffix}")
+    return aside
+
+
+def _check_path(path: Path) -> None:
+    """What the file system says about ``path`` before SQLite tries it: a folder, a folder that cannot be
+    made, a file or folder without write permission (the folder also holds the WAL files)."""
+    if path.is_dir():
+        raise StoreError(f"--store {path}: is a directory; {ELSEWHERE}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"--store {path}: cannot create folder {path.parent} ({exc.strerror}); {ELSEWHERE}") from None
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise StoreError(f"--store {path}: folder {path.parent} is not writable; {ELSEWHERE}")
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise StoreError(f"--store {path}: is not writable; {ELSEWHERE}")
 
 
 def _expected_columns() -> dict[str, tuple[str, ...]]:
@@ -57,10 +94,17 @@ class Store:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        self.problem: str | None = None  # why this store fell back to memory during its life, if it did
+        if str(path) != MEMORY:
+            _check_path(self.path)
+        try:
+            self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"--store {self.path}: cannot be opened ({exc}); {ELSEWHERE}") from None
         try:
             self._check_columns()  # before anything is written to a file that may not be ours
+            if self._db.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok":  # a few ms for 100 MB
+                raise sqlite3.DatabaseError("database disk image is malformed")
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA busy_timeout=60000")
             self._db.executescript(SCHEMA)
@@ -68,8 +112,27 @@ class Store:
             self._db.close()
             if isinstance(exc, StoreError):
                 raise
-            raise StoreError(f"{self.path}: not a usable results store ({exc}); pass another --store "
-                             f"(or set VERIFY_STORE) or move the file aside") from None
+            raise StoreError(f"{self.path}: not a usable results store ({exc}); {ELSEWHERE}, or move the file "
+                             f"aside (--store-repair renames it to {self.path.name}.corrupt-<timestamp>)",
+                             repairable=not isinstance(exc, sqlite3.OperationalError)) from None  # not "locked"
+
+    def _fall_back(self, exc: sqlite3.DatabaseError) -> None:
+        """Go on in memory after the file failed mid-run (corrupt page, full disk, lock held too long)."""
+        if self.problem is not None or str(self.path) == MEMORY:
+            raise exc
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+        self.problem = (f"{self.path} failed during the run ({exc}): results from then on are not kept; "
+                        f"{ELSEWHERE}, or if the file is corrupt move it aside (--store-repair)")
+        self._db = sqlite3.connect(MEMORY, isolation_level=None)
+        self._db.executescript(SCHEMA)
+
+    def _rows(self, sql: str, args: tuple = ()) -> list[tuple]:
+        try:
+            return self._db.execute(sql, args).fetchall()
+        except sqlite3.DatabaseError as exc:
+            self._fall_back(exc)
+            return self._db.execute(sql, args).fetchall()
 
     def _check_columns(self) -> None:
         """Tables the file already has must have this version's columns (missing ones are created)."""
@@ -85,12 +148,20 @@ class Store:
         self._db.close()
 
     def _write(self, sql: str, args: tuple) -> None:
+        try:
+            self._transaction(sql, args)
+        except sqlite3.DatabaseError as exc:
+            self._fall_back(exc)
+            self._transaction(sql, args)
+
+    def _transaction(self, sql: str, args: tuple) -> None:
         self._db.execute("BEGIN IMMEDIATE")
         try:
             self._db.execute(sql, args)
             self._db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):  # a failed COMMIT may have ended the transaction already
+                self._db.execute("ROLLBACK")
             raise
 
     def start_run(self, run_id: str, argv: list[str], environment: Mapping[str, Any],
@@ -111,37 +182,37 @@ class Store:
 
     def latest(self, result_id: str) -> dict[str, Any] | None:
         """The most recent record of a result, from any run."""
-        row = self._db.execute("SELECT record FROM results WHERE result_id = ? ORDER BY created DESC LIMIT 1",
-                               (result_id,)).fetchone()
-        return json.loads(row[0]) if row else None
+        rows = self._rows("SELECT record FROM results WHERE result_id = ? ORDER BY created DESC LIMIT 1", (result_id,))
+        return json.loads(rows[0][0]) if rows else None
 
     def run_records(self, run_id: str) -> Iterator[dict[str, Any]]:
-        for (record,) in self._db.execute("SELECT record FROM results WHERE run_id = ? ORDER BY created", (run_id,)):
+        for (record,) in self._rows("SELECT record FROM results WHERE run_id = ? ORDER BY created", (run_id,)):
             yield json.loads(record)
 
     def load_run(self, run_id: str | None = None) -> dict[str, Any]:
         """A stored run in the shape of ``RunRecord.to_dict()`` (plus ``argv``): ``run_id``, or with None
         or ``"latest"`` the most recent run that stored a result. LookupError when there is none."""
         if run_id in (None, "latest"):
-            row = self._db.execute("SELECT r.run_id FROM runs r WHERE EXISTS (SELECT 1 FROM results s WHERE "
-                                   "s.run_id = r.run_id) ORDER BY r.started DESC LIMIT 1").fetchone()
-            if row is None:
+            rows = self._rows("SELECT r.run_id FROM runs r WHERE EXISTS (SELECT 1 FROM results s WHERE "
+                              "s.run_id = r.run_id) ORDER BY r.started DESC LIMIT 1")
+            if not rows:
                 raise LookupError(f"the store {self.path} holds no run with results")
-            run_id = row[0]
-        row = self._db.execute("SELECT argv, environment, details, status, started, finished FROM runs WHERE run_id = ?",
-                               (run_id,)).fetchone()
-        if row is None:
+            run_id = rows[0][0]
+        rows = self._rows("SELECT argv, environment, details, status, started, finished FROM runs WHERE run_id = ?",
+                          (run_id,))
+        if not rows:
             raise LookupError(f"no run {run_id!r} in the store {self.path}")
+        row = rows[0]
         argv, environment, details, status = json.loads(row[0]), json.loads(row[1]), json.loads(row[2]), row[3]
         return {"run_id": run_id, "options": details.get("options", {}), "environment": environment,
                 "targets": details.get("targets", []), "interrupted": status == "interrupted",
                 "results": list(self.run_records(run_id)), "argv": argv, "started": row[4], "finished": row[5]}
 
     def load_measurements(self, key: str) -> dict[str, np.ndarray] | None:
-        row = self._db.execute("SELECT payload FROM measurements WHERE key = ?", (key,)).fetchone()
-        if row is None:
+        rows = self._rows("SELECT payload FROM measurements WHERE key = ?", (key,))
+        if not rows:
             return None
-        with np.load(io.BytesIO(row[0]), allow_pickle=False) as data:
+        with np.load(io.BytesIO(rows[0][0]), allow_pickle=False) as data:
             return {name: data[name] for name in data.files}
 
     def save_measurements(self, key: str, check: str, description: Mapping[str, Any],
