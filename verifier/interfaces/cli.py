@@ -51,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="load result specs from this .py file or folder (repeatable)")
     common.add_argument("--no-autoload", action="store_true", help="do not load installed entry-point plugins")
     common.add_argument("--store", type=Path, default=None, help=f"SQLite results store (default {default_path()})")
+    common.add_argument("--strict-plugins", action="store_true",
+                        help="exit 2 (before running anything) when a plugin or a spec could not be loaded")
 
     running = argparse.ArgumentParser(add_help=False)
     running.add_argument("--profile", choices=PROFILES, default="quick", help="parameter profile (default quick)")
@@ -118,6 +120,10 @@ def _load(args: argparse.Namespace) -> reg.Registry:
     registry = reg.load(args.plugin, autoload=not args.no_autoload)
     for problem in registry.problems:
         print(f"warning: could not load {problem}", file=sys.stderr)
+    if registry.problems and args.strict_plugins:
+        count = len(registry.problems)
+        raise UsageError(f"--strict-plugins: {count} plugin problem{'s' if count != 1 else ''}, the first: "
+                         f"{registry.problems[0]}")
     return registry
 
 
@@ -211,7 +217,8 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
         report.print_family(record.family)
         report.print_findings(record.results)
     if not args.quiet:
-        report.print_summary(record.results, time.perf_counter() - started, args.json, html_index)
+        report.print_summary(record.results, time.perf_counter() - started, args.json, html_index,
+                             plugin_problems=len(record.plugin_problems))
     if record.interrupted:
         print(f"\ninterrupted: {len(record.results)} finished results are kept in the store", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -5,6 +5,7 @@ rendered; it is committed to the store as soon as it is finished.
 """
 from __future__ import annotations
 
+import shlex
 import time
 import traceback
 import uuid
@@ -75,6 +76,7 @@ class RunRecord:
     interrupted: bool = False
     family: dict[str, Any] = field(default_factory=dict)  # the family correction: method, size, what it changed
     readings: dict[str, dict[str, Any]] = field(default_factory=dict)  # every reading used, once, by name
+    plugin_problems: list[dict[str, str]] = field(default_factory=list)  # what could not be loaded (LoadProblem)
 
     @property
     def ok(self) -> bool:
@@ -84,7 +86,7 @@ class RunRecord:
         return {"run_id": self.run_id, "options": {**vars(self.options), "overrides": dict(self.options.overrides)},
                 "environment": self.environment,
                 "targets": self.targets, "interrupted": self.interrupted, "family": self.family,
-                "readings": self.readings, "results": self.results}
+                "readings": self.readings, "plugin_problems": self.plugin_problems, "results": self.results}
 
 
 READING_MODES = ("default", "all")
@@ -93,9 +95,10 @@ READING_MODES = ("default", "all")
 OUTSIDE_REGIME_MASKED = (Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE)
 
 
-def reproduce_command(result: Result, options: Options, replicas: int | None) -> str:
-    parts = ["verify theorem", result.id, f"--profile {options.profile}", f"--seed {options.seed}",
-             f"--device {options.device}"]
+def reproduce_command(result: Result, options: Options, replicas: int | None, plugins: Iterable[str] = ()) -> str:
+    """The command that reruns one result; ``plugins``: the ``--plugin`` files it and what it uses come from."""
+    parts = ["verify theorem", result.id, *(f"--plugin {shlex.quote(path)}" for path in plugins),
+             f"--profile {options.profile}", f"--seed {options.seed}", f"--device {options.device}"]
     if options.precision != "auto":
         parts.append(f"--precision {options.precision}")
     if replicas is not None:
@@ -127,11 +130,13 @@ class Runner:
         order = self.plan(targets)
         if run_many is not None:
             self.prefetch(order, run_many)
-        record = RunRecord(uuid.uuid4().hex[:12], self.options, describe(self.options.device), targets)
+        record = RunRecord(uuid.uuid4().hex[:12], self.options, describe(self.options.device), targets,
+                           plugin_problems=[problem.to_dict() for problem in self.registry.problems])
         if self.store:
             details = record.to_dict()
             self.store.start_run(record.run_id, argv, record.environment,
-                                 {"options": details["options"], "targets": targets})
+                                 {"options": details["options"], "targets": targets,
+                                  "plugin_problems": record.plugin_problems})
         verdicts: dict[str, Verdict] = {}
         try:
             for index, rid in enumerate(order):
@@ -151,6 +156,11 @@ class Runner:
             if self.store:
                 self.store.finish_run(record.run_id, "interrupted" if record.interrupted else "finished")
         return record
+
+    def plugin_files(self, rid: str) -> list[str]:
+        """The ``--plugin`` files that define a result and everything it uses (a rerun must load them)."""
+        paths = self.registry.paths
+        return sorted({paths[r] for r in self.plan([rid]) if r in paths}, key=lambda p: (p != paths.get(rid), p))
 
     def measurements_of(self, key: str) -> dict[str, np.ndarray]:
         """The arrays of a check run made (or fetched) during this runner's life."""
@@ -275,6 +285,8 @@ class Runner:
             "alpha": result.alpha, "check": check_name(result.check) if result.check else None,
             "exception": None, "cache_hit": False, "check_notes": [],
         }
+        if result.derived_from:
+            item["derived_from"] = {"id": result.derived_from, "changes": result.derivation}
         outcomes: list[dict[str, Any]] = []
         violated: list[str] = []
         try:
@@ -317,7 +329,7 @@ class Runner:
                                for o in outcomes)
         item["regime"] = "outside" if violated else "inside"
         self._place(result, item, verdicts)
-        item["reproduce"] = reproduce_command(result, self.options, self.options.replicas)
+        item["reproduce"] = reproduce_command(result, self.options, self.options.replicas, self.plugin_files(result.id))
         item["seconds"] = time.perf_counter() - start
         return item
 
