@@ -112,3 +112,69 @@ def test_strict_plugins_exits_2_before_running(plugin, tmp_path, capsys):
     assert "verify: error: --strict-plugins: 1 plugin problem, the first: " in err and "broken.py" in err
     assert "SyntaxError" in err
     assert not (tmp_path / "s.sqlite").exists()  # nothing was run
+
+
+GRID = textwrap.dedent('''
+    import numpy as np
+    import sympy as sp
+    from verifier import Bound, Kind, Paper, Parameter, Result
+
+    PAPER = Paper(key="grid", title="Grid", authors=("A",), year=2026)
+    acc = sp.Symbol("acc")
+
+    def accuracy_by_width(params, replicas, seeds, device):
+        """Accuracy per replica at widths 1..5: 0.5 + 0.1 width, plus noise of 0.01."""
+        noise = np.stack([np.random.default_rng(s).normal(0, 0.01, 5) for s in seeds])
+        return {"acc": 0.5 + 0.1 * np.arange(1, 6) + noise}
+
+    accuracy_by_width.shapes = {"acc": ("replica", "width")}
+
+    RESULTS = [Result(
+        id="grid/lemma-1", kind=Kind.LEMMA, number="1", title="accuracy at width 3", paper=PAPER, statement="a",
+        parameters=(Parameter("lr", "learning rate", lower=0, upper=1),), profiles={"quick": {"lr": 0.1}},
+        replicas={"quick": 8}, measures={"acc": "test accuracy per replica and width"}, check=accuracy_by_width,
+        claims=(Bound("accuracy at width 3 >= 0.75", quantity=acc, relation=">=", bound=0.75, at={"width": 2}),))]
+''')
+
+
+def test_describe_lists_results_parameters_and_measurements(plugin, tmp_path, capsys):
+    grid = tmp_path / "grid.py"
+    grid.write_text(GRID)
+    assert main(["describe", "me2026/lemma-a.1-m8", "--plugin", str(plugin)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "check checks.gaussian_maxima:gaussian_max_facts"
+    assert out[1] == "used by 2 results: huang2022/lemma-a.1, me2026/lemma-a.1-m8"
+    rows = {line.split()[0]: line.split() for line in out if line.startswith("  ")}
+    assert rows["m"][:6] == ["m", "[1,", "+inf)", "integer", "4", "(huang2022/lemma-a.1),"]
+    assert "8 (me2026/lemma-a.1-m8)" in " ".join(rows["m"])
+    assert " ".join(rows["sigma"]) == "sigma [0, +inf) 1 1 standard deviation"
+    assert " ".join(rows["mean_max"]) == "mean_max not declared mean of max_i X_i per replica"
+
+    assert main(["describe", "accuracy_by_width", "--plugin", str(grid)]) == 0
+    out = capsys.readouterr().out
+    assert "  lr    [0, 1]  0.1    learning rate" in out
+    assert "  acc   (replica, width)  test accuracy per replica and width" in out
+    assert main(["list", "--checks", "--plugin", str(grid)]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if ":accuracy_by_width" in x)
+    assert line.split()[1:] == ["1", "1", "acc"]
+    assert main(["describe", "acuracy_by_width", "--plugin", str(grid)]) == 2
+    assert "verify: error: unknown check or result 'acuracy_by_width'; did you mean: accuracy_by_width" in \
+        capsys.readouterr().err
+
+
+def test_a_claim_reads_one_column_and_an_impossible_control_is_moved(tmp_path):
+    grid = tmp_path / "grid.py"
+    grid.write_text(GRID)
+    code, run = run_json(tmp_path, "grid", "theorem", "grid/lemma-1", "--plugin", str(grid))
+    claim = run["results"][0]["claims"][0]
+    assert code == 0 and claim["verdict"] == "PASS"
+    assert claim["observed"] == pytest.approx(0.8, abs=0.01) and claim["n"] == 8  # width 3, 8 replicas
+    # the default control, accuracy >= 1.5, is beyond every value: it is moved to mean + 2 sd (about 0.82)
+    control = claim["control"]
+    assert control["rejected"] and 0.8 < control["claimed"] < 0.85
+    assert "moved to mean + 2 sd of the replicas" in control["note"] and "1.5" in control["note"]
+    # with 3 replicas the interval cannot resolve 2 sd: the control stands and the PASS is not earned
+    code, run = run_json(tmp_path, "three", "theorem", "grid/lemma-1", "--plugin", str(grid), "--replicas", "3")
+    claim = run["results"][0]["claims"][0]
+    assert code == 1 and claim["verdict"] == "INCONCLUSIVE" and not claim["control"]["rejected"]
+    assert "negative control" in claim["detail"] and "beyond every measured value" in claim["detail"]

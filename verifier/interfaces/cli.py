@@ -12,9 +12,10 @@ from typing import Any, Sequence, TextIO
 
 from verifier.interfaces import scaffold
 from verifier.judging import multiplicity
+from verifier.presentation import catalog as catalog_text
 from verifier.presentation import html as html_report
 from verifier.presentation import terminal as report
-from verifier.running import compute, executors, overrides
+from verifier.running import catalog, compute, executors, overrides
 from verifier.running import registry as reg
 from verifier.running.environment import DeviceError, resolve_device
 from verifier.running.runner import Options, Runner
@@ -90,7 +91,11 @@ def _parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="verify", description="Check theorems of ML-theory papers symbolically and by simulation.")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("list", parents=[common], help="every known result")
+    listing = sub.add_parser("list", parents=[common], help="every known result (or, with --checks, every check)")
+    listing.add_argument("--checks", action="store_true", help="list the checks: results, parameters, measurements")
+    describe = sub.add_parser("describe", parents=[common], help="a check: the results that use it, its parameters "
+                              "(ranges, values per profile) and its measurements (shapes, meanings)")
+    describe.add_argument("check", help="check name (module:function, or the function name), or a result id or alias")
     theorem = sub.add_parser("theorem", parents=[common, running], help="one result and everything it uses")
     theorem.add_argument("result", help="full id (huang2022/corollary-5.3) or unique alias (corollary-5.3)")
     paper = sub.add_parser("paper", parents=[common, running], help="every result of a paper")
@@ -135,6 +140,16 @@ def _command_list(registry: reg.Registry) -> int:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    return EXIT_OK
+
+
+def _command_checks(registry: reg.Registry) -> int:
+    print("\n".join(catalog_text.list_lines([catalog.entry(registry, name) for name in catalog.names(registry)])))
+    return EXIT_OK
+
+
+def _command_describe(args: argparse.Namespace, registry: reg.Registry) -> int:
+    print("\n".join(catalog_text.describe_lines(catalog.entry(registry, catalog.find(registry, args.check)))))
     return EXIT_OK
 
 
@@ -299,7 +314,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _command_new_spec(args)
         registry = _load(args)
         if args.command == "list":
-            return _command_list(registry)
+            return _command_checks(registry) if args.checks else _command_list(registry)
+        if args.command == "describe":
+            return _command_describe(args, registry)
         if args.command == "graph":
             return _command_graph(args, registry)
         if args.command == "findings":

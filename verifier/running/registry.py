@@ -21,7 +21,7 @@ from typing import Iterable
 import sympy as sp
 
 from verifier.judging import graph as dag
-from verifier.running.check_code import spec_hash
+from verifier.running.check_code import load_check, spec_hash
 from verifier.spec.claims import Claim
 from verifier.spec.results import Kind, Result
 
@@ -146,6 +146,15 @@ def _gather(plugins: Iterable[str], autoload: bool) -> tuple[list[tuple[Result, 
     return found, problems
 
 
+def _check_axes(result: Result) -> set[str]:
+    """The axis names its check function declares in a ``shapes`` attribute (none when it cannot be loaded)."""
+    try:
+        declared = getattr(load_check(result.check), "shapes", {}) or {} if result.check is not None else {}
+    except (ImportError, AttributeError):
+        return set()
+    return {axis for axes in declared.values() for axis in axes if isinstance(axis, str)}
+
+
 def validate(result: Result) -> list[tuple[str, str]]:
     """(field, reason) for every defect of one result that can be seen without the others."""
     errors: list[tuple[str, str]] = []
@@ -196,6 +205,8 @@ def validate(result: Result) -> list[tuple[str, str]]:
         axes_declared |= {a for a in axes if isinstance(a, str)}
     for claim in result.claims:
         unknown_axes = sorted(set(getattr(claim, "at", None) or {}) - axes_declared)
+        if unknown_axes:  # the check function may declare them (its ``shapes`` attribute)
+            unknown_axes = sorted(set(unknown_axes) - _check_axes(result))
         if unknown_axes:
             errors.append(("claims", f"claim {claim.label!r} selects axis {', '.join(unknown_axes)}, which no "
                                      "measurement declares in shapes"))
