@@ -101,6 +101,8 @@ def test_plugin_problems_are_in_the_summary_and_the_json(plugin, tmp_path, capsy
                          "reason": "ModuleNotFoundError: No module named 'no_such_module_anywhere'"}]
     index = (tmp_path / "html" / "index.html").read_text()
     assert "Plugin problems: 1" in index and "no_such_module_anywhere" in index
+    page = next((tmp_path / "html").glob("*lemma-a.1-m8*.html")).read_text()
+    assert "derived from" in page and "huang2022/lemma-a.1: m = 8; draws = 4000" in page
 
 
 def test_strict_plugins_exits_2_before_running(plugin, tmp_path, capsys):
@@ -178,3 +180,23 @@ def test_a_claim_reads_one_column_and_an_impossible_control_is_moved(tmp_path):
     claim = run["results"][0]["claims"][0]
     assert code == 1 and claim["verdict"] == "INCONCLUSIVE" and not claim["control"]["rejected"]
     assert "negative control" in claim["detail"] and "beyond every measured value" in claim["detail"]
+
+
+def test_a_reachable_or_explicit_control_is_kept():
+    import numpy as np
+    import sympy as sp
+
+    from verifier.judging.evaluate import judge_empirical
+
+    x = sp.Symbol("x")
+    values = {"x": np.array([1.2, 1.6, 2.1, 1.4, 1.8, 2.3, 1.5, 1.9])}  # mean 1.725; 2.1 and 2.3 reach 2
+    kept = judge_empirical(Bound("x >= 1", quantity=x, relation=">=", bound=1), {}, values, 0.05)
+    assert kept.control["claimed"] == pytest.approx(2.0) and "note" not in kept.control
+    explicit = Bound("x >= 0.5", quantity=x, relation=">=", bound=0.5,
+                     explicit_control=Bound("control: x >= 1.9", quantity=x, relation=">=", bound=1.9))
+    assert judge_empirical(explicit, {}, values, 0.05).control["claimed"] == pytest.approx(1.9)
+    moved = judge_empirical(Bound("x >= 1.3", quantity=x, relation=">=", bound=1.3), {}, values, 0.05)
+    spread = float(np.std(values["x"], ddof=1))
+    assert moved.control["claimed"] == pytest.approx(1.725 + 2 * spread)  # 2.6 was beyond every value
+    assert moved.verdict == "PASS" and moved.control["rejected"]
+    assert "negative control: the default control (bound x 2, 2.6) lies beyond every measured value" in moved.detail

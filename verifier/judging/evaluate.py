@@ -252,7 +252,7 @@ def judge_empirical(claim: Claim, params: Mapping[str, float], data: Mapping[str
     own = _judge(claim, params, data, alpha, replicas)
     control_claim, control_note = controls.informative(claim, claim.control(), params, data, replicas)
     control = _judge(control_claim, params, data, alpha, replicas) if control_claim is not None else None
-    verdict, detail = own.verdict, "; ".join(part for part in (own.detail, control_note) if part)
+    verdict, detail = own.verdict, own.detail
     if verdict is Verdict.PASS:
         if control is None:
             verdict, detail = Verdict.INCONCLUSIVE, "no negative control: the PASS is not earned"
@@ -261,6 +261,8 @@ def judge_empirical(claim: Claim, params: Mapping[str, float], data: Mapping[str
             detail = "; ".join(part for part in (
                 f"negative control ({control_claim.describe()}) was not rejected: {control.verdict.value}",
                 control_note) if part)
+        elif control_note:  # the PASS was earned against the moved control: say where it was
+            detail = "; ".join(part for part in (detail, "negative control: " + control_note) if part)
     control_dict = None if control is None else {
         "description": control_claim.describe(), "verdict": control.verdict.value,
         "rejected": control.verdict is Verdict.FAIL, "claimed": control.claimed,

@@ -333,7 +333,9 @@ def _footer_rows(ctx: _Context, record: Mapping[str, Any]) -> list[tuple[str, st
             ("replica seeds", seed_text or "-", True), ("device", record.get("device", "-"), False),
             ("check", record.get("check") or "-", True), ("measurement key", record.get("measurement_key") or "-", True),
             ("check time", f"{number(record.get('check_seconds'))} s" + (" (cached)" if record.get("cache_hit") else ""), False),
-            ("result time", f"{number(record.get('seconds'))} s", False)]
+            ("result time", f"{number(record.get('seconds'))} s", False)] + (
+        [("derived from", f"{record['derived_from']['id']}: {record['derived_from']['changes']}", False)]
+        if record.get("derived_from") else [])
 
 
 def render_result(ctx: _Context, record: Mapping[str, Any]) -> str:
