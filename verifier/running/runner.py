@@ -97,14 +97,15 @@ OUTSIDE_REGIME_MASKED = (Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE)
 
 def reproduce_command(result: Result, options: Options, replicas: int | None, plugins: Iterable[str] = ()) -> str:
     """The command that reruns one result; ``plugins``: the ``--plugin`` files it and what it uses come from."""
-    parts = ["verify theorem", result.id, *(f"--plugin {shlex.quote(path)}" for path in plugins),
-             f"--profile {options.profile}", f"--seed {options.seed}", f"--device {options.device}"]
+    parts = ["verify theorem", result.id, f"--profile {options.profile}", f"--seed {options.seed}",
+             f"--device {options.device}"]
     if options.precision != "auto":
         parts.append(f"--precision {options.precision}")
     if replicas is not None:
         parts.append(f"--replicas {replicas}")
     declared = {p.name for p in result.parameters}
     parts.extend(f"--param {k}={v}" for k, v in sorted(options.overrides.items()) if k in declared)
+    parts.extend(f"--plugin {shlex.quote(path)}" for path in plugins)
     return " ".join(parts)
 
 
