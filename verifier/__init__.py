@@ -7,7 +7,7 @@ claims and figures), ``judging`` (symbolic decisions, acceptance tests, verdicts
 HTML, plots, notebook; renders stored records and never imports ``running``) and ``interfaces``
 (CLI, Python API, pytest plugin, scaffold).
 """
-from verifier.interfaces.api import RunResult, run
+from verifier.interfaces.api import RunResult, builtin, run
 from verifier.judging.verdicts import Verdict
 from verifier.presentation import notebook
 from verifier.spec.claims import (
@@ -23,6 +23,7 @@ from verifier.spec.claims import (
                                   Probability,
                                   Rate,
 )
+from verifier.spec.derive import DeriveError, derive
 from verifier.spec.figures import Histogram, LogLog, Sweep, Trajectory
 from verifier.spec.provenance import Origin, Provenance
 from verifier.spec.readings import Reading
@@ -30,6 +31,6 @@ from verifier.spec.results import Kind, Paper, Parameter, Result
 
 notebook.install()
 
-__all__ = ["Approx", "Bound", "Duration", "Exponent", "Histogram", "Identity", "Implication", "Kind", "Limit",
+__all__ = ["Approx", "Bound", "DeriveError", "Duration", "Exponent", "Histogram", "Identity", "Implication", "Kind", "Limit",
            "LogLog", "Order", "Ordering", "Origin", "Paper", "Parameter", "Probability", "Provenance", "Rate", "Reading", "Result", "RunResult", "Sweep",
-           "Trajectory", "Verdict", "run"]
+           "Trajectory", "Verdict", "builtin", "derive", "run"]

@@ -43,6 +43,13 @@ class RunResult:
         return records_html(self.record.results)
 
 
+def builtin(name: str):
+    """The built-in result spec with this id or unique alias (a :class:`~verifier.spec.results.Result`), to
+    derive a plugin's own result from (:func:`verifier.derive`); ResolveError with close matches otherwise."""
+    registry = reg.load((), autoload=False)
+    return registry.results[reg.resolve(registry, name)]
+
+
 def run(name: str, profile: str = "quick", device: str = "auto", seed: int = 0, replicas: int | None = None,
         plugins: Iterable[str] = (), store: str | Path | None = None,
         params: Mapping[str, float] | None = None, precision: str = "auto", threads: int | None = None,

@@ -14,10 +14,11 @@ from typing import Any, Sequence, TextIO
 
 from verifier.interfaces import output_paths, scaffold
 from verifier.judging import multiplicity
+from verifier.presentation import catalog as catalog_text
 from verifier.presentation import exports
 from verifier.presentation import html as html_report
 from verifier.presentation import terminal as report
-from verifier.running import compute, executors, overrides
+from verifier.running import catalog, compute, executors, overrides
 from verifier.running import registry as reg
 from verifier.running.environment import DeviceError, resolve_device
 from verifier.running.runner import Options, Runner
@@ -57,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--store-repair", action="store_true",
                         help="if the store is corrupt or not a database, rename it to <name>.corrupt-<timestamp> "
                              "and start a new one")
+    common.add_argument("--strict-plugins", action="store_true",
+                        help="exit 2 (before running anything) when a plugin or a spec could not be loaded")
 
     exported = argparse.ArgumentParser(add_help=False)
     exported.add_argument("--junit", type=Path, default=None, metavar="PATH",
@@ -103,7 +106,11 @@ def _parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="verify", description="Check theorems of ML-theory papers symbolically and by simulation.")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("list", parents=[common], help="every known result")
+    listing = sub.add_parser("list", parents=[common], help="every known result (or, with --checks, every check)")
+    listing.add_argument("--checks", action="store_true", help="list the checks: results, parameters, measurements")
+    describe = sub.add_parser("describe", parents=[common], help="a check: the results that use it, its parameters "
+                              "(ranges, values per profile) and its measurements (shapes, meanings)")
+    describe.add_argument("check", help="check name (module:function, or the function name), or a result id or alias")
     theorem = sub.add_parser("theorem", parents=[common, running, exported], help="one result and everything it uses")
     theorem.add_argument("result", help="full id (huang2022/corollary-5.3) or unique alias (corollary-5.3)")
     paper = sub.add_parser("paper", parents=[common, running, exported], help="every result of a paper")
@@ -137,6 +144,10 @@ def _load(args: argparse.Namespace) -> reg.Registry:
     registry = reg.load(args.plugin, autoload=not args.no_autoload)
     for problem in registry.problems:
         print(f"warning: could not load {problem}", file=sys.stderr)
+    if registry.problems and args.strict_plugins:
+        count = len(registry.problems)
+        raise UsageError(f"--strict-plugins: {count} plugin problem{'s' if count != 1 else ''}, the first: "
+                         f"{registry.problems[0]}")
     return registry
 
 
@@ -194,6 +205,16 @@ def _command_list(registry: reg.Registry) -> int:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    return EXIT_OK
+
+
+def _command_checks(registry: reg.Registry) -> int:
+    print("\n".join(catalog_text.list_lines([catalog.entry(registry, name) for name in catalog.names(registry)])))
+    return EXIT_OK
+
+
+def _command_describe(args: argparse.Namespace, registry: reg.Registry) -> int:
+    print("\n".join(catalog_text.describe_lines(catalog.entry(registry, catalog.find(registry, args.check)))))
     return EXIT_OK
 
 
@@ -268,7 +289,8 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
         if executor:
             executor.close()
     if not args.quiet:
-        report.print_summary(record.results, time.perf_counter() - started, json_path, html_index)
+        report.print_summary(record.results, time.perf_counter() - started, json_path, html_index,
+                             plugin_problems=len(record.plugin_problems))
     if store.problem:
         print(f"verify: warning: {store.problem}", file=sys.stderr)
     if failure:
@@ -409,7 +431,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _command_new_spec(args)
         registry = _load(args)
         if args.command == "list":
-            return _command_list(registry)
+            return _command_checks(registry) if args.checks else _command_list(registry)
+        if args.command == "describe":
+            return _command_describe(args, registry)
         if args.command == "graph":
             return _command_graph(args, registry)
         if args.command == "findings":

@@ -13,7 +13,7 @@ from typing import Any, Mapping
 import numpy as np
 import sympy as sp
 
-from verifier.judging import acceptance, power, shapes, symbolic
+from verifier.judging import acceptance, controls, power, shapes, symbolic
 from verifier.judging.acceptance import Interval
 from verifier.judging.verdicts import Verdict
 from verifier.spec.claims import (
@@ -250,7 +250,7 @@ def judge_empirical(claim: Claim, params: Mapping[str, float], data: Mapping[str
     if claim.at:
         data = shapes.select(data, declared or {}, claim.at)
     own = _judge(claim, params, data, alpha, replicas)
-    control_claim = claim.control()
+    control_claim, control_note = controls.informative(claim, claim.control(), params, data, replicas)
     control = _judge(control_claim, params, data, alpha, replicas) if control_claim is not None else None
     verdict, detail = own.verdict, own.detail
     if verdict is Verdict.PASS:
@@ -258,11 +258,16 @@ def judge_empirical(claim: Claim, params: Mapping[str, float], data: Mapping[str
             verdict, detail = Verdict.INCONCLUSIVE, "no negative control: the PASS is not earned"
         elif control.verdict is not Verdict.FAIL:
             verdict = Verdict.INCONCLUSIVE
-            detail = f"negative control ({control_claim.describe()}) was not rejected: {control.verdict.value}"
+            detail = "; ".join(part for part in (
+                f"negative control ({control_claim.describe()}) was not rejected: {control.verdict.value}",
+                control_note) if part)
+        elif control_note:  # the PASS was earned against the moved control: say where it was
+            detail = "; ".join(part for part in (detail, "negative control: " + control_note) if part)
     control_dict = None if control is None else {
         "description": control_claim.describe(), "verdict": control.verdict.value,
         "rejected": control.verdict is Verdict.FAIL, "claimed": control.claimed,
-        "ci": (control.interval.lo, control.interval.hi), "region": control.region}
+        "ci": (control.interval.lo, control.interval.hi), "region": control.region,
+        **({"note": control_note} if control_note else {})}
     lo, hi = own.interval.lo, own.interval.hi
     tested = own.verdict is not Verdict.ERROR
     relation, scale = _relation_and_scale(claim, own)

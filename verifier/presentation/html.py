@@ -164,7 +164,7 @@ class _Context:
 def _reproduce(ctx: _Context, record: Mapping[str, Any]) -> str:
     command = record.get("reproduce") or f"verify theorem {record['id']}"
     source = ctx.registry.sources.get(record["id"], "") if ctx.registry is not None else ""
-    if source and Path(source).is_file():
+    if source and Path(source).is_file() and " --plugin " not in command:  # records stored before it carried one
         command += f" --plugin {shlex.quote(source)}"
     return f"{command} --html {shlex.quote(str(ctx.out_dir))}"
 
@@ -205,6 +205,7 @@ def render_index(ctx: _Context) -> str:
         papers=[{**ctx.paper(key), "records": by_paper[key], "findings": per_paper[key]} for key in sorted(by_paper)],
         family=family, family_alpha=", ".join(number(a) for a in family.get("alpha") or []) or "-",
         shared_readings=list((run.get("readings") or {}).values()),
+        plugin_problems=run.get("plugin_problems") or [],
         environment=run.get("environment") or {}, rerender=_rerender(ctx))
 
 
@@ -332,7 +333,9 @@ def _footer_rows(ctx: _Context, record: Mapping[str, Any]) -> list[tuple[str, st
             ("replica seeds", seed_text or "-", True), ("device", record.get("device", "-"), False),
             ("check", record.get("check") or "-", True), ("measurement key", record.get("measurement_key") or "-", True),
             ("check time", f"{number(record.get('check_seconds'))} s" + (" (cached)" if record.get("cache_hit") else ""), False),
-            ("result time", f"{number(record.get('seconds'))} s", False)]
+            ("result time", f"{number(record.get('seconds'))} s", False)] + (
+        [("derived from", f"{record['derived_from']['id']}: {record['derived_from']['changes']}", False)]
+        if record.get("derived_from") else [])
 
 
 def render_result(ctx: _Context, record: Mapping[str, Any]) -> str:

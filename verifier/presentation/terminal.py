@@ -176,6 +176,8 @@ def print_notes(records: Iterable[dict[str, Any]], stream: TextIO, verbose: bool
         if record.get("replicas"):
             lines.append(f"replicas: {record['replicas']}, seed {record['seed']}, device {record['device']}, "
                          f"check {number(record.get('check_seconds'))} s{' (cached)' if record.get('cache_hit') else ''}")
+        if record.get("derived_from"):
+            lines.append(f"derived from {record['derived_from']['id']}: {record['derived_from']['changes']}")
         lines.append("reproduce: " + record["reproduce"])
         if verbose:
             lines.extend(_verbose_lines(record))
@@ -210,8 +212,8 @@ def print_findings(records: Iterable[dict[str, Any]], stream: TextIO | None = No
 
 
 def print_summary(records: list[dict[str, Any]], seconds: float, json_path: Any = None, html_index: Any = None,
-                  stream: TextIO | None = None) -> None:
-    """The run in one line: counts per verdict, findings, wall time, and where its files went."""
+                  stream: TextIO | None = None, plugin_problems: int = 0) -> None:
+    """The run in one line: counts per verdict, findings, plugin problems, wall time, and where its files went."""
     stream = stream or sys.stdout
     counts: dict[str, int] = {}
     for record in records:
@@ -219,6 +221,9 @@ def print_summary(records: list[dict[str, Any]], seconds: float, json_path: Any 
     findings = len(found.collect(records)["paper"])
     parts = [f"{len(records)} results: " + ", ".join(f"{v} {n}" for v, n in sorted(counts.items())),
              f"{findings} finding{'s' if findings != 1 else ''}", f"{seconds:.0f} s"]
+    if plugin_problems:
+        parts.insert(2, f"{plugin_problems} plugin problem{'s' if plugin_problems != 1 else ''} (not loaded, see the "
+                        "warnings above)")
     parts += [f"JSON {json_path}"] if json_path else []
     parts += [f"HTML {html_index}"] if html_index else []
     stream.write("\nsummary: " + "; ".join(parts) + "\n")

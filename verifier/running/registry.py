@@ -13,7 +13,7 @@ import importlib.metadata
 import importlib.util
 import pkgutil
 import sys
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Iterable
@@ -21,7 +21,7 @@ from typing import Iterable
 import sympy as sp
 
 from verifier.judging import graph as dag
-from verifier.running.check_code import spec_hash
+from verifier.running.check_code import load_check, spec_hash
 from verifier.spec.claims import Claim
 from verifier.spec.results import Kind, Result
 
@@ -42,6 +42,9 @@ class LoadProblem:
         where = f"{self.source}: {self.result}" if self.result else self.source
         return f"{where}: {self.field}: {self.reason}" if self.field else f"{where}: {self.reason}"
 
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
 
 @dataclass
 class Registry:
@@ -50,6 +53,8 @@ class Registry:
     results: dict[str, Result] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     problems: list[LoadProblem] = field(default_factory=list)
+    # result id -> absolute path of the ``--plugin`` file that defined it (what a reproduce line must load)
+    paths: dict[str, str] = field(default_factory=dict)
 
     def papers(self) -> list[str]:
         return sorted({r.paper.key for r in self.results.values()})
@@ -108,18 +113,19 @@ def _plugin_files(path: Path) -> list[Path]:
     return [path]
 
 
-def _gather(plugins: Iterable[str], autoload: bool) -> tuple[list[tuple[Result, str]], list[LoadProblem]]:
-    found: list[tuple[Result, str]] = []
+def _gather(plugins: Iterable[str], autoload: bool) -> tuple[list[tuple[Result, str, str | None]], list[LoadProblem]]:
+    """Every result found, with its source and (for a ``--plugin`` file) the file's absolute path."""
+    found: list[tuple[Result, str, str | None]] = []
     problems: list[LoadProblem] = []
 
-    def take(load, source: str) -> None:
+    def take(load, source: str, path: str | None = None) -> None:
         try:
             module = load()
         except Exception as exc:  # a broken plugin must not stop the others
             problems.append(LoadProblem(source, "", "import", f"{type(exc).__name__}: {exc}"))
             return
         results, bad = _module_results(module, source)
-        found.extend((r, source) for r in results)
+        found.extend((r, source, path) for r in results)
         problems.extend(bad)
 
     package = importlib.import_module(BUILTIN_PACKAGE)
@@ -136,8 +142,17 @@ def _gather(plugins: Iterable[str], autoload: bool) -> tuple[list[tuple[Result, 
             problems.append(LoadProblem(raw, "", "path", "no such file or folder"))
             continue
         for file in _plugin_files(path):
-            take(lambda file=file: _import_path(file), str(file))
+            take(lambda file=file: _import_path(file), str(file), str(file.resolve()))
     return found, problems
+
+
+def _check_axes(result: Result) -> set[str]:
+    """The axis names its check function declares in a ``shapes`` attribute (none when it cannot be loaded)."""
+    try:
+        declared = getattr(load_check(result.check), "shapes", {}) or {} if result.check is not None else {}
+    except (ImportError, AttributeError):
+        return set()
+    return {axis for axes in declared.values() for axis in axes if isinstance(axis, str)}
 
 
 def validate(result: Result) -> list[tuple[str, str]]:
@@ -190,6 +205,8 @@ def validate(result: Result) -> list[tuple[str, str]]:
         axes_declared |= {a for a in axes if isinstance(a, str)}
     for claim in result.claims:
         unknown_axes = sorted(set(getattr(claim, "at", None) or {}) - axes_declared)
+        if unknown_axes:  # the check function may declare them (its ``shapes`` attribute)
+            unknown_axes = sorted(set(unknown_axes) - _check_axes(result))
         if unknown_axes:
             errors.append(("claims", f"claim {claim.label!r} selects axis {', '.join(unknown_axes)}, which no "
                                      "measurement declares in shapes"))
@@ -223,7 +240,7 @@ def load(plugins: Iterable[str] = (), autoload: bool = True) -> Registry:
     """Load every spec; broken plugins and invalid results become ``problems``."""
     registry = Registry()
     found, registry.problems = _gather(plugins, autoload)
-    for index, (result, source) in enumerate(found):
+    for index, (result, source, path) in enumerate(found):
         if not result.id:
             registry.problems.extend(LoadProblem(source, f"result #{index} ({result.title or 'untitled'})", f, why)
                                      for f, why in validate(result))
@@ -236,6 +253,8 @@ def load(plugins: Iterable[str] = (), autoload: bool = True) -> Registry:
         if not errors:
             registry.results[result.id] = result
             registry.sources[result.id] = source
+            if path is not None:
+                registry.paths[result.id] = path
     _drop_broken_links(registry)
     return registry
 

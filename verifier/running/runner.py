@@ -5,6 +5,7 @@ rendered; it is committed to the store as soon as it is finished.
 """
 from __future__ import annotations
 
+import shlex
 import time
 import traceback
 import uuid
@@ -77,6 +78,7 @@ class RunRecord:
     readings: dict[str, dict[str, Any]] = field(default_factory=dict)  # every reading used, once, by name
     started: float = field(default_factory=time.time)  # seconds since the epoch
     finished: float | None = None
+    plugin_problems: list[dict[str, str]] = field(default_factory=list)  # what could not be loaded (LoadProblem)
 
     @property
     def ok(self) -> bool:
@@ -86,7 +88,7 @@ class RunRecord:
         return {"run_id": self.run_id, "options": {**vars(self.options), "overrides": dict(self.options.overrides)},
                 "environment": self.environment,
                 "targets": self.targets, "interrupted": self.interrupted, "family": self.family,
-                "readings": self.readings, "results": self.results,
+                "readings": self.readings, "plugin_problems": self.plugin_problems, "results": self.results,
                 "started": self.started, "finished": self.finished}
 
 
@@ -96,7 +98,8 @@ READING_MODES = ("default", "all")
 OUTSIDE_REGIME_MASKED = (Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE)
 
 
-def reproduce_command(result: Result, options: Options, replicas: int | None) -> str:
+def reproduce_command(result: Result, options: Options, replicas: int | None, plugins: Iterable[str] = ()) -> str:
+    """The command that reruns one result; ``plugins``: the ``--plugin`` files it and what it uses come from."""
     parts = ["verify theorem", result.id, f"--profile {options.profile}", f"--seed {options.seed}",
              f"--device {options.device}"]
     if options.precision != "auto":
@@ -105,6 +108,7 @@ def reproduce_command(result: Result, options: Options, replicas: int | None) ->
         parts.append(f"--replicas {replicas}")
     declared = {p.name for p in result.parameters}
     parts.extend(f"--param {k}={v}" for k, v in sorted(options.overrides.items()) if k in declared)
+    parts.extend(f"--plugin {shlex.quote(path)}" for path in plugins)
     return " ".join(parts)
 
 
@@ -130,11 +134,13 @@ class Runner:
         order = self.plan(targets)
         if run_many is not None:
             self.prefetch(order, run_many)
-        record = RunRecord(uuid.uuid4().hex[:12], self.options, describe(self.options.device), targets)
+        record = RunRecord(uuid.uuid4().hex[:12], self.options, describe(self.options.device), targets,
+                           plugin_problems=[problem.to_dict() for problem in self.registry.problems])
         if self.store:
             details = record.to_dict()
             self.store.start_run(record.run_id, argv, record.environment,
-                                 {"options": details["options"], "targets": targets}, record.started)
+                                 {"options": details["options"], "targets": targets,
+                                  "plugin_problems": record.plugin_problems}, record.started)
         verdicts: dict[str, Verdict] = {}
         try:
             for index, rid in enumerate(order):
@@ -156,6 +162,11 @@ class Runner:
                 self.store.finish_run(record.run_id, "interrupted" if record.interrupted else "finished",
                                       record.finished)
         return record
+
+    def plugin_files(self, rid: str) -> list[str]:
+        """The ``--plugin`` files that define a result and everything it uses (a rerun must load them)."""
+        paths = self.registry.paths
+        return sorted({paths[r] for r in self.plan([rid]) if r in paths}, key=lambda p: (p != paths.get(rid), p))
 
     def measurements_of(self, key: str) -> dict[str, np.ndarray]:
         """The arrays of a check run made (or fetched) during this runner's life."""
@@ -280,6 +291,8 @@ class Runner:
             "alpha": result.alpha, "check": check_name(result.check) if result.check else None,
             "exception": None, "cache_hit": False, "check_notes": [],
         }
+        if result.derived_from:
+            item["derived_from"] = {"id": result.derived_from, "changes": result.derivation}
         outcomes: list[dict[str, Any]] = []
         violated: list[str] = []
         try:
@@ -322,7 +335,7 @@ class Runner:
                                for o in outcomes)
         item["regime"] = "outside" if violated else "inside"
         self._place(result, item, verdicts)
-        item["reproduce"] = reproduce_command(result, self.options, self.options.replicas)
+        item["reproduce"] = reproduce_command(result, self.options, self.options.replicas, self.plugin_files(result.id))
         item["seconds"] = time.perf_counter() - start
         return item
 

@@ -206,6 +206,7 @@ class Store:
         argv, environment, details, status = json.loads(row[0]), json.loads(row[1]), json.loads(row[2]), row[3]
         return {"run_id": run_id, "options": details.get("options", {}), "environment": environment,
                 "targets": details.get("targets", []), "interrupted": status == "interrupted",
+                "plugin_problems": details.get("plugin_problems", []),
                 "results": list(self.run_records(run_id)), "argv": argv, "started": row[4], "finished": row[5]}
 
     def load_measurements(self, key: str) -> dict[str, np.ndarray] | None:

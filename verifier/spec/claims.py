@@ -57,7 +57,9 @@ class Bound(Claim):
     ``statistic="proportion"`` treats ``quantity`` as an error rate over ``trials`` points per replica
     and judges a Clopper-Pearson interval of the pooled count (``bound`` must then be a constant).
     The control tightens the bound by ``control_factor`` (divides an upper bound, multiplies a lower
-    one) unless ``explicit_control`` is given.
+    one) unless ``explicit_control`` is given. A lower bound's tightened control that lies beyond every
+    measured value (``accuracy >= 1.5``) is moved, when judged, to the measurement's mean plus
+    ``control_margin`` standard deviations of its replicas (:mod:`verifier.judging.controls`).
     """
 
     quantity: Expr = sp.S.Zero
@@ -67,6 +69,7 @@ class Bound(Claim):
     trials: Expr | None = None
     control_factor: float = 2.0
     explicit_control: "Claim | None" = None
+    control_margin: float = 2.0  # in replica standard deviations: where an impossible default control is moved
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "quantity", _sym(self.quantity))

@@ -106,6 +106,9 @@ class Result:
     # per profile, the most replicas one check call takes (memory); the run splits larger counts into
     # batches of this size with the same seeds (identical measurements). The user's --max-batch wins.
     max_batch: Mapping[str, int] = field(default_factory=dict)
+    # set by verifier.spec.derive: the id of the result this one was derived from, and what was changed
+    derived_from: str = ""
+    derivation: str = ""
     html_renderer: ClassVar[Callable[["Result"], str] | None] = None
 
     @property
