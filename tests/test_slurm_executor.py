@@ -1,7 +1,9 @@
 """``--executor slurm`` through submitit's local executor (the same code path as a cluster, without one):
 the measurements equal the in-process executor's on the same seeds, and a task that is preempted or
 killed mid-run is requeued or resubmitted, redoes only its unfinished runs and reproduces them."""
+import importlib.util
 import json
+import sys
 import textwrap
 
 import numpy as np
@@ -106,14 +108,20 @@ def test_split_deals_runs_round_robin_into_at_most_n_tasks():
     assert split([1, 2, 3], 1) == [[1, 2, 3]]
 
 
-def test_measurements_equal_the_in_process_executor_on_the_same_seeds(tmp_path, checks):
-    jobs = [job(checks["lemma-a"], mu) for mu in (0.0, 1.0, 2.0)] + [job(checks["lemma-broken"], 3.0),
-                                                                      job(checks["lemma-killed"], 4.0)]
-    # five runs packed into two array tasks, [0, 2, 4] and [1, 3]; the first is killed in its last run
-    outcomes = executor(tmp_path, array_max=2, resubmissions=0).map(jobs)
-    assert_same(outcomes[:3], [run_job(j) for j in jobs[:3]])
-    assert [o.data["x"].shape for o in outcomes[:3]] == [(8,)] * 3
-    assert abs(outcomes[2].data["x"].mean() - 2.0) < 0.1  # means of N(2, 1) samples
+def test_measurements_equal_the_in_process_executor_on_the_same_seeds(tmp_path, checks, monkeypatch):
+    path = tmp_path / "vanished_checks.py"  # a module the driver has and a task cannot import
+    path.write_text("def check(params, replicas, seeds, device):\n    return {}\n")
+    spec = importlib.util.spec_from_file_location("vanished_checks", path)
+    vanished = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(vanished)
+    monkeypatch.setitem(sys.modules, "vanished_checks", vanished)  # so its check is pickled by reference
+    a0, a1, a2 = (job(checks["lemma-a"], mu) for mu in (0.0, 1.0, 2.0))
+    jobs = [a0, a1, job(vanished.check, 5.0), job(checks["lemma-broken"], 3.0), job(checks["lemma-killed"], 4.0), a2]
+    # six runs dealt into three array tasks: [a0, broken], [a1, killed], [vanished, a2]
+    outcomes = executor(tmp_path, array_max=3, resubmissions=0).map(jobs)
+    assert_same(outcomes[:2], [run_job(a0), run_job(a1)])
+    assert [o.data["x"].shape for o in outcomes[:2]] == [(8,)] * 2
+    assert abs(outcomes[1].data["x"].mean() - 1.0) < 0.1  # means of N(1, 1) samples
     # negative control: the comparison sees a different seed (and a different mean)
     assert not np.array_equal(outcomes[0].data["x"], run_job(job(checks["lemma-a"], 0.0, replicas=9)).data["x"][1:])
     assert not np.array_equal(outcomes[0].data["x"], outcomes[1].data["x"] - 1.0)
@@ -122,6 +130,9 @@ def test_measurements_equal_the_in_process_executor_on_the_same_seeds(tmp_path, 
     # killed, and not resubmitted (resubmissions=0): that run alone is an error, naming the task's log
     assert outcomes[4].data is None and "ended without finishing it (killed?); log: " in str(outcomes[4].error)
     assert str(outcomes[4].error).endswith("_log.err")
+    for failed in (outcomes[2], outcomes[5]):  # the task could not load its runs: both name the reason
+        assert failed.data is None and "failed: ModuleNotFoundError: No module named 'vanished_checks'" \
+            in str(failed.error)
     assert not any((tmp_path / "slurm" / "outcomes").iterdir())  # the tasks' outcome files are gathered and gone
 
 

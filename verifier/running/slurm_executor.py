@@ -64,7 +64,8 @@ def save(path: Path, outcome: Outcome) -> None:
     os.replace(temporary, path)
 
 
-def load(path: Path) -> Outcome:
+def load(path: Path) -> Any:
+    """An outcome (or submitit's result) written by a task."""
     with path.open("rb") as handle:
         return pickle.load(handle)
 
@@ -91,6 +92,8 @@ class Chunk:
             if not callable(requeue):
                 raise
             requeue(signalled.args[0], None)
+        finally:
+            signal.signal(preempt, requeue)
         return ran
 
     def checkpoint(self, entries: Sequence[tuple[Path, Job]]) -> Any:
@@ -103,6 +106,14 @@ def split(indices: Sequence[int], parts: int) -> list[list[int]]:
     """At most ``parts`` non-empty groups, dealt round-robin (runs of one check spread over tasks)."""
     count = max(1, min(parts, len(indices)))
     return [list(indices[k::count]) for k in range(count) if indices[k::count]]
+
+
+def _failure(task: Any) -> str | None:
+    """The last line of the traceback a task ended with (submitit's result file), if it raised."""
+    if not task.paths.result_pickle.exists():
+        return None
+    status, detail = load(task.paths.result_pickle)
+    return str(detail).strip().splitlines()[-1] if status == "error" else None
 
 
 class SlurmExecutor:
@@ -155,8 +166,9 @@ class SlurmExecutor:
             pending = []
             for group, task in zip(groups, tasks):
                 lost = [i for i in group if not paths[i].exists()]
-                if lost and task.paths.result_pickle.exists() and (error := task.exception()) is not None:
-                    reasons.update((i, f"its SLURM task {task.job_id} failed: {str(error).strip()}") for i in lost)
+                if lost and (failure := _failure(task)) is not None:  # raised: resubmitting would raise again
+                    reasons.update((i, f"its SLURM task {task.job_id} failed: {failure}; log: {task.paths.stderr}")
+                                   for i in lost)
                 elif lost:  # killed: resubmitted with its unfinished runs alone
                     reasons.update((i, (f"its SLURM task {task.job_id} ended without finishing it (killed?); "
                                         f"log: {task.paths.stderr}")) for i in lost)
