@@ -93,7 +93,8 @@ class Chunk:
                 raise
             requeue(signalled.args[0], None)
         finally:
-            signal.signal(preempt, requeue)
+            if requeue is not None:
+                signal.signal(preempt, requeue)
         return ran
 
     def checkpoint(self, entries: Sequence[tuple[Path, Job]]) -> Any:
@@ -128,7 +129,7 @@ class SlurmExecutor:
         self.folder = options.folder.resolve()
         cluster = None if options.cluster == "auto" else options.cluster
         try:
-            self._executor = submitit.AutoExecutor(folder=self.folder / "%j", cluster=cluster)
+            self._executor = submitit.AutoExecutor(folder=self.folder, cluster=cluster)
         except RuntimeError as exc:  # e.g. no srun on this machine
             raise RuntimeError(f"--slurm-cluster {options.cluster}: {exc}") from None
         self.cluster = self._executor.cluster
@@ -167,10 +168,10 @@ class SlurmExecutor:
             for group, task in zip(groups, tasks):
                 lost = [i for i in group if not paths[i].exists()]
                 if lost and (failure := _failure(task)) is not None:  # raised: resubmitting would raise again
-                    reasons.update((i, f"its SLURM task {task.job_id} failed: {failure}; log: {task.paths.stderr}")
+                    reasons.update((i, f"its array task {task.job_id} failed: {failure}; log: {task.paths.stderr}")
                                    for i in lost)
                 elif lost:  # killed: resubmitted with its unfinished runs alone
-                    reasons.update((i, (f"its SLURM task {task.job_id} ended without finishing it (killed?); "
+                    reasons.update((i, (f"its array task {task.job_id} ended without finishing it (killed?); "
                                         f"log: {task.paths.stderr}")) for i in lost)
                     pending += lost
             if not pending:
