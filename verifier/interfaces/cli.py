@@ -18,7 +18,7 @@ from verifier.presentation import catalog as catalog_text
 from verifier.presentation import exports
 from verifier.presentation import html as html_report
 from verifier.presentation import terminal as report
-from verifier.running import catalog, compute, executors, overrides
+from verifier.running import catalog, compute, executors, overrides, slurm_executor
 from verifier.running import registry as reg
 from verifier.running.environment import DeviceError, resolve_device
 from verifier.running.runner import Options, Runner
@@ -39,6 +39,16 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {value}")
     return value
 
 
@@ -81,9 +91,26 @@ def _parser() -> argparse.ArgumentParser:
     loudness = running.add_mutually_exclusive_group()
     loudness.add_argument("--quiet", action="store_true", help="one line per result, no table or progress")
     loudness.add_argument("--verbose", action="store_true", help="also measurements and tracebacks")
-    running.add_argument("--executor", choices=("local", "ray"), default="local",
-                         help="run independent checks in this process (default) or as Ray tasks")
+    running.add_argument("--executor", choices=("local", "ray", "slurm"), default="local",
+                         help="run independent checks in this process (default), as Ray tasks or as a SLURM job array")
     running.add_argument("--ray-address", default=None, help="Ray cluster address (default: start a local instance)")
+    slurm = slurm_executor.SlurmOptions()
+    running.add_argument("--slurm-cluster", choices=slurm_executor.CLUSTERS, default=slurm.cluster,
+                         help="auto (default: SLURM where srun exists, else local processes), slurm, or local "
+                              "(submitit's local executor, for testing)")
+    running.add_argument("--slurm-partition", default=slurm.partition, help="SLURM partition (default: the cluster's)")
+    running.add_argument("--slurm-time", type=_positive_int, default=slurm.time_min, metavar="MIN",
+                         help=f"time limit of each array task in minutes (default {slurm.time_min})")
+    running.add_argument("--slurm-gpus", type=_non_negative_int, default=slurm.gpus, metavar="N",
+                         help="GPUs per array task (default: 1 when the checks run on CUDA, else 0)")
+    running.add_argument("--slurm-cpus", type=_positive_int, default=slurm.cpus, metavar="N",
+                         help="CPUs per array task (default: the cluster's)")
+    running.add_argument("--slurm-folder", type=Path, default=slurm.folder, metavar="DIR",
+                         help=f"submitit's logs and the tasks' outcomes, on a shared file system (default {slurm.folder})")
+    running.add_argument("--slurm-array-max", type=_positive_int, default=slurm.array_max, metavar="N",
+                         help=f"pack the check runs into at most N array tasks (default {slurm.array_max})")
+    running.add_argument("--slurm-parallel", type=_positive_int, default=slurm.parallel, metavar="N",
+                         help=f"at most N array tasks in flight (default {slurm.parallel})")
     running.add_argument("--cpu-fallback", action="store_true",
                          help="run on the CPU what does not fit on the GPU even one replica at a time")
     running.add_argument("--precision", choices=compute.PRECISIONS, default="auto",
@@ -253,6 +280,12 @@ def _targets(args: argparse.Namespace, registry: reg.Registry) -> list[str]:
     return sorted(registry.results)
 
 
+def _slurm(args: argparse.Namespace) -> slurm_executor.SlurmExecutor:
+    return slurm_executor.SlurmExecutor(slurm_executor.SlurmOptions(
+        args.slurm_cluster, args.slurm_folder, args.slurm_partition, args.slurm_time, args.slurm_gpus, args.slurm_cpus,
+        args.slurm_array_max, args.slurm_parallel))
+
+
 def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Registry) -> int:
     targets = _targets(args, registry)
     try:
@@ -273,7 +306,7 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
                       correction=args.correction, readings=args.readings)
     _check_targets(args, args.html)
     try:
-        executor = executors.make(args.executor, args.ray_address)
+        executor = _slurm(args) if args.executor == "slurm" else executors.make(args.executor, args.ray_address)
     except RuntimeError as exc:
         raise UsageError(str(exc)) from None
     store = _open_store(args, running=True)
