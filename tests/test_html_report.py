@@ -370,7 +370,7 @@ def test_support_provenance_power_and_the_deciding_interval_are_shown(report):
     assert "decided on</th><td>mean(quantity - bound) = " in lemma and "accepted when &lt;= 0" in lemma
     assert "p_fail 1" in lemma and "smallest violation detectable with power 0.8" in lemma
     front = index.read_text()
-    assert "holm correction over the" in front and "<td>FOUND</td>" in front          # lemma-false's source
+    assert "holm correction over the" in front and "<td data-label=\"source\">FOUND</td>" in front  # lemma-false's source
 
 
 def test_script_in_title_claim_label_and_note_is_escaped_on_every_page(report, tmp_path):
@@ -392,7 +392,7 @@ def test_script_in_title_claim_label_and_note_is_escaped_on_every_page(report, t
         if "toy/xss" in text:
             assert escaped in text, name
     front = everything["index.html"]
-    assert f'<a href="toy--xss.html">toy/xss</a></td><td>lemma xss</td><td>{escaped}</td>' in front  # the title
+    assert f'<a href="toy--xss.html">toy/xss</a></td><td data-label="kind">lemma xss</td><td data-label="title">{escaped}</td>' in front  # the title
     page = everything["toy--xss.html"]
     assert f"<h1>Lemma xss: {escaped}</h1>" in page                                     # the title
     assert f'</span> {escaped} <span class="muted">(' in page                           # the claim's label

@@ -33,7 +33,7 @@ from verifier.judging import acceptance
 from verifier.judging import findings as found
 from verifier.presentation import plots
 from verifier.presentation.graph_layout import dependency_graph, graph_view
-from verifier.presentation.latex import claim_latex
+from verifier.presentation.latex import claim_latex, measure_latex, symbol_latex
 from verifier.presentation.templating import TEMPLATES
 from verifier.presentation.terminal import FINDING_HEADINGS, interval, number
 
@@ -97,7 +97,8 @@ def _claims_holding(record: Mapping[str, Any]) -> str:
     return f"{sum(1 for c in claims if c.get('verdict') in ('PASS', 'SYMBOLIC'))}/{len(claims)}"
 
 
-TEMPLATES.filters.update(number=number, interval=interval, claims_holding=_claims_holding)
+TEMPLATES.filters.update(number=number, interval=interval, claims_holding=_claims_holding, symbol_tex=symbol_latex,
+                         measure_tex=measure_latex)
 TEMPLATES.globals.update(VERDICT_COLOURS=VERDICT_COLOURS, VERDICT_MEANING=VERDICT_MEANING,
                          SUPPORT_COLOURS=SUPPORT_COLOURS, SUPPORT_MEANING=SUPPORT_MEANING)
 
