@@ -6,7 +6,14 @@ import networkx as nx
 import pytest
 
 from verifier.presentation import html as html_report
-from verifier.presentation.graph_layout import LABEL_X, NODE_W, Layout, layout, text_width, wrap_label
+from verifier.presentation.graph_layout import (
+    LABEL_X,
+    NODE_W,
+    Layout,
+    layout,
+    text_width,
+    wrap_label,
+)
 from verifier.running import registry as reg
 
 # Crossings of the full registry graph (107 results, 198 edges) before this layout: 368 (layers by

@@ -398,3 +398,21 @@ def test_script_in_title_claim_label_and_note_is_escaped_on_every_page(report, t
     assert f'</span> {escaped} <span class="muted">(' in page                           # the claim's label
     assert f'<p class="warning">outside the stated regime ({escaped})</p>' in page      # the note
     assert f'<p class="warning check-note">{escaped}</p>' in page                       # the check's note
+
+
+def test_options_as_typed_readings_as_maths_and_evidence_before_parameters(report, tmp_path):
+    """The run's options are shown as the command line that was typed; a reading's symbol and estimator are
+    left to KaTeX as LaTeX; a result page shows its claims (the evidence) before its parameters."""
+    run, _, _, index = report
+    typed = json.loads(json.dumps(run, default=str))
+    typed["argv"] = ["paper", "toy", "--profile", "quick", "--set", "mu=1 2"]
+    typed["readings"] = {"o1": {"name": "o1", "word": "o(1)", "means": "zero", "symbol": "c_0", "value": 0.5,
+                                "aliases": {"x_hat": "test_err"}, "why": "", "provenance": None, "alternatives": {}}}
+    front = html_report.write_report(typed, tmp_path / "typed").read_text()
+    assert "Options, as typed: <code class=\"argv\">verify paper toy --profile quick --set &#39;mu=1 2&#39;</code>" in front
+    assert "profile = quick" not in front
+    assert '<span class="math inline">c_{0} = 0.5</span>' in front
+    assert '<span class="math inline">x_{hat} \\coloneqq \\mathrm{test\\_err}</span>' in front
+    page = (index.parent / "toy--lemma-true.html").read_text()
+    assert page.index('id="claims"') < page.index('id="plots"') < page.index('id="parameters"')
+    assert page.index('id="claims"') < page.index('class="reading"')

@@ -197,7 +197,7 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
                                                       executor.map if executor else None)
         if args.json:  # first: the run's record survives a failure of the report below
             report.write_json(record.to_dict(), args.json)
-        html_index = html_report.write_report(record.to_dict(), args.html, registry, store) if args.html else None
+        html_index = html_report.write_report({**record.to_dict(), "argv": list(argv)}, args.html, registry, store) if args.html else None
     finally:
         store.close()
         if executor:

@@ -200,7 +200,7 @@ def render_index(ctx: _Context) -> str:
         findings=collected, finding_headings=FINDING_HEADINGS,
         title=f"Verification report {run.get('run_id', '')}", root="", run=run, records=records,
         counts=sorted(counts.items()), pages=ctx.pages, graph_svg=Markup(svg),
-        options_text=", ".join(f"{k} = {v}" for k, v in (run.get("options") or {}).items()),
+        options_text=", ".join(f"{k} = {v}" for k, v in (run.get("options") or {}).items() if v not in (None, "", {}, [])),
         targets=", ".join(run.get("targets") or []),
         command=shlex.join(["verify", *map(str, run["argv"])]) if run.get("argv") else "",
         papers=[{**ctx.paper(key), "records": by_paper[key], "findings": per_paper[key]} for key in sorted(by_paper)],
