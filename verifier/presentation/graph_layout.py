@@ -3,6 +3,7 @@ and each edge goes (left to right, dependencies first), and what each node and e
 markup itself is the template ``templates/graph.svg.j2``."""
 from __future__ import annotations
 
+import random
 import re
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -53,11 +54,12 @@ class Layout:
     height: float
 
 
-def _layers(graph: nx.DiGraph) -> dict[Any, int]:
-    """The layer of each node: its topological generation (dependencies left), except that a node with
-    no dependencies sits just before its first user, so a definition used late draws no long edge."""
+def _layers(graph: nx.DiGraph, late_sources: bool = True) -> dict[Any, int]:
+    """The layer of each node: its topological generation (dependencies left); with ``late_sources`` a
+    node with no dependencies sits just before its first user, so a definition used late draws no long
+    edge."""
     level = {node: i for i, gen in enumerate(nx.topological_generations(graph)) for node in gen}
-    for node in graph.nodes:
+    for node in graph.nodes if late_sources else ():
         if graph.in_degree(node) == 0 and graph.out_degree(node) > 0:
             level[node] = min(level[user] for user in graph.successors(node)) - 1
     return level
@@ -69,13 +71,18 @@ def _gap_crossings(upper: list[Any], lower_index: Mapping[Any, int], index: Mapp
     return sum(1 for i, (a, b) in enumerate(ends) for c, d in ends[i + 1:] if a < c and b > d)
 
 
+def _crossings(layers: list[list[Any]], work: nx.DiGraph) -> int:
+    index = {node: i for layer in layers for i, node in enumerate(layer)}
+    return sum(_gap_crossings(a, index, index, work) for a in layers[:-1])
+
+
 def _order(layers: list[list[Any]], work: nx.DiGraph, sweeps: int = 8) -> list[list[Any]]:
     """Each layer ordered to reduce crossings: median (barycentre as tie-break) sweeps down and
     up; the best ordering met is then refined by sifting (each node moved to where its edges cross the fewest)."""
     index = {node: i for layer in layers for i, node in enumerate(layer)}
 
     def total() -> int:
-        return sum(_gap_crossings(a, index, index, work) for a in layers[:-1])
+        return _crossings(layers, work)
 
     def place(layer: list[Any], neighbours) -> None:
         def key(node):
@@ -131,16 +138,17 @@ def _order(layers: list[list[Any]], work: nx.DiGraph, sweeps: int = 8) -> list[l
     return layers
 
 
-def layout(graph: nx.DiGraph, heights: Mapping[str, float] | None = None) -> Layout:
-    """Left-to-right layers by dependency (:func:`_layers`), with a virtual node per layer crossed by a
-    long edge; each layer ordered to reduce crossings (:func:`_order`) and centred vertically.
-    ``heights`` overrides NODE_H per node."""
-    heights = heights or {}
-    if graph.number_of_nodes() == 0:
-        return Layout({}, {}, 0, 0)
-    level = _layers(graph)
+MAX_RESTARTS, RESTART_BUDGET = 6, 400
+
+
+def _ordered(graph: nx.DiGraph, level: Mapping[Any, int], seed: int) -> tuple[int, list[list[Any]], dict]:
+    """(crossings, layers, chains): a virtual node per layer crossed by a long edge (its chain), and the
+    layers ordered by :func:`_order` from the sorted order (``seed`` 0) or a seeded shuffle of it."""
+    nodes = sorted(graph.nodes)
+    if seed:
+        random.Random(seed).shuffle(nodes)
     layers: list[list[Any]] = [[] for _ in range(max(level.values()) + 1)]
-    for node in sorted(graph.nodes):
+    for node in nodes:
         layers[level[node]].append(node)
     chains: dict[tuple[str, str], list[Any]] = {}
     work = nx.DiGraph()
@@ -152,6 +160,23 @@ def layout(graph: nx.DiGraph, heights: Mapping[str, float] | None = None) -> Lay
         nx.add_path(work, chain)
         chains[(u, v)] = chain
     layers = _order(layers, work)
+    return _crossings(layers, work), layers, chains
+
+
+def layout(graph: nx.DiGraph, heights: Mapping[str, float] | None = None) -> Layout:
+    """Left-to-right layers by dependency (:func:`_layers`), each ordered to reduce crossings
+    (:func:`_ordered`) and centred vertically. A small graph is ordered from several starts (seeded
+    shuffles, both layerings; as many as RESTART_BUDGET nodes and lanes allow) and the ordering with the
+    fewest crossings kept. ``heights`` overrides NODE_H per node."""
+    heights = heights or {}
+    if graph.number_of_nodes() == 0:
+        return Layout({}, {}, 0, 0)
+    level = _layers(graph)
+    lanes = sum(level[v] - level[u] - 1 for u, v in graph.edges)
+    restarts = min(MAX_RESTARTS, RESTART_BUDGET // (graph.number_of_nodes() + lanes))
+    tries = [(True, 0)] + [(late, seed) for seed in range(restarts) for late in (False, True)
+                           if restarts > 1 and (late, seed) != (True, 0)]
+    layers, chains = min((_ordered(graph, _layers(graph, late), seed) for late, seed in tries), key=lambda t: t[0])[1:]
 
     def extent(node) -> float:
         return LANE_H if isinstance(node, tuple) else heights.get(node, NODE_H)
