@@ -1,11 +1,12 @@
 """Render a run record (the JSON source of truth) as a self-contained HTML report.
 
 ``write_report(run, out_dir, registry, store)`` writes ``index.html`` (every result, grouped by paper,
-and the dependency graph as inline SVG coloured by verdict), one page per result (statement typeset
-by the vendored KaTeX, finite-size reading, parameters, claims with the claimed values, measured
-intervals and negative controls, plots as inline SVG, and a footer with seeds, device, versions, spec
-hash and the command that reproduces the page), ``run.json`` and ``static/`` (KaTeX, CSS, a tiny
-render script). The pages use relative links only and open from disk (file://) with no server.
+the options as typed, and the dependency graph as inline SVG coloured by verdict, with a filter and
+zoom), one page per result (statement typeset by the vendored KaTeX; the evidence first: claims with
+the claimed values, deciding intervals and negative controls, plots as inline SVG; then parameters,
+the finite-size reading and readings, measurements, and a footer with seeds, device, versions, spec
+hash and the command that reproduces the page), ``run.json`` and ``static/`` (KaTeX, CSS, a small
+script: typesetting, the graph's filter and zoom). The pages use relative links only and open from disk (file://) with no server.
 
 Everything the JSON holds is rendered without a registry or a store. A registry adds the parameter
 descriptions, claim formulas, papers' citations, results not run and each result's ``plots``; a
