@@ -3,8 +3,11 @@
 JavaScript dialog on any page; the dependency graph is drawn and visible, one node and one link per
 result, and the blocked node names its blocker; a result page has its maths typeset by the vendored
 KaTeX (fonts loaded from disk, no leftover source) and its six plots; an escaped statement is shown as
-text and runs nothing. A full-page screenshot of each page is saved to the test's tmp dir, and a
-negative-control page shows the harness does see each kind of problem.
+text and runs nothing. At a phone's width (390 px) and a desktop's (1280 px), every result's verdict cell
+is on screen, every graph label lies inside its box, and the graph's filter and zoom work; a result page
+on a phone shows the claims before the parameters. A full-page screenshot of each page is saved to the
+test's tmp dir (its path printed), and a negative-control page shows the harness does see each kind of
+problem.
 
 Why Selenium with Debian's ``chromium`` and ``chromedriver``: a maintained WebDriver client instead of a
 hand-written DevTools websocket one, and a driver that Debian builds for exactly its Chromium version.
@@ -130,11 +133,17 @@ class Browser:
     def evaluate(self, expression: str):
         return self.driver.execute_script(f"return {expression};")
 
-    def screenshot(self, path: Path) -> Path:
-        """The whole page, as a PNG (Chromium's own capture, beyond the viewport)."""
+    def emulate(self, width: int, height: int = 900) -> None:
+        """A screen ``width`` CSS pixels wide (a phone below 600: mobile viewport rules apply)."""
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                    {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+
+    def screenshot(self, path: Path, width: int = 1280) -> Path:
+        """The whole page at ``width``, as a PNG (Chromium's own capture, beyond the viewport)."""
+        self.emulate(width)
         height = int(self.evaluate("document.documentElement.scrollHeight"))
         self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                                    {"width": 1280, "height": min(height, 12000), "deviceScaleFactor": 1, "mobile": False})
+                                    {"width": width, "height": min(height, 12000), "deviceScaleFactor": 1, "mobile": width < 600})
         shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
         self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         path.write_bytes(base64.b64decode(shot["data"]))
@@ -175,11 +184,11 @@ def browser(binaries, tmp_path_factory):
     session.close()
 
 
-def _png(path: Path) -> None:
+def _png(path: Path, min_width: int = 800) -> None:
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000, f"{path} is not a non-empty PNG"
     width, height = struct.unpack(">II", data[16:24])
-    assert width >= 800 and height >= 400, (width, height)
+    assert width >= min_width and height >= 400, (width, height)
 
 
 def test_index_renders_the_graph_without_console_errors(browser, rendered, tmp_path):
@@ -248,3 +257,81 @@ def test_the_browser_harness_sees_errors_missing_files_and_dialogs(browser, tmp_
     assert "missing.js" in text and "console.error: logged" in text and "dialog opened: hi" in text and "boom" in text
     # and Chromium's own log, read through chromedriver (goog:loggingPrefs), sees them without the collector
     assert "browser log (network)" in text and "browser log (javascript)" in text and "browser log (console-api)" in text
+
+
+# Where each results row's id and verdict cell lie, and how each graph label lies in its box.
+GEOMETRY = """(() => {
+    const view = document.documentElement.clientWidth;
+    const cells = Array.from(document.querySelectorAll('table.results tbody tr')).map(tr => {
+        const rid = tr.querySelector('td.rid').getBoundingClientRect();
+        const verdict = tr.querySelector('td.verdict-cell .verdict').getBoundingClientRect();
+        return {id: tr.querySelector('td.rid').textContent, rid: [rid.left, rid.right],
+                verdict: [verdict.left, verdict.right, verdict.width]};
+    });
+    const svg = document.querySelector('svg.dependency-graph');
+    const box = svg.viewBox.baseVal;
+    const labels = [];
+    svg.querySelectorAll('g.node').forEach(g => {
+        const r = g.querySelector('rect').getBBox();
+        g.querySelectorAll('text').forEach(t => {
+            const b = t.getBBox();
+            labels.push({id: g.dataset.id, text: t.textContent, inside: b.x >= r.x && b.x + b.width <= r.x + r.width &&
+                         b.y >= r.y && b.y + b.height <= r.y + r.height && r.x + r.width <= box.width &&
+                         r.y + r.height <= box.height});
+        });
+    });
+    return {view, overflow: document.documentElement.scrollWidth - view, cells, labels};
+})()"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_index_on_a_phone_and_a_desktop(browser, rendered, tmp_path, width):
+    """Every result's id and verdict are within the screen; every graph label lies inside its box and the
+    SVG; the graph's filter fades the other results and its zoom scales the drawing."""
+    run, index = rendered
+    browser.emulate(width)
+    browser.open(index.resolve().as_uri())
+    assert browser.problems == []
+    state = browser.evaluate(GEOMETRY)
+    assert state["view"] == width, state["view"]
+    assert len(state["cells"]) == len(run["results"])
+    for cell in state["cells"]:
+        left, right, size = cell["verdict"]
+        assert size > 0 and 0 <= left and right <= width, cell
+        assert 0 <= cell["rid"][0] < width, cell
+    assert state["labels"] and all(label["inside"] for label in state["labels"]), \
+        [label for label in state["labels"] if not label["inside"]]
+    svg = browser.find("svg.dependency-graph")[0]
+    before = svg.size["width"]
+    browser.find(".graph-controls button[data-zoom=in]")[0].click()
+    assert svg.size["width"] == pytest.approx(before * 1.25, rel=0.02)
+    browser.driver.execute_script("const s = document.querySelector('.graph-controls select[data-filter=verdict]');"
+                                  "s.value = 'BLOCKED'; s.dispatchEvent(new Event('change', {bubbles: true}));")
+    faded = browser.evaluate("Array.from(document.querySelectorAll('svg.dependency-graph g.node'))"
+                             ".map(g => [g.dataset.verdict, g.classList.contains('faded')])")
+    assert {verdict for verdict, dim in faded if not dim} == {"BLOCKED"} and any(dim for _, dim in faded)
+    shot = browser.screenshot(tmp_path / f"index-{width}.png", width)
+    _png(shot, min_width=width)
+    print(f"screenshot: {shot}")
+
+
+def test_result_page_on_a_phone_puts_the_evidence_first(browser, rendered, tmp_path):
+    """At 390 px the verdict is on screen, nothing runs off the right edge but the wide formulas' own
+    scroll boxes, and the claims (the deciding interval and plots) come before the parameters."""
+    _, index = rendered
+    browser.emulate(390)
+    browser.open((index.parent / "toy--lemma-true.html").resolve().as_uri())
+    assert browser.problems == []
+    browser.wait_for(".statement .math.display .katex")
+    state = browser.evaluate("""(() => {
+        const v = document.querySelector('.verdict-line .verdict').getBoundingClientRect();
+        const top = id => document.getElementById(id).getBoundingClientRect().top;
+        return {view: document.documentElement.clientWidth, overflow: document.documentElement.scrollWidth,
+                verdict: [v.left, v.right], claims: top('claims'), parameters: top('parameters')};
+    })()""")
+    assert 0 <= state["verdict"][0] and state["verdict"][1] <= state["view"] == 390, state
+    assert state["overflow"] <= state["view"], state
+    assert state["claims"] < state["parameters"], state
+    shot = browser.screenshot(tmp_path / "lemma-true-390.png", 390)
+    _png(shot, min_width=390)
+    print(f"screenshot: {shot}")

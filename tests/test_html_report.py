@@ -370,7 +370,7 @@ def test_support_provenance_power_and_the_deciding_interval_are_shown(report):
     assert "decided on</th><td>mean(quantity - bound) = " in lemma and "accepted when &lt;= 0" in lemma
     assert "p_fail 1" in lemma and "smallest violation detectable with power 0.8" in lemma
     front = index.read_text()
-    assert "holm correction over the" in front and "<td>FOUND</td>" in front          # lemma-false's source
+    assert "holm correction over the" in front and "<td data-label=\"source\">FOUND</td>" in front  # lemma-false's source
 
 
 def test_script_in_title_claim_label_and_note_is_escaped_on_every_page(report, tmp_path):
@@ -392,9 +392,27 @@ def test_script_in_title_claim_label_and_note_is_escaped_on_every_page(report, t
         if "toy/xss" in text:
             assert escaped in text, name
     front = everything["index.html"]
-    assert f'<a href="toy--xss.html">toy/xss</a></td><td>lemma xss</td><td>{escaped}</td>' in front  # the title
+    assert f'<a href="toy--xss.html">toy/xss</a></td><td data-label="kind">lemma xss</td><td data-label="title">{escaped}</td>' in front  # the title
     page = everything["toy--xss.html"]
     assert f"<h1>Lemma xss: {escaped}</h1>" in page                                     # the title
     assert f'</span> {escaped} <span class="muted">(' in page                           # the claim's label
     assert f'<p class="warning">outside the stated regime ({escaped})</p>' in page      # the note
     assert f'<p class="warning check-note">{escaped}</p>' in page                       # the check's note
+
+
+def test_options_as_typed_readings_as_maths_and_evidence_before_parameters(report, tmp_path):
+    """The run's options are shown as the command line that was typed; a reading's symbol and estimator are
+    left to KaTeX as LaTeX; a result page shows its claims (the evidence) before its parameters."""
+    run, _, _, index = report
+    typed = json.loads(json.dumps(run, default=str))
+    typed["argv"] = ["paper", "toy", "--profile", "quick", "--set", "mu=1 2"]
+    typed["readings"] = {"o1": {"name": "o1", "word": "o(1)", "means": "zero", "symbol": "c_0", "value": 0.5,
+                                "aliases": {"x_hat": "test_err"}, "why": "", "provenance": None, "alternatives": {}}}
+    front = html_report.write_report(typed, tmp_path / "typed").read_text()
+    assert "Options, as typed: <code class=\"argv\">verify paper toy --profile quick --set &#39;mu=1 2&#39;</code>" in front
+    assert "profile = quick" not in front
+    assert '<span class="math inline">c_{0} = 0.5</span>' in front
+    assert '<span class="math inline">x_{hat} \\coloneqq \\mathrm{test\\_err}</span>' in front
+    page = (index.parent / "toy--lemma-true.html").read_text()
+    assert page.index('id="claims"') < page.index('id="plots"') < page.index('id="parameters"')
+    assert page.index('id="claims"') < page.index('class="reading"')

@@ -168,6 +168,8 @@ def test_html_report_from_cli_and_rerendered_from_store(plugin, capsys, tmp_path
     assert code == 0
     first, second = ((tmp_path / d / "index.html").read_text() for d in ("a", "b"))
     assert "toy/theorem-blocked" in second and second.count("<svg") == first.count("<svg")
+    typed = 'Options, as typed: <code class="argv">verify paper toy --plugin '      # the argv, at run and re-render
+    assert typed in first and typed in second
     code, _, err = run_cli(capsys, "report", str(tmp_path / "c"), "--run", "nosuchrun", "--plugin", plugin)
     assert code == 2 and "nosuchrun" in err
 

@@ -204,8 +204,8 @@ def _kept(store: Store, run_id: str) -> str:
             f"as HTML and run.json)")
 
 
-def _write_outputs(args: argparse.Namespace, record: Any, registry: reg.Registry,
-                   store: Store) -> tuple[Path | None, Path | None, str | None]:
+def _write_outputs(args: argparse.Namespace, record: Any, registry: reg.Registry, store: Store,
+                   argv: Sequence[str]) -> tuple[Path | None, Path | None, str | None]:
     """Write --json, then --html: the JSON path and HTML index written and, if one failed, why (one line)."""
     json_path = html_index = None
     option, path = "--json", args.json
@@ -215,7 +215,7 @@ def _write_outputs(args: argparse.Namespace, record: Any, registry: reg.Registry
             json_path = args.json
         option, path = "--html", args.html
         if args.html:
-            html_index = html_report.write_report(record.to_dict(), args.html, registry, store)
+            html_index = html_report.write_report({**record.to_dict(), "argv": list(argv)}, args.html, registry, store)
         option, path = "--junit/--ctrf/--summary-md", ""
         _write_exports(record.to_dict(), args, html_index)
     except OSError as exc:
@@ -316,7 +316,7 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
         record = Runner(registry, options, store).run(targets, list(argv), progress,
                                                       executor.map if executor else None)
         _print_run(args, record)  # first: the table is on screen whatever happens to the files below
-        json_path, html_index, failure = _write_outputs(args, record, registry, store)
+        json_path, html_index, failure = _write_outputs(args, record, registry, store, argv)
     finally:
         store.close()
         if executor:

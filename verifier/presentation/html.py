@@ -1,11 +1,12 @@
 """Render a run record (the JSON source of truth) as a self-contained HTML report.
 
 ``write_report(run, out_dir, registry, store)`` writes ``index.html`` (every result, grouped by paper,
-and the dependency graph as inline SVG coloured by verdict), one page per result (statement typeset
-by the vendored KaTeX, finite-size reading, parameters, claims with the claimed values, measured
-intervals and negative controls, plots as inline SVG, and a footer with seeds, device, versions, spec
-hash and the command that reproduces the page), ``run.json`` and ``static/`` (KaTeX, CSS, a tiny
-render script). The pages use relative links only and open from disk (file://) with no server.
+the options as typed, and the dependency graph as inline SVG coloured by verdict, with a filter and
+zoom), one page per result (statement typeset by the vendored KaTeX; the evidence first: claims with
+the claimed values, deciding intervals and negative controls, plots as inline SVG; then parameters,
+the finite-size reading and readings, measurements, and a footer with seeds, device, versions, spec
+hash and the command that reproduces the page), ``run.json`` and ``static/`` (KaTeX, CSS, a small
+script: typesetting, the graph's filter and zoom). The pages use relative links only and open from disk (file://) with no server.
 
 Everything the JSON holds is rendered without a registry or a store. A registry adds the parameter
 descriptions, claim formulas, papers' citations, results not run and each result's ``plots``; a
@@ -33,7 +34,7 @@ from verifier.judging import acceptance
 from verifier.judging import findings as found
 from verifier.presentation import atomic, plots
 from verifier.presentation.graph_layout import dependency_graph, graph_view
-from verifier.presentation.latex import claim_latex
+from verifier.presentation.latex import claim_latex, measure_latex, symbol_latex
 from verifier.presentation.templating import TEMPLATES
 from verifier.presentation.terminal import FINDING_HEADINGS, interval, number
 
@@ -97,7 +98,8 @@ def _claims_holding(record: Mapping[str, Any]) -> str:
     return f"{sum(1 for c in claims if c.get('verdict') in ('PASS', 'SYMBOLIC'))}/{len(claims)}"
 
 
-TEMPLATES.filters.update(number=number, interval=interval, claims_holding=_claims_holding)
+TEMPLATES.filters.update(number=number, interval=interval, claims_holding=_claims_holding, symbol_tex=symbol_latex,
+                         measure_tex=measure_latex)
 TEMPLATES.globals.update(VERDICT_COLOURS=VERDICT_COLOURS, VERDICT_MEANING=VERDICT_MEANING,
                          SUPPORT_COLOURS=SUPPORT_COLOURS, SUPPORT_MEANING=SUPPORT_MEANING)
 
@@ -199,7 +201,7 @@ def render_index(ctx: _Context) -> str:
         findings=collected, finding_headings=FINDING_HEADINGS,
         title=f"Verification report {run.get('run_id', '')}", root="", run=run, records=records,
         counts=sorted(counts.items()), pages=ctx.pages, graph_svg=Markup(svg),
-        options_text=", ".join(f"{k} = {v}" for k, v in (run.get("options") or {}).items()),
+        options_text=", ".join(f"{k} = {v}" for k, v in (run.get("options") or {}).items() if v not in (None, "", {}, [])),
         targets=", ".join(run.get("targets") or []),
         command=shlex.join(["verify", *map(str, run["argv"])]) if run.get("argv") else "",
         papers=[{**ctx.paper(key), "records": by_paper[key], "findings": per_paper[key]} for key in sorted(by_paper)],

@@ -15,6 +15,19 @@ def _latex(expr: Any, measured: Iterable[str]) -> str:
     return sp.latex(expr, symbol_names=names)
 
 
+def symbol_latex(name: str) -> str:
+    """A reading's symbol as LaTeX (``c_0`` -> ``c_{0}``, ``sigma0`` -> ``\\sigma_{0}``)."""
+    try:
+        return _latex(sp.Symbol(name), ())
+    except Exception:  # noqa: BLE001 - a name sympy cannot set is shown upright
+        return measure_latex(name)
+
+
+def measure_latex(name: str) -> str:
+    """A measured quantity's name, upright (``test_err`` -> ``\\mathrm{test\\_err}``)."""
+    return r"\mathrm{" + "".join("\\" + ch if ch in "_#$%&{}" else ch for ch in name) + "}"
+
+
 def claim_latex(claim: Any, measured: Iterable[str] = ()) -> str:
     """A LaTeX rendering of what a claim asserts (engine claim types; '' for an unknown type)."""
     from verifier.spec import claims as c
