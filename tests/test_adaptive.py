@@ -6,6 +6,7 @@ import textwrap
 
 import numpy as np
 import pytest
+import sympy as sp
 
 from verifier.interfaces.cli import main
 from verifier.judging import adaptive
@@ -126,16 +127,22 @@ def test_the_terminal_shows_replicas_used_of_the_maximum(tmp_path, capsys):
 
 
 def test_which_claims_have_a_sequential_test():
-    data = {"q": np.linspace(0.1, 0.9, 8), "grid": np.ones((8, 3)), "e": np.array([0, 1] * 4, dtype=float)}
-    import sympy as sp
-    q, grid, e = sp.symbols("q grid e")
+    data = {"q": np.linspace(0.1, 0.9, 8), "grid": np.ones((8, 3)), "e": np.array([0, 1] * 4, dtype=float),
+            "wide": np.zeros((3, 8))}
+    q, grid, e, wide = sp.symbols("q grid e wide")
     stream = adaptive.stream(Bound("b", quantity=q, bound=0.95, support=(0, 1)), {}, data, 8)
     assert stream.lo == pytest.approx(-0.95) and stream.hi == pytest.approx(0.05) and stream.region[1] == 0.0
     assert adaptive.stream(Probability("p", event=e, value=0.4), {}, data, 8).test == adaptive.MIXTURE
+    pooled = adaptive.stream(Probability("k", event=grid, value=0.4), {}, data, 8)  # (replica, k) events: pooled
+    assert pooled.values.shape == (24,) and pooled.region == (0.4, np.inf)
     for claim, reason in ((Bound("n", quantity=q, bound=1), "no support"),
                           (Bound("g", quantity=grid, bound=1, support=(0, 2)), "not one value per replica"),
                           (Bound("v", quantity=q, bound=q, support=(0, 1)), "bound is not one finite number"),
                           (Bound("o", quantity=q, bound=0.5, support=(0.2, 1)), "outside its declared support"),
+                          (Bound("pp", quantity=q, bound=0.5, statistic="proportion", trials=10, support=(0, 1)),
+                           "Bound claim of a pooled proportion has no sequential test"),
+                          (Probability("pv", event=e, value=q), "value is not one finite number"),
+                          (Probability("pt", event=wide, value=0.5), "neither pooled nor with a leading replica axis"),
                           (Ordering("r", lesser=q, greater=q), "Ordering claim has no sequential test")):
         with pytest.raises(adaptive.NotAdaptive, match=reason):
             adaptive.stream(claim, {}, data, 8)

@@ -1,9 +1,10 @@
 """Claims judged by anytime-valid tests, for ``verify --adaptive`` (issue 22, point 1).
 
-A claim can stop early only when each replica gives it one value whose range is known in advance:
-a ``Bound`` with ``statistic="mean"`` whose ``support`` is declared and whose bound is one number
-(betting e-processes on quantity - bound), or a ``Probability`` with one 0/1 outcome per replica
-(Robbins' beta-binomial mixtures). Its verdict is then read from the e-values of
+A claim can stop early only when each replica gives it values whose range is known in advance:
+a ``Bound`` with ``statistic="mean"`` whose ``support`` is declared, whose bound is one number and
+whose quantity is one value per replica (betting e-processes on quantity - bound), or a
+``Probability`` of 0/1 outcomes (Robbins' beta-binomial mixtures on the pooled count; outcomes
+within a replica are taken as independent, as the fixed-n Clopper-Pearson interval takes them). Its verdict is then read from the e-values of
 :mod:`verifier.judging.sequential` after every round of replicas: FAIL as soon as the evidence that
 it fails reaches 2 / alpha, PASS as soon as the evidence that it holds does and its negative control
 FAILs the same way. Every other claim is judged at the full replica count by its fixed-n interval.
@@ -61,14 +62,24 @@ def _per_replica(expr: Any, params: Mapping[str, float], data: Mapping[str, np.n
     return values
 
 
+def static_reason(claim: Claim) -> str | None:
+    """Why the claim can have no sequential test whatever its data (None when it may have one)."""
+    if isinstance(claim, Probability):
+        return None
+    if isinstance(claim, Bound) and claim.statistic == "mean":
+        return None if claim.support is not None else "no support (range of its quantity) is declared"
+    return (f"a {type(claim).__name__} claim{' of a pooled proportion' if isinstance(claim, Bound) else ''} has no "
+            "sequential test (only a Bound with a declared support or a Probability)")
+
+
 def stream(claim: Claim, params: Mapping[str, float], data: Mapping[str, np.ndarray], replicas: int,
            declared: Mapping[str, tuple] | None = None) -> Stream:
     """The claim's per-replica stream; NotAdaptive says why there is none."""
+    if (reason := static_reason(claim)) is not None:
+        raise NotAdaptive(reason)
     if claim.at:
         data = shapes.select(data, declared or {}, claim.at)
-    if isinstance(claim, Bound) and claim.statistic == "mean":
-        if claim.support is None:
-            raise NotAdaptive("no support (range of its quantity) is declared")
+    if isinstance(claim, Bound):
         bound = _one_number(claim.bound, params, data, "bound")
         lo, hi = (float(v) for v in claim.support)
         values = _per_replica(claim.quantity, params, data, replicas)
@@ -76,16 +87,15 @@ def stream(claim: Claim, params: Mapping[str, float], data: Mapping[str, np.ndar
             raise NotAdaptive(f"a value lies outside its declared support [{lo:g}, {hi:g}]")
         region = (-math.inf, 0.0) if claim.relation == "<=" else (0.0, math.inf)
         return Stream(values - bound, lo - bound, hi - bound, region, BETTING)
-    if isinstance(claim, Probability):
-        value = _one_number(claim.value, params, data, "value")
-        events = _per_replica(claim.event, params, data, replicas)
-        if not np.all((events == 0) | (events == 1)):
-            raise NotAdaptive("its event values are not all 0 or 1")
-        region = {">=": (value, math.inf), "<=": (-math.inf, value)}.get(
-            claim.relation, (value - claim.atol, value + claim.atol))
-        return Stream(events, 0.0, 1.0, region, MIXTURE)
-    raise NotAdaptive(f"a {type(claim).__name__} claim has no sequential test (only a Bound with a declared "
-                      "support or a Probability with one outcome per replica)")
+    value = _one_number(claim.value, params, data, "value")
+    events = np.asarray(symbolic.evaluate(claim.event, params, data), dtype=float)
+    if events.size == 0 or (events.ndim != 1 and events.shape[0] != replicas):
+        raise NotAdaptive(f"its events have shape {events.shape}: neither pooled nor with a leading replica axis")
+    if not np.all((events == 0) | (events == 1)):
+        raise NotAdaptive("its event values are not all 0 or 1")
+    region = {">=": (value, math.inf), "<=": (-math.inf, value)}.get(
+        claim.relation, (value - claim.atol, value + claim.atol))
+    return Stream(events.ravel(), 0.0, 1.0, region, MIXTURE)
 
 
 @dataclass(frozen=True)

@@ -247,7 +247,8 @@ class Runner:
         """Replicas in rounds (:func:`adaptive_rounds`) until every empirical claim is decided by its anytime
         test; a claim without one (``adaptive.NotAdaptive``) sends the result to its full replica count."""
         maximum = self._replicas(result)
-        steps = adaptive_rounds(maximum)
+        static = {i: why for i, c in enumerate(result.claims) if c.empirical and (why := adaptive.static_reason(c))}
+        steps = [maximum] if static else adaptive_rounds(maximum)  # a claim that cannot stop early: no rounds
         seconds, hit, previous = 0.0, True, None
         replicas = steps[0]
         while True:
@@ -256,9 +257,9 @@ class Runner:
             shapes.validate(data, declared, params, replicas, required=result.shapes)
             arrays = _aliased(data, result.reading_aliases())
             judgements: dict[int, adaptive.Sequential] = {}
-            reasons: dict[int, str] = {}
+            reasons: dict[int, str] = dict(static)
             for index, claim in enumerate(result.claims):
-                if not claim.empirical:
+                if not claim.empirical or index in static:
                     continue
                 try:
                     judgements[index] = adaptive.judge(claim, judged, arrays, result.alpha, replicas, declared)
