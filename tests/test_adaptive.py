@@ -116,12 +116,15 @@ def test_the_family_is_corrected_with_e_holm(runs):
     assert runs["fixed_run"]["family"]["method"] == "holm"
 
 
-def test_the_terminal_shows_replicas_used_of_the_maximum(tmp_path, capsys):
+def test_the_terminal_and_html_show_replicas_used_of_the_maximum(tmp_path, capsys):
     plugin = tmp_path / "seq_plugin.py"
     plugin.write_text(PLUGIN)
     main(["theorem", "seq/lemma-clear", "--plugin", str(plugin), "--no-autoload", "--device", "cpu", "--store",
-          str(tmp_path / "s.sqlite"), "--adaptive"])
+          str(tmp_path / "s.sqlite"), "--adaptive", "--html", str(tmp_path / "html")])
     printed = " ".join(capsys.readouterr().out.split())
+    page = " ".join(next((tmp_path / "html").rglob("*lemma-clear*.html")).read_text().split())
+    assert "n = 32: 32 of at most 256 replicas, adaptive" in page and "(adaptive: 32 of at most 256 replicas)" in page
+    assert "e_fail 1, e_pass" in page and "(decides at 40)" in page
     assert "after 32 of 256 replicas: e_fail 1, e_pass" in printed
     assert "adaptive: 32 of at most 256 replicas, in rounds of 32 (stopped when every claim was decided)" in printed
 

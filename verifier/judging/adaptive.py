@@ -153,13 +153,14 @@ def apply(outcome: dict[str, Any], judged: Sequential, used: int, maximum: int) 
         control = {**control, "verdict": Verdict.FAIL.value if rejected else Verdict.INCONCLUSIVE.value,
                    "rejected": rejected}
     return {**outcome, "verdict": verdict, "detail": detail, "control": control,
-            "p_fail": judged.own.p_fail, "p_pass": judged.own.p_pass, "ci": list(judged.cs),
+            "p_fail": judged.own.p_fail, "p_pass": judged.own.p_pass, "ci": [_finite(v) for v in judged.cs],
             "statistic": f"{outcome.get('statistic', '')}, sequential",
             "replicas_used": used, "replicas_maximum": maximum,
             "sequential": {"test": judged.test, "e_fail": _finite(judged.own.e_fail),
                            "e_pass": _finite(judged.own.e_pass), "threshold": 2 / outcome["alpha"],
-                           "confidence_sequence": list(judged.cs)}}
+                           "confidence_sequence": [_finite(v) for v in judged.cs]}}
 
 
 def _finite(value: float) -> float | str:
+    """JSON-safe: 'inf' or 'nan' for a non-finite value (as ``ClaimOutcome.to_dict`` writes them)."""
     return value if math.isfinite(value) else str(value)

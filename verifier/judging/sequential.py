@@ -76,7 +76,8 @@ def betting_e(values: np.ndarray, bound: float, lo: float, hi: float, side: str 
         return np.full_like(y, np.inf)
     if m == 0:                           # only values at the bottom of the range are consistent with it
         return np.where(np.maximum.accumulate(y > 0, axis=-1), np.inf, 1.0)
-    return np.exp(_log_capital_above(y, m))
+    with np.errstate(over="ignore"):
+        return np.exp(_log_capital_above(y, m))
 
 
 def beta_binomial_e(successes: np.ndarray, trials: np.ndarray, p0: float, side: str = "above",
@@ -96,7 +97,8 @@ def beta_binomial_e(successes: np.ndarray, trials: np.ndarray, p0: float, side: 
         return np.full_like(s, np.inf)
     if p0 == 0:
         return np.where(s > 0, np.inf, 1.0)
-    return np.exp(_log_mixture(s, f, p0, a, b))
+    with np.errstate(over="ignore"):  # overwhelming evidence is inf
+        return np.exp(_log_mixture(s, f, p0, a, b))
 
 
 def _log_mixture(s: np.ndarray, f: np.ndarray, p0: float | np.ndarray, a: float, b: float) -> np.ndarray:

@@ -228,12 +228,18 @@ class Runner:
                       previous: tuple[dict[str, np.ndarray], int] | None,
                       notes: list[str]) -> tuple[dict[str, np.ndarray], float, bool, str]:
         """The first ``replicas`` replicas of the result's check, keyed as a fixed run of that many: from the
-        cache, or by running only those after ``previous`` (its data and replica count) and joining them."""
+        cache, or by running only those after ``previous`` (its data and replica count; by default the
+        longest cached prefix of the adaptive rounds, such as another result's that stopped early) and
+        joining them."""
         job, description = self.job(result, params, replicas)
         if self._cached(job.key):
             data, seconds, _, job_notes = self._measurements[job.key]
             notes.extend(job_notes)
             return data, seconds, True, job.key
+        if previous is None:
+            shorter = (n for n in reversed(adaptive_rounds(self._replicas(result))) if n < replicas)
+            previous = next(((self._measurements[key][0], n) for n in shorter
+                             if self._cached(key := self.job(result, params, n)[0].key)), None)
         data, done = previous if previous is not None else (None, 0)
         outcome = executors.run_job(replace(job, seeds=job.seeds[done:]))
         if outcome.error is None and data is not None:
