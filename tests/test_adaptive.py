@@ -55,10 +55,10 @@ def runs(tmp_path_factory):
     for mode, extra in (("fixed", []), ("adaptive", ["--adaptive"])):
         path = folder / f"{mode}.json"
         main(["paper", "seq", "--plugin", str(plugin), "--no-autoload", "--device", "cpu", "--store",
-              str(folder / "s.sqlite"), "--json", str(path), "--readings", "default", *extra])
+              str(folder / f"{mode}.sqlite"), "--json", str(path), "--readings", "default", *extra])
         out[mode] = {r["id"].split("/")[1]: r for r in json.loads(path.read_text())["results"]}
         out[mode + "_run"] = json.loads(path.read_text())
-    out["store"] = Store(folder / "s.sqlite")
+        out[mode + "_store"] = Store(folder / f"{mode}.sqlite")
     return out
 
 
@@ -100,11 +100,19 @@ def test_a_claim_without_a_sequential_test_runs_at_the_maximum_and_says_so(runs)
 
 
 def test_the_first_replicas_are_those_of_a_fixed_run(runs):
-    adaptive_data = runs["store"].load_measurements(runs["adaptive"]["lemma-clear"]["measurement_key"])
-    fixed_data = runs["store"].load_measurements(runs["fixed"]["lemma-clear"]["measurement_key"])
+    def data(mode, slug):
+        return runs[f"{mode}_store"].load_measurements(runs[mode][slug]["measurement_key"])
+
+    adaptive_data, fixed_data = data("adaptive", "lemma-clear"), data("fixed", "lemma-clear")
     assert adaptive_data["rate"].shape == (32,) and fixed_data["rate"].shape == (256,)
     assert np.array_equal(adaptive_data["rate"], fixed_data["rate"][:32])
     assert runs["adaptive"]["lemma-clear"]["seeds"] == runs["fixed"]["lemma-clear"]["seeds"]
+    # lemma-unbounded reads the same check: its 256 replicas extend the 32 lemma-clear stopped at (separate
+    # stores: nothing of the fixed run is reused), and equal the fixed run's, as the edge's 8 rounds do
+    assert runs["adaptive"]["lemma-unbounded"]["measurement_key"] == runs["fixed"]["lemma-unbounded"]["measurement_key"]
+    for slug in ("lemma-unbounded", "lemma-edge"):
+        for name in ("rate", "event"):
+            assert np.array_equal(data("adaptive", slug)[name], data("fixed", slug)[name])
 
 
 def test_the_family_is_corrected_with_e_holm(runs):

@@ -12,6 +12,7 @@ FAILs the same way. Every other claim is judged at the full replica count by its
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -154,7 +155,7 @@ def apply(outcome: dict[str, Any], judged: Sequential, used: int, maximum: int) 
                    "rejected": rejected}
     return {**outcome, "verdict": verdict, "detail": detail, "control": control,
             "p_fail": judged.own.p_fail, "p_pass": judged.own.p_pass, "ci": [_finite(v) for v in judged.cs],
-            "statistic": f"{outcome.get('statistic', '')}, sequential",
+            "statistic": re.sub(r" \(.*\)$", "", outcome.get("statistic", "")) + " (confidence sequence)",
             "replicas_used": used, "replicas_maximum": maximum,
             "sequential": {"test": judged.test, "e_fail": _finite(judged.own.e_fail),
                            "e_pass": _finite(judged.own.e_pass), "threshold": 2 / outcome["alpha"],
