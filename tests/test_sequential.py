@@ -125,3 +125,13 @@ def test_e_holm_and_e_bh_against_statsmodels_and_by_hand() -> None:
     # by hand, K = 5 at alpha = 0.05: k e_(k) / K >= 20 holds for k = 1 (100) and k = 2 (2 * 50 / 5 = 20)
     assert [v <= ALPHA for v in sequential.e_bh(e)] == [True, False, False, True, False]
     assert sequential.e_holm(e)[0] == pytest.approx(0.05) and sequential.e_holm(e)[3] == pytest.approx(0.08)
+
+
+def test_e_holm_keeps_the_family_wise_error_of_peeked_true_claims() -> None:
+    runs, family = 1000, 20
+    x = np.random.default_rng(7).beta(2, 2, size=(runs, family, MAXIMUM))   # 20 true claims "mean <= 0.5" per run
+    e = sequential.betting_e(x, 0.5, 0.0, 1.0, "above")[..., LOOKS].max(axis=-1)  # the largest e-value read at a look
+    any_false_fail = np.array([min(sequential.e_holm(list(run))) <= ALPHA for run in e])
+    assert any_false_fail.mean() <= ALPHA + 3 * math.sqrt(ALPHA * (1 - ALPHA) / runs)
+    uncorrected = (e >= 1 / ALPHA).any(axis=1)  # the negative control: each claim at alpha alone
+    assert uncorrected.mean() > 4 * ALPHA
