@@ -410,7 +410,7 @@ def _reading_variants(result: Result, judged: Mapping[str, float], data: Mapping
             try:
                 verdict = adaptive.judge(claim, values, arrays, result.alpha, item["replicas"], declared).verdict
                 return Verdict.INCONCLUSIVE.value if verdict == "undecided" else verdict
-            except adaptive.NotAdaptive:
+            except (adaptive.NotAdaptive, ValueError, KeyError, TypeError):  # as in measure_adaptive: fixed-n
                 pass
         return judge_empirical(claim, values, arrays, result.alpha, item.get("replicas"), declared).verdict
 
