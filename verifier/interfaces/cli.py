@@ -128,6 +128,9 @@ def _parser() -> argparse.ArgumentParser:
     running.add_argument("--readings", choices=("default", "all"), default="all",
                          help="all (default): also judge each claim under every admissible alternative reading its "
                               "result declares, side by side; default: the primary reading only")
+    running.add_argument("--adaptive", action="store_true",
+                         help="run each result's replicas in rounds of max(8, replicas/8) and stop once every claim "
+                              "is decided by an anytime-valid test (the profile's replica count is the maximum)")
     running.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                          help="override a parameter of the selected results (repeatable)")
 
@@ -303,7 +306,7 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
     options = Options(profile=args.profile, device=device, seed=args.seed, replicas=args.replicas,
                       use_cache=not args.no_cache, overrides=parameter_overrides, cpu_fallback=args.cpu_fallback,
                       precision=args.precision, threads=args.threads, max_batch=args.max_batch,
-                      correction=args.correction, readings=args.readings)
+                      correction=args.correction, readings=args.readings, adaptive=args.adaptive)
     _check_targets(args, args.html)
     try:
         executor = _slurm(args) if args.executor == "slurm" else executors.make(args.executor, args.ray_address)

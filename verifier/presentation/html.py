@@ -330,6 +330,8 @@ def _footer_rows(ctx: _Context, record: Mapping[str, Any]) -> list[tuple[str, st
     seeds = record.get("seeds") or []
     replicas = record.get("replicas")
     seed_text = ", ".join(str(s) for s in seeds) + (f", ... ({replicas} replicas)" if replicas and replicas > len(seeds) else "")
+    if record.get("adaptive"):
+        seed_text += f" (adaptive: {replicas} of at most {record['replicas_maximum']} replicas)"
     return [("run id", ctx.run.get("run_id", "?"), True), ("spec hash", record.get("spec_hash", "-"), "spec-hash"),
             ("profile", record.get("profile", "-"), False), ("base seed", record.get("seed", "-"), False),
             ("replica seeds", seed_text or "-", True), ("device", record.get("device", "-"), False),

@@ -52,7 +52,7 @@ def claim_rows(record: dict[str, Any]) -> list[list[str]]:
         if claim.get("statistic") == "sympy":
             decided, accepts, control_text, power_text = _clip(claim.get("detail", "")), "(sympy)", "n/a", ""
         else:
-            decided = f"{number(claim.get('estimate'))} {interval(claim.get('ci'))}".strip()
+            decided = f"{number(claim.get('estimate'))} {interval(claim.get('ci'))}".strip() + replicas_used(claim)
             accepts = claim.get("relation", "")
             control_text = "-" if control is None else (
                 "rejected" if control["rejected"] else f"NOT rejected ({control['verdict']})")
@@ -69,6 +69,11 @@ def claim_rows(record: dict[str, Any]) -> list[list[str]]:
         rows.append(["", f"(own: {record['own_verdict']})", "", "", "blocked by", ", ".join(record["blocked_by"]),
                      "", "", "", ""])
     return rows
+
+
+def replicas_used(claim: dict[str, Any]) -> str:
+    """' n=24/256' for a claim of an adaptive run (replicas used / the maximum), else ''."""
+    return f" n={claim['replicas_used']}/{claim['replicas_maximum']}" if claim.get("replicas_maximum") else ""
 
 
 def power_cell(claim: dict[str, Any]) -> str:
@@ -89,6 +94,11 @@ def raw_line(claim: dict[str, Any]) -> str:
         adjusted = claim.get("p_fail_adjusted")
         parts.append(f"p_fail {number(claim['p_fail'])}" + (f" (adjusted {number(adjusted)})" if adjusted is not None else "")
                      + f", p_pass {number(claim.get('p_pass'))}")
+    if claim.get("sequential"):
+        evidence = claim["sequential"]
+        parts.append(f"sequential {evidence['test']} after {claim['replicas_used']} of {claim['replicas_maximum']} "
+                     f"replicas: e_fail {number(evidence['e_fail'])}, e_pass {number(evidence['e_pass'])} "
+                     f"(decides at {number(evidence['threshold'])})")
     assessment = claim.get("power") or {}
     if assessment.get("mde") is not None:
         parts.append(f"smallest violation detectable with power {assessment['power']}: {number(assessment['mde'])}"
@@ -173,6 +183,11 @@ def print_notes(records: Iterable[dict[str, Any]], stream: TextIO, verbose: bool
             lines.append("note: " + record["note"])
         lines.extend("note: " + note for note in record.get("check_notes") or [])
         lines.extend(raw_line(claim) for claim in record.get("claims", []) if claim.get("statistic") != "sympy")
+        if record.get("adaptive"):
+            stop = ("stopped when every claim was decided" if record["replicas"] < record["replicas_maximum"]
+                    else "ran to the maximum")
+            lines.append(f"adaptive: {record['replicas']} of at most {record['replicas_maximum']} replicas, in rounds of "
+                         f"{record['adaptive']['round']} ({stop})")
         if record.get("replicas"):
             lines.append(f"replicas: {record['replicas']}, seed {record['seed']}, device {record['device']}, "
                          f"check {number(record.get('check_seconds'))} s{' (cached)' if record.get('cache_hit') else ''}")

@@ -5,22 +5,23 @@ rendered; it is committed to the store as soon as it is finished.
 """
 from __future__ import annotations
 
+import math
 import shlex
 import time
 import traceback
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 import sympy as sp
 
+from verifier.judging import adaptive, multiplicity, sequential, shapes, symbolic
 from verifier.judging import graph as dag
-from verifier.judging import multiplicity, shapes, symbolic
 from verifier.judging import support as chain
 from verifier.judging.evaluate import judge_empirical, judge_symbolic
 from verifier.judging.verdicts import Verdict, combine
-from verifier.running import compute, executors, overrides
+from verifier.running import batching, compute, executors, overrides
 from verifier.running import seeds as seeding
 from verifier.running.check_code import (
     check_name,
@@ -50,6 +51,7 @@ class Options:
     max_batch: int | None = None
     correction: str = "holm"
     readings: str = "all"  # "all": also judge every claim under each admissible alternative reading; "default": not
+    adaptive: bool = False  # replicas in rounds until every claim is decided by an anytime-valid test
 
     def __post_init__(self) -> None:
         if self.precision not in compute.PRECISIONS:
@@ -106,6 +108,8 @@ def reproduce_command(result: Result, options: Options, replicas: int | None, pl
         parts.append(f"--precision {options.precision}")
     if replicas is not None:
         parts.append(f"--replicas {replicas}")
+    if options.adaptive:
+        parts.append("--adaptive")
     declared = {p.name for p in result.parameters}
     parts.extend(f"--param {k}={v}" for k, v in sorted(options.overrides.items()) if k in declared)
     parts.extend(f"--plugin {shlex.quote(path)}" for path in plugins)
@@ -132,7 +136,7 @@ class Runner:
         """Judge the targets and what they use, in order; with ``run_many`` (an executor's ``map``) all
         check runs are launched together first."""
         order = self.plan(targets)
-        if run_many is not None:
+        if run_many is not None and not self.options.adaptive:  # adaptive runs decide how many replicas as they go
             self.prefetch(order, run_many)
         record = RunRecord(uuid.uuid4().hex[:12], self.options, describe(self.options.device), targets,
                            plugin_problems=[problem.to_dict() for problem in self.registry.problems])
@@ -175,9 +179,11 @@ class Runner:
     def _replicas(self, result: Result) -> int:
         return self.options.replicas or int(result.replicas[self.options.profile])
 
-    def job(self, result: Result, params: Mapping[str, float]) -> tuple[executors.Job, dict[str, Any]]:
-        """The check run a result needs, keyed by everything its measurements depend on."""
-        replicas = self._replicas(result)
+    def job(self, result: Result, params: Mapping[str, float],
+            replicas: int | None = None) -> tuple[executors.Job, dict[str, Any]]:
+        """The check run a result needs (its first ``replicas``, by default all), keyed by everything its
+        measurements depend on."""
+        replicas = replicas or self._replicas(result)
         name = check_name(result.check)
         seeds = seeding.replica_seeds(name, params, self.options.seed, replicas)
         description = {"check": name, "params": dict(params), "replicas": replicas, "seed": self.options.seed,
@@ -234,6 +240,59 @@ class Runner:
         notes.extend(job_notes)
         return data, seconds, hit, job.key
 
+    def measure_first(self, result: Result, params: Mapping[str, float], replicas: int,
+                      previous: tuple[dict[str, np.ndarray], int] | None,
+                      notes: list[str]) -> tuple[dict[str, np.ndarray], float, bool, str]:
+        """The first ``replicas`` replicas of the result's check, keyed as a fixed run of that many: from the
+        cache, or by running only those after ``previous`` (its data and replica count; by default the
+        longest cached prefix of the adaptive rounds, such as another result's that stopped early) and
+        joining them."""
+        job, description = self.job(result, params, replicas)
+        if self._cached(job.key):
+            data, seconds, _, job_notes = self._measurements[job.key]
+            notes.extend(job_notes)
+            return data, seconds, True, job.key
+        if previous is None:
+            shorter = (n for n in reversed(adaptive_rounds(self._replicas(result))) if n < replicas)
+            previous = next(((self._measurements[key][0], n) for n in shorter
+                             if self._cached(key := self.job(result, params, n)[0].key)), None)
+        data, done = previous if previous is not None else (None, 0)
+        outcome = executors.run_job(replace(job, seeds=job.seeds[done:]))
+        if outcome.error is None and data is not None:
+            outcome.data = batching.merge(data, outcome.data, done, replicas - done, job.shapes)
+        self._keep(job, description, outcome)
+        notes.extend(outcome.notes)
+        return outcome.data, outcome.seconds, False, job.key
+
+    def measure_adaptive(self, result: Result, params: Mapping[str, float], judged: Mapping[str, float],
+                         declared: Mapping[str, tuple], notes: list[str]) -> dict[str, Any]:
+        """Replicas in rounds (:func:`adaptive_rounds`) until every empirical claim is decided by its anytime
+        test; a claim without one (``adaptive.NotAdaptive``) sends the result to its full replica count."""
+        maximum = self._replicas(result)
+        static = {i: why for i, c in enumerate(result.claims) if c.empirical and (why := adaptive.static_reason(c))}
+        steps = [maximum] if static else adaptive_rounds(maximum)  # a claim that cannot stop early: no rounds
+        seconds, hit, previous = 0.0, True, None
+        replicas = steps[0]
+        while True:
+            data, spent, was_hit, key = self.measure_first(result, params, replicas, previous, notes)
+            seconds, hit, previous = seconds + spent, hit and was_hit, (data, replicas)
+            shapes.validate(data, declared, params, replicas, required=result.shapes)
+            arrays = _aliased(data, result.reading_aliases())
+            judgements: dict[int, adaptive.Sequential] = {}
+            reasons: dict[int, str] = dict(static)
+            for index, claim in enumerate(result.claims):
+                if not claim.empirical or index in static:
+                    continue
+                try:
+                    judgements[index] = adaptive.judge(claim, judged, arrays, result.alpha, replicas, declared)
+                except (adaptive.NotAdaptive, ValueError, KeyError, TypeError) as exc:  # the fixed-n judge reports
+                    reasons[index] = str(exc)                                          # a claim that cannot be read
+            if replicas >= maximum or (not reasons and all(j.decided for j in judgements.values())):
+                break
+            replicas = maximum if reasons else next(n for n in steps if n > replicas)
+        return {"data": data, "seconds": seconds, "hit": hit, "key": key, "replicas": replicas, "maximum": maximum,
+                "round": steps[0], "judgements": judgements, "reasons": reasons}
+
     def correct_family(self, record: RunRecord) -> None:
         """Adjust every judged claim's p_fail over the run (``Options.correction``); a FAIL that does not
         survive becomes INCONCLUSIVE, its result's verdict and everything placed after it are recomputed,
@@ -242,6 +301,11 @@ class Runner:
                   if claim.get("p_fail") is not None]
         method = self.options.correction
         adjusted = multiplicity.adjust([claim["p_fail"] for _, claim in family], method)
+        sequential_claims = sum("sequential" in claim for _, claim in family)
+        if sequential_claims and method in ("holm", "bh"):  # e-Holm / e-BH on e = 1 / p_fail (2 / alpha-scaled)
+            e_values = [math.inf if claim["p_fail"] == 0 else 1 / claim["p_fail"] for _, claim in family]
+            adjusted = sequential.e_holm(e_values) if method == "holm" else sequential.e_bh(e_values)
+            method = f"e-{method}" if method == "holm" or sequential_claims == len(family) else method
         changed: list[dict[str, Any]] = []
         for (item, claim), p_adjusted in zip(family, adjusted):
             claim["p_fail_adjusted"] = p_adjusted
@@ -253,7 +317,7 @@ class Runner:
                     f"{len(family)} claims (adjusted p = {p_adjusted:.3g})")) if part)
                 changed.append({"id": item["id"], "claim": claim["label"], "p_fail": claim["p_fail"],
                                 "p_fail_adjusted": p_adjusted})
-        record.family = {"method": method, "size": len(family),
+        record.family = {"method": method, "size": len(family), **({"sequential": sequential_claims} if sequential_claims else {}),
                          "alpha": sorted({item["alpha"] for item, _ in family}), "changed": changed}
         if not changed:
             return
@@ -305,25 +369,37 @@ class Runner:
             item["assumptions_violated"] = violated
             data: dict[str, np.ndarray] = {}
             declared = declared_shapes(result)
-            if result.empirical:
+            judged = {**params, **result.reading_values()}
+            run: dict[str, Any] = {}
+            if result.empirical and self.options.adaptive:
+                run = self.measure_adaptive(result, params, judged, declared, item["check_notes"])
+                data, replicas = run["data"], run["replicas"]
+                item.update(replicas=replicas, replicas_maximum=run["maximum"], check_seconds=run["seconds"],
+                            cache_hit=run["hit"], measurement_key=run["key"],
+                            adaptive={"round": run["round"], "used": replicas, "maximum": run["maximum"],
+                                      "not_adaptive": {result.claims[i].label: why for i, why in run["reasons"].items()}},
+                            seeds=seeding.replica_seeds(check_name(result.check), params, self.options.seed, replicas)[:4],
+                            measurements=_summaries(data, result.measures))
+            elif result.empirical:
                 replicas = self._replicas(result)
                 data, check_seconds, hit, key = self.measure(result, params, item["check_notes"])
                 shapes.validate(data, declared, params, replicas, required=result.shapes)
                 item.update(replicas=replicas, check_seconds=check_seconds, cache_hit=hit, measurement_key=key,
                             seeds=seeding.replica_seeds(check_name(result.check), params, self.options.seed, replicas)[:4],
                             measurements=_summaries(data, result.measures))
-            judged = {**params, **result.reading_values()}
             data = _aliased(data, result.reading_aliases())
-            for claim in result.claims:
+            for index, claim in enumerate(result.claims):
                 outcome = (judge_empirical(claim, judged, data, result.alpha, item.get("replicas"), declared)
                            if claim.empirical else judge_symbolic(claim))
                 outcomes.append(outcome.to_dict())
+                if run and claim.empirical:
+                    outcomes[-1] = _adaptive_outcome(outcomes[-1], run, index)
                 if claim.provenance is not None:
                     outcomes[-1]["provenance"] = claim.provenance.to_dict()
             item["claims"] = outcomes
             _own_verdict(item, violated)
             if self.options.readings == "all":
-                item["reading_variants"] = _reading_variants(result, judged, data, item, declared)
+                item["reading_variants"] = _reading_variants(result, judged, data, item, declared, adaptive_judge=bool(run))
                 item["reading_dependent"] = any(v["verdict"] != item["data_verdict"] for v in item["reading_variants"])
         except Exception as exc:  # a failing check is an ERROR result, never a crash
             item["own_verdict"] = Verdict.ERROR.value
@@ -341,11 +417,23 @@ class Runner:
 
 
 def _reading_variants(result: Result, judged: Mapping[str, float], data: Mapping[str, np.ndarray],
-                      item: Mapping[str, Any], declared: Mapping[str, tuple]) -> list[dict[str, Any]]:
-    """The claims judged again, on the same measurements, under each admissible alternative reading."""
+                      item: Mapping[str, Any], declared: Mapping[str, tuple],
+                      adaptive_judge: bool = False) -> list[dict[str, Any]]:
+    """The claims judged again, on the same measurements, under each admissible alternative reading (in an
+    adaptive run, by the same sequential test where the claim has one)."""
+    def judge_one(claim: Any, values: Mapping[str, float], arrays: Mapping[str, np.ndarray]) -> str:
+        if not claim.empirical:
+            return judge_symbolic(claim).verdict
+        if adaptive_judge and claim.label not in item["adaptive"]["not_adaptive"]:
+            try:
+                verdict = adaptive.judge(claim, values, arrays, result.alpha, item["replicas"], declared).verdict
+                return Verdict.INCONCLUSIVE.value if verdict == "undecided" else verdict
+            except (adaptive.NotAdaptive, ValueError, KeyError, TypeError):  # as in measure_adaptive: fixed-n
+                pass
+        return judge_empirical(claim, values, arrays, result.alpha, item.get("replicas"), declared).verdict
+
     def judge_all(values: Mapping[str, float], arrays: Mapping[str, np.ndarray]) -> list[str]:
-        return [judge_empirical(c, values, arrays, result.alpha, item.get("replicas"), declared).verdict
-                if c.empirical else judge_symbolic(c).verdict for c in result.claims]
+        return [judge_one(c, values, arrays) for c in result.claims]
 
     variants = []
     for reading in result.readings:
@@ -359,6 +447,22 @@ def _reading_variants(result: Result, judged: Mapping[str, float], data: Mapping
                              "value": ", ".join(aliases.values()), "claims": verdicts,
                              "verdict": combine([Verdict(v) for v in verdicts]).value})
     return variants
+
+
+def adaptive_rounds(maximum: int) -> list[int]:
+    """The replica counts an adaptive run looks at: every max(8, maximum / 8) replicas, and the maximum."""
+    step = max(8, maximum // 8)
+    return [*range(step, maximum, step), maximum]
+
+
+def _adaptive_outcome(outcome: dict[str, Any], run: Mapping[str, Any], index: int) -> dict[str, Any]:
+    """A claim outcome of an adaptive run: its sequential judgement, or why it had none (judged by its
+    fixed-n interval at the replicas the result ran)."""
+    if index in run["judgements"]:
+        return adaptive.apply(outcome, run["judgements"][index], run["replicas"], run["maximum"])
+    note = f"not adaptive ({run['reasons'][index]}): judged by its fixed-n interval on all {run['replicas']} replicas"
+    return {**outcome, "replicas_used": run["replicas"], "replicas_maximum": run["maximum"], "adaptive_note": note,
+            "detail": "; ".join(p for p in (outcome.get("detail"), note) if p)}
 
 
 def _aliased(data: Mapping[str, np.ndarray], aliases: Mapping[str, str]) -> dict[str, np.ndarray]:

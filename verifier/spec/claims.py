@@ -70,10 +70,15 @@ class Bound(Claim):
     control_factor: float = 2.0
     explicit_control: "Claim | None" = None
     control_margin: float = 2.0  # in replica standard deviations: where an impossible default control is moved
+    # the range [lo, hi] every replica's value of ``quantity`` lies in, where it is known (an error rate:
+    # (0, 1)); only then can ``verify --adaptive`` stop early on it (a betting test needs the range)
+    support: tuple[float, float] | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "quantity", _sym(self.quantity))
         object.__setattr__(self, "bound", _sym(self.bound))
+        if self.support is not None and not (len(self.support) == 2 and float(self.support[0]) < float(self.support[1])):
+            raise ValueError(f"claim {self.label!r}: support must be (lo, hi) with lo < hi, got {self.support!r}")
         if self.relation not in RELATIONS:
             raise ValueError(f"claim {self.label!r}: relation must be one of {RELATIONS}, got {self.relation!r}")
         if self.statistic not in ("mean", "proportion"):

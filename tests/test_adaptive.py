@@ -1,0 +1,161 @@
+"""`verify --adaptive` (issue 22, point 1): replicas in rounds until every claim is decided by an
+anytime-valid test, the same seeds per replica index as a fixed run, e-Holm over the family, and
+the replicas used shown beside the maximum."""
+import json
+import textwrap
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from verifier.interfaces.cli import main
+from verifier.judging import adaptive
+from verifier.running.runner import adaptive_rounds
+from verifier.running.store import Store
+from verifier.spec.claims import Bound, Ordering, Probability
+
+PLUGIN = textwrap.dedent('''
+    import numpy as np
+    import sympy as sp
+    from verifier import Bound, Kind, Paper, Parameter, Probability, Result
+
+    PAPER = Paper(key="seq", title="Sequential", authors=("A",), year=2026)
+    rate, event, p = sp.symbols("rate event p")
+
+    def error_rates(params, replicas, seeds, device):
+        rngs = [np.random.default_rng(s) for s in seeds]
+        return {"rate": np.array([r.random(20).mean() for r in rngs]),                  # mean 0.5, in [0, 1]
+                "event": np.array([float(r.random() < params["p"]) for r in rngs])}
+
+    def on_the_edge(params, replicas, seeds, device):  # 0.4, 0.6, 0.4, ...: mean 0.5 whatever the seeds
+        return {"rate": 0.5 + 0.1 * (-1.0) ** np.arange(replicas), "event": np.zeros(replicas)}
+
+    def result(slug, claims, check=error_rates):
+        return Result(id=f"seq/{slug}", kind=Kind.LEMMA, number=slug, title=slug, paper=PAPER, statement="x",
+                      parameters=(Parameter("p", "probability"),), profiles={"quick": {"p": 0.3}, "full": {"p": 0.3}},
+                      replicas={"quick": 256, "full": 256}, measures={"rate": "error rate", "event": "0/1 event"},
+                      check=check, tag="FOUND (primary)", claims=claims)
+
+    RESULTS = [
+        result("lemma-clear", (Bound("rate <= 0.8", quantity=rate, relation="<=", bound=0.8, support=(0, 1),
+                                           control_factor=4),)),
+        result("lemma-false", (Probability("P[event] >= 0.7", event=event, relation=">=", value=0.7),)),
+        result("lemma-edge", (Bound("rate <= 0.5", quantity=rate, relation="<=", bound=0.5, support=(0, 1)),), on_the_edge),
+        result("lemma-unbounded", (Bound("rate <= 0.8 (no support)", quantity=rate, relation="<=", bound=0.8),)),
+    ]
+''')
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("adaptive")
+    plugin = folder / "seq_plugin.py"
+    plugin.write_text(PLUGIN)
+    out = {}
+    for mode, extra in (("fixed", []), ("adaptive", ["--adaptive"])):
+        path = folder / f"{mode}.json"
+        main(["paper", "seq", "--plugin", str(plugin), "--no-autoload", "--device", "cpu", "--store",
+              str(folder / f"{mode}.sqlite"), "--json", str(path), "--readings", "default", *extra])
+        out[mode] = {r["id"].split("/")[1]: r for r in json.loads(path.read_text())["results"]}
+        out[mode + "_run"] = json.loads(path.read_text())
+        out[mode + "_store"] = Store(folder / f"{mode}.sqlite")
+    return out
+
+
+def test_rounds_follow_the_maximum():
+    assert adaptive_rounds(256) == [32, 64, 96, 128, 160, 192, 224, 256]
+    assert adaptive_rounds(20) == [8, 16, 20] and adaptive_rounds(5) == [5]
+
+
+def test_clear_claims_stop_early_with_the_verdicts_of_the_fixed_run(runs):
+    clear, false = runs["adaptive"]["lemma-clear"], runs["adaptive"]["lemma-false"]
+    assert clear["verdict"] == runs["fixed"]["lemma-clear"]["verdict"] == "PASS"
+    assert false["verdict"] == runs["fixed"]["lemma-false"]["verdict"] == "FAIL"
+    for item in (clear, false):
+        claim = item["claims"][0]
+        assert item["replicas"] == claim["replicas_used"] == 32 and claim["replicas_maximum"] == 256
+        assert item["adaptive"] == {"round": 32, "used": 32, "maximum": 256, "not_adaptive": {}}
+        assert claim["p_fail"] == pytest.approx(min(1.0, 2 / float(claim["sequential"]["e_fail"])))
+        assert "--adaptive" in item["reproduce"]
+    assert float(clear["claims"][0]["sequential"]["e_pass"]) >= 40 and clear["claims"][0]["control"]["rejected"]
+    assert float(false["claims"][0]["sequential"]["e_fail"]) >= 40
+    lo, hi = false["claims"][0]["ci"]          # the confidence sequence of P[event] = 0.3 lies below 0.7
+    assert 0 < lo < 0.3 < hi < 0.7
+
+
+def test_an_undecidable_claim_runs_to_the_maximum(runs):
+    # the negative control of stopping: a true claim on its edge (mean 0.5 against <= 0.5) is never decided
+    edge = runs["adaptive"]["lemma-edge"]
+    assert edge["replicas"] == 256 and edge["verdict"] == "INCONCLUSIVE"
+    assert "undecided by the sequential test after 256 of 256 replicas" in edge["claims"][0]["detail"]
+
+
+def test_a_claim_without_a_sequential_test_runs_at_the_maximum_and_says_so(runs):
+    item = runs["adaptive"]["lemma-unbounded"]
+    claim = item["claims"][0]
+    assert item["replicas"] == claim["replicas_used"] == 256 and "sequential" not in claim
+    assert item["adaptive"]["not_adaptive"] == {"rate <= 0.8 (no support)": "no support (range of its quantity) is declared"}
+    assert claim["verdict"] == runs["fixed"]["lemma-unbounded"]["claims"][0]["verdict"] == "PASS"
+    assert "not adaptive (no support" in claim["detail"]
+
+
+def test_the_first_replicas_are_those_of_a_fixed_run(runs):
+    def data(mode, slug):
+        return runs[f"{mode}_store"].load_measurements(runs[mode][slug]["measurement_key"])
+
+    adaptive_data, fixed_data = data("adaptive", "lemma-clear"), data("fixed", "lemma-clear")
+    assert adaptive_data["rate"].shape == (32,) and fixed_data["rate"].shape == (256,)
+    assert np.array_equal(adaptive_data["rate"], fixed_data["rate"][:32])
+    assert runs["adaptive"]["lemma-clear"]["seeds"] == runs["fixed"]["lemma-clear"]["seeds"]
+    # lemma-unbounded reads the same check: its 256 replicas extend the 32 lemma-clear stopped at (separate
+    # stores: nothing of the fixed run is reused), and equal the fixed run's, as the edge's 8 rounds do
+    assert runs["adaptive"]["lemma-unbounded"]["measurement_key"] == runs["fixed"]["lemma-unbounded"]["measurement_key"]
+    for slug in ("lemma-unbounded", "lemma-edge"):
+        for name in ("rate", "event"):
+            assert np.array_equal(data("adaptive", slug)[name], data("fixed", slug)[name])
+
+
+def test_the_family_is_corrected_with_e_holm(runs):
+    family = runs["adaptive_run"]["family"]
+    assert family["method"] == "e-holm" and family["size"] == 4 and family["sequential"] == 3
+    claims = [r["claims"][0] for r in runs["adaptive"].values()]
+    e = sorted(1 / c["p_fail"] for c in claims)[::-1]
+    assert min(c["p_fail_adjusted"] for c in claims) == pytest.approx(min(1.0, 4 / e[0]))
+    assert runs["fixed_run"]["family"]["method"] == "holm"
+
+
+def test_the_terminal_and_html_show_replicas_used_of_the_maximum(tmp_path, capsys):
+    plugin = tmp_path / "seq_plugin.py"
+    plugin.write_text(PLUGIN)
+    main(["theorem", "seq/lemma-clear", "--plugin", str(plugin), "--no-autoload", "--device", "cpu", "--store",
+          str(tmp_path / "s.sqlite"), "--adaptive", "--html", str(tmp_path / "html")])
+    printed = " ".join(capsys.readouterr().out.split())
+    page = " ".join(next((tmp_path / "html").rglob("*lemma-clear*.html")).read_text().split())
+    assert "n = 32: 32 of at most 256 replicas, adaptive" in page and "(adaptive: 32 of at most 256 replicas)" in page
+    assert "e_fail 1, e_pass" in page and "(decides at 40)" in page
+    assert "after 32 of 256 replicas: e_fail 1, e_pass" in printed
+    assert "adaptive: 32 of at most 256 replicas, in rounds of 32 (stopped when every claim was decided)" in printed
+
+
+def test_which_claims_have_a_sequential_test():
+    data = {"q": np.linspace(0.1, 0.9, 8), "grid": np.ones((8, 3)), "e": np.array([0, 1] * 4, dtype=float),
+            "wide": np.zeros((3, 8))}
+    q, grid, e, wide = sp.symbols("q grid e wide")
+    stream = adaptive.stream(Bound("b", quantity=q, bound=0.95, support=(0, 1)), {}, data, 8)
+    assert stream.lo == pytest.approx(-0.95) and stream.hi == pytest.approx(0.05) and stream.region[1] == 0.0
+    assert adaptive.stream(Probability("p", event=e, value=0.4), {}, data, 8).test == adaptive.MIXTURE
+    pooled = adaptive.stream(Probability("k", event=grid, value=0.4), {}, data, 8)  # (replica, k) events: pooled
+    assert pooled.values.shape == (24,) and pooled.region == (0.4, np.inf)
+    for claim, reason in ((Bound("n", quantity=q, bound=1), "no support"),
+                          (Bound("g", quantity=grid, bound=1, support=(0, 2)), "not one value per replica"),
+                          (Bound("v", quantity=q, bound=q, support=(0, 1)), "bound is not one finite number"),
+                          (Bound("o", quantity=q, bound=0.5, support=(0.2, 1)), "outside its declared support"),
+                          (Bound("pp", quantity=q, bound=0.5, statistic="proportion", trials=10, support=(0, 1)),
+                           "Bound claim of a pooled proportion has no sequential test"),
+                          (Probability("pv", event=e, value=q), "value is not one finite number"),
+                          (Probability("pt", event=wide, value=0.5), "neither pooled nor with a leading replica axis"),
+                          (Ordering("r", lesser=q, greater=q), "Ordering claim has no sequential test")):
+        with pytest.raises(adaptive.NotAdaptive, match=reason):
+            adaptive.stream(claim, {}, data, 8)
+    with pytest.raises(ValueError, match=r"support must be \(lo, hi\) with lo < hi, got \(1, 0\)"):
+        Bound("bad", quantity=q, bound=1, support=(1, 0))
