@@ -389,11 +389,13 @@ def _command_report(args: argparse.Namespace, registry: reg.Registry) -> int:
             run = store.load_run(args.run)
         except LookupError as exc:
             raise UsageError(str(exc.args[0])) from None
+        target = f"report {html_dir}" if html_dir else "report"
         try:
             index = html_report.write_report(run, html_dir, registry, store) if html_dir else None
+            target = "report --junit/--ctrf/--summary-md"
             written = _write_exports(run, args, index)
         except OSError as exc:
-            raise UsageError(f"report: could not write it ({exc.strerror or exc}); the run is still in the store") from None
+            raise UsageError(f"{target}: could not write it ({exc.strerror or exc}); the run is still in the store") from None
     finally:
         store.close()
     if index:
