@@ -1,4 +1,4 @@
-"""The ``verify`` command line: list, theorem, paper, all, graph.
+"""The ``verify`` command line: list, theorem, paper, all, graph, next.
 
 Exit codes: 0 when every selected result is PASS or SYMBOLIC, 1 otherwise, 2 on bad usage.
 """
@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any, Sequence, TextIO
 
 from verifier.interfaces import scaffold
-from verifier.judging import multiplicity
+from verifier.judging import multiplicity, priority
+from verifier.judging.stability import unstable
 from verifier.presentation import html as html_report
 from verifier.presentation import terminal as report
-from verifier.running import compute, executors, overrides
+from verifier.running import compute, executors, overrides, seed_sweep
 from verifier.running import registry as reg
 from verifier.running.environment import DeviceError, resolve_device
 from verifier.running.runner import Options, Runner
@@ -83,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     running.add_argument("--readings", choices=("default", "all"), default="all",
                          help="all (default): also judge each claim under every admissible alternative reading its "
                               "result declares, side by side; default: the primary reading only")
+    running.add_argument("--seeds", type=_positive_int, default=1, metavar="K",
+                         help="run under K master seeds (--seed, --seed + 1, ...) and report a verdict that flips "
+                              "across them as unstable (default 1)")
     running.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                          help="override a parameter of the selected results (repeatable)")
 
@@ -105,6 +109,9 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--effect", type=float, default=None, metavar="D",
                       help="size of the violation to detect, on the scale of each claim's decision statistic "
                            "(default: a tenth of each claim's own scale)")
+    wanted = sub.add_parser("next", parents=[common], help="the unsettled results whose passing would bear on the "
+                            "most others, with each one's estimated cost (from the stored runs)")
+    wanted.add_argument("--limit", type=_positive_int, default=None, metavar="N", help="show the first N only")
     rerender = sub.add_parser("report", parents=[common], help="re-render a stored run as HTML (runs nothing)")
     rerender.add_argument("dir", type=Path, help="folder to write index.html and one page per result into")
     rerender.add_argument("--run", default="latest", help="run id (default: the latest run with results)")
@@ -193,8 +200,14 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
     started = time.perf_counter()
     try:
         progress = (lambda *a: None) if args.quiet else _progress()
-        record = Runner(registry, options, store).run(targets, list(argv), progress,
-                                                      executor.map if executor else None)
+        if args.seeds > 1:
+            runs = seed_sweep.run_seeds(registry, options, store, targets, list(argv), args.seeds, progress,
+                                        executor.map if executor else None)
+            record = runs[0]
+        else:
+            record = Runner(registry, options, store).run(targets, list(argv), progress,
+                                                          executor.map if executor else None)
+            runs = [record]
         if args.json:  # first: the run's record survives a failure of the report below
             report.write_json(record.to_dict(), args.json)
         html_index = html_report.write_report(record.to_dict(), args.html, registry, store) if args.html else None
@@ -204,7 +217,7 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
             executor.close()
     if args.quiet:
         for item in record.results:
-            print(f"{item['verdict']:<12} {item['id']}")
+            print(f"{item['verdict']:<12} {item['id']}" + ("  (unstable across seeds)" if unstable(item) else ""))
     else:
         report.print_table(record.results, verbose=args.verbose)
         report.print_readings(record.readings)
@@ -212,10 +225,10 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
         report.print_findings(record.results)
     if not args.quiet:
         report.print_summary(record.results, time.perf_counter() - started, args.json, html_index)
-    if record.interrupted:
-        print(f"\ninterrupted: {len(record.results)} finished results are kept in the store", file=sys.stderr)
+    if any(run.interrupted for run in runs):
+        print(f"\ninterrupted: {len(runs[-1].results)} finished results are kept in the store", file=sys.stderr)
         return EXIT_INTERRUPTED
-    return EXIT_OK if record.ok else EXIT_FAILED
+    return EXIT_OK if all(run.ok for run in runs) else EXIT_FAILED
 
 
 def _command_report(args: argparse.Namespace, registry: reg.Registry) -> int:
@@ -274,6 +287,27 @@ def _command_plan(args: argparse.Namespace, registry: reg.Registry) -> int:
     return EXIT_OK
 
 
+def _command_next(args: argparse.Namespace, registry: reg.Registry) -> int:
+    graph = registry.graph()
+    store = Store(args.store or default_path())
+    try:
+        records = {node: store.latest(node) for node in graph.nodes}
+        costs = {node: _stored_cost(store, record) for node, record in records.items() if record}
+    finally:
+        store.close()
+    ranked = priority.most_wanted(graph, {node: r["verdict"] for node, r in records.items() if r}, costs)
+    print("\n".join(report.next_lines(ranked, args.limit)))
+    return EXIT_OK
+
+
+def _stored_cost(store: Store, record: dict[str, Any]) -> float | None:
+    """What running a result again costs: its check run's stored time (a cached rerun took next to none),
+    else the stored record's own time."""
+    key = record.get("measurement_key")
+    seconds = store.measurement_seconds(key) if key else None
+    return seconds if seconds is not None else record.get("seconds")
+
+
 def _command_new_spec(args: argparse.Namespace) -> int:
     try:
         target = scaffold.new_spec(args.paper, args.dir)
@@ -301,6 +335,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _command_plan(args, registry)
         if args.command == "report":
             return _command_report(args, registry)
+        if args.command == "next":
+            return _command_next(args, registry)
         return _command_run(args, argv, registry)
     except (UsageError, reg.ResolveError, StoreError) as exc:
         print(f"verify: error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
