@@ -1,4 +1,4 @@
-"""The ``verify`` command line: list, theorem, paper, all, graph, next.
+"""The ``verify`` command line: list, theorem, paper, all, graph, next, boundary.
 
 Exit codes: 0 when every selected result is PASS or SYMBOLIC, 1 otherwise, 2 on bad usage.
 """
@@ -14,8 +14,10 @@ from verifier.interfaces import scaffold
 from verifier.judging import multiplicity, priority
 from verifier.judging.stability import unstable
 from verifier.presentation import html as html_report
+from verifier.presentation import plots
 from verifier.presentation import terminal as report
 from verifier.running import compute, executors, overrides, seed_sweep
+from verifier.running import boundary as boundary_search
 from verifier.running import registry as reg
 from verifier.running.environment import DeviceError, resolve_device
 from verifier.running.runner import Options, Runner
@@ -112,6 +114,15 @@ def _parser() -> argparse.ArgumentParser:
     wanted = sub.add_parser("next", parents=[common], help="the unsettled results whose passing would bear on the "
                             "most others, with each one's estimated cost (from the stored runs)")
     wanted.add_argument("--limit", type=_positive_int, default=None, metavar="N", help="show the first N only")
+    boundary = sub.add_parser("boundary", parents=[common, running], help="bisect one parameter for the value "
+                              "where a result's verdict changes (each probe a stored run)")
+    boundary.add_argument("result")
+    boundary.add_argument("--along", required=True, metavar="PARAM", help="the parameter to move")
+    boundary.add_argument("--range", type=float, nargs=2, default=None, metavar=("LO", "HI"),
+                          help="where to search (default: the parameter's declared range)")
+    boundary.add_argument("--probes", type=_positive_int, default=8, metavar="N",
+                          help="runs in all, the two ends included (default 8)")
+    boundary.add_argument("--plot", type=Path, default=None, metavar="PATH", help="write the probes as an SVG")
     rerender = sub.add_parser("report", parents=[common], help="re-render a stored run as HTML (runs nothing)")
     rerender.add_argument("dir", type=Path, help="folder to write index.html and one page per result into")
     rerender.add_argument("--run", default="latest", help="run id (default: the latest run with results)")
@@ -174,8 +185,8 @@ def _targets(args: argparse.Namespace, registry: reg.Registry) -> list[str]:
     return sorted(registry.results)
 
 
-def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Registry) -> int:
-    targets = _targets(args, registry)
+def _options(args: argparse.Namespace, registry: reg.Registry, targets: list[str]) -> Options:
+    """The run's options from the command line, checked against the results the targets need."""
     try:
         device = resolve_device(args.device)
     except DeviceError as exc:
@@ -188,10 +199,15 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
         parameter_overrides = overrides.parse(args.param, planned)
     except overrides.OverrideError as exc:
         raise UsageError(str(exc)) from None
-    options = Options(profile=args.profile, device=device, seed=args.seed, replicas=args.replicas,
-                      use_cache=not args.no_cache, overrides=parameter_overrides, cpu_fallback=args.cpu_fallback,
-                      precision=args.precision, threads=args.threads, max_batch=args.max_batch,
-                      correction=args.correction, readings=args.readings)
+    return Options(profile=args.profile, device=device, seed=args.seed, replicas=args.replicas,
+                   use_cache=not args.no_cache, overrides=parameter_overrides, cpu_fallback=args.cpu_fallback,
+                   precision=args.precision, threads=args.threads, max_batch=args.max_batch,
+                   correction=args.correction, readings=args.readings)
+
+
+def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Registry) -> int:
+    targets = _targets(args, registry)
+    options = _options(args, registry, targets)
     try:
         executor = executors.make(args.executor, args.ray_address)
     except RuntimeError as exc:
@@ -229,6 +245,48 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
         print(f"\ninterrupted: {len(runs[-1].results)} finished results are kept in the store", file=sys.stderr)
         return EXIT_INTERRUPTED
     return EXIT_OK if all(run.ok for run in runs) else EXIT_FAILED
+
+
+def _command_boundary(args: argparse.Namespace, argv: Sequence[str], registry: reg.Registry) -> int:
+    rid = reg.resolve(registry, args.result)
+    if args.seeds > 1 or args.html:
+        raise UsageError("boundary: --seeds and --html do not apply (each probe is one run; use --plot PATH)")
+    options = _options(args, registry, [rid])
+    result = registry.results[rid]
+    declared = {p.name: p for p in result.parameters}
+    if args.along not in declared:
+        raise UsageError(f"--along {args.along}: {rid} has no parameter {args.along!r} "
+                         f"(its parameters: {', '.join(declared) or 'none'})")
+    if args.along in options.overrides:
+        raise UsageError(f"--along {args.along}: also given as --param; the search sets it")
+    parameter = declared[args.along]
+    low, high = args.range if args.range else (parameter.lower, parameter.upper)
+    if low is None or high is None:
+        raise UsageError(f"--along {args.along}: its declared range [{parameter.lower}, {parameter.upper}] is open; "
+                         f"give --range LO HI")
+    try:
+        low, high = (overrides.parse([f"{args.along}={value}"], [result])[args.along] for value in (low, high))
+    except overrides.OverrideError as exc:
+        raise UsageError(f"--range: {exc}") from None
+    if not low < high:
+        raise UsageError(f"--range {low} {high}: expected LO < HI")
+    store = Store(args.store or default_path())
+    try:
+        found, runs = boundary_search.search(registry, options, store, rid, args.along, low, high, args.probes,
+                                             list(argv))
+    finally:
+        store.close()
+    document = {"id": rid, **found.to_dict(), "runs": runs}
+    print("\n".join(report.boundary_lines(rid, document, runs)))
+    if args.json:
+        report.write_json(document, args.json)
+        print(f"JSON {args.json}")
+    if args.plot:
+        args.plot.parent.mkdir(parents=True, exist_ok=True)
+        args.plot.write_text(plots.boundary_svg(found.probes, args.along, found.bracket,
+                                                title=f"{rid}: verdict along {args.along}"))
+        print(f"SVG {args.plot}")
+    return EXIT_OK
 
 
 def _command_report(args: argparse.Namespace, registry: reg.Registry) -> int:
@@ -337,6 +395,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _command_report(args, registry)
         if args.command == "next":
             return _command_next(args, registry)
+        if args.command == "boundary":
+            return _command_boundary(args, argv, registry)
         return _command_run(args, argv, registry)
     except (UsageError, reg.ResolveError, StoreError) as exc:
         print(f"verify: error: {exc.args[0] if exc.args else exc}", file=sys.stderr)

@@ -333,3 +333,26 @@ def next_lines(wanted: list[Any], limit: int | None) -> list[str]:
     if len(shown) < len(wanted):
         lines.append(f"... {len(wanted) - len(shown)} more (--limit)")
     return lines
+
+
+def boundary_lines(rid: str, found: dict[str, Any], runs: list[dict[str, Any]]) -> list[str]:
+    """``verify boundary``: every probe (value, verdict, deciding intervals, stored run) and the bracket."""
+    parameter = found["parameter"]
+    lines = [f"{rid}: verdict along {parameter} over [{number(found['low'])}, {number(found['high'])}], "
+             f"{len(runs)} probes (each a stored run, as `verify theorem {rid} --param {parameter}=VALUE`)"]
+    rows = [["#", parameter, "verdict", "decided on [CI]", "run", ""]]
+    for index, probe in enumerate(runs, 1):
+        decided = "; ".join(f"{number(c['estimate'])} {interval(c['ci'])} {c.get('relation') or ''}".strip()
+                            for c in probe["claims"] if c.get("statistic") != "sympy")
+        rows.append([str(index), number(probe["value"]), probe["verdict"], decided or "-", probe["run_id"],
+                     "(cached)" if probe["cache_hit"] else ""])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines.extend("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows)
+    if found["changes"]:
+        low, high = found["bracket"]
+        lines.append(f"boundary: the verdict changes from {found['below']} to {found['above']} between {parameter} = "
+                     f"{number(low)} and {number(high)} (the last bracketing probes; each probe is one stochastic "
+                     f"run, so this interval is not a confidence interval)")
+    else:
+        lines.append(f"no change in [{number(found['low'])}, {number(found['high'])}]: both ends are {found['below']}")
+    return lines
