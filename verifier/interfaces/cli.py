@@ -16,8 +16,8 @@ from verifier.judging.stability import unstable
 from verifier.presentation import html as html_report
 from verifier.presentation import plots
 from verifier.presentation import terminal as report
-from verifier.running import compute, executors, overrides, seed_sweep
 from verifier.running import boundary as boundary_search
+from verifier.running import compute, executors, overrides, seed_sweep
 from verifier.running import registry as reg
 from verifier.running.environment import DeviceError, resolve_device
 from verifier.running.runner import Options, Runner
@@ -114,6 +114,8 @@ def _parser() -> argparse.ArgumentParser:
     wanted = sub.add_parser("next", parents=[common], help="the unsettled results whose passing would bear on the "
                             "most others, with each one's estimated cost (from the stored runs)")
     wanted.add_argument("--limit", type=_positive_int, default=None, metavar="N", help="show the first N only")
+    wanted.add_argument("--paper", default=None, metavar="KEY", help="list only this paper's results (ranked over "
+                        "the whole graph)")
     boundary = sub.add_parser("boundary", parents=[common, running], help="bisect one parameter for the value "
                               "where a result's verdict changes (each probe a stored run)")
     boundary.add_argument("result")
@@ -354,6 +356,10 @@ def _command_next(args: argparse.Namespace, registry: reg.Registry) -> int:
     finally:
         store.close()
     ranked = priority.most_wanted(graph, {node: r["verdict"] for node, r in records.items() if r}, costs)
+    if args.paper is not None:
+        if args.paper not in registry.papers():
+            raise UsageError(f"unknown paper '{args.paper}'; known papers: {', '.join(registry.papers()) or 'none'}")
+        ranked = [w for w in ranked if registry.results[w.id].paper.key == args.paper]
     print("\n".join(report.next_lines(ranked, args.limit)))
     return EXIT_OK
 

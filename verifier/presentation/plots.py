@@ -665,6 +665,7 @@ def claim_plot(claim: Any, params: Mapping[str, float], data: Mapping[str, np.nd
 
 
 VERDICT_ORDER = ("FAIL", "INCONCLUSIVE", "ERROR", "BLOCKED", "PASS", "SYMBOLIC")
+VERDICT_COLOUR = {"PASS": PALETTE[2], "SYMBOLIC": PALETTE[2], "FAIL": PALETTE[1], "INCONCLUSIVE": PALETTE[4]}
 
 
 def boundary_svg(probes: Sequence[tuple[float, str]], parameter: str, bracket: tuple[float, float] | None, *,
@@ -676,10 +677,10 @@ def boundary_svg(probes: Sequence[tuple[float, str]], parameter: str, bracket: t
     def draw(figure: Figure) -> None:
         axes = figure.add_subplot()
         if bracket is not None:
-            axes.axvspan(bracket[0], bracket[1], color=PALETTE[4], alpha=0.3,
+            axes.axvspan(bracket[0], bracket[1], color=PALETTE[5], alpha=0.3,
                          label=_plain(f"bracket [{fmt(bracket[0])}, {fmt(bracket[1])}]"))
         for index, (value, verdict) in enumerate(probes, 1):
-            axes.plot([value], [rows.index(verdict)], "o", color=PALETTE[rows.index(verdict) % len(PALETTE)])
+            axes.plot([value], [rows.index(verdict)], "o", color=VERDICT_COLOUR.get(verdict, PALETTE[6]))
             axes.annotate(str(index), (value, rows.index(verdict)), textcoords="offset points", xytext=(0, 6),
                           ha="center", fontsize=7)
         axes.set_yticks(range(len(rows)), rows)

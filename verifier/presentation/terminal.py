@@ -314,7 +314,8 @@ def graph_lines(graph, root: str, records: dict[str, dict[str, Any] | None],
         assumes = assumed.get(node) or ()
         suffix = f"  (assumes {', '.join(assumes)})" if assumes else ""
         support = record.get("support")
-        shown = record.get("verdict", "not run") + (f", {support}" if support and support != chain.SUPPORTED else "")
+        shown = record.get("verdict", "not run") + (f", {support}" if support and support != chain.SUPPORTED else "") + (
+            ", unstable across seeds" if steadiness.unstable(record) else "")
         labels[node] = f"{node} [{shown}]{suffix}"
     return dag.tree_lines(graph, root, labels)
 
@@ -338,8 +339,9 @@ def next_lines(wanted: list[Any], limit: int | None) -> list[str]:
 def boundary_lines(rid: str, found: dict[str, Any], runs: list[dict[str, Any]]) -> list[str]:
     """``verify boundary``: every probe (value, verdict, deciding intervals, stored run) and the bracket."""
     parameter = found["parameter"]
-    lines = [f"{rid}: verdict along {parameter} over [{number(found['low'])}, {number(found['high'])}], "
-             f"{len(runs)} probes (each a stored run, as `verify theorem {rid} --param {parameter}=VALUE`)"]
+    header = (f"{rid}: verdict along {parameter} over [{number(found['low'])}, {number(found['high'])}], "
+              f"{len(runs)} probes (each a stored run, as `verify theorem {rid} --param {parameter}=VALUE`)")
+    lines = [header]
     rows = [["#", parameter, "verdict", "decided on [CI]", "run", ""]]
     for index, probe in enumerate(runs, 1):
         decided = "; ".join(f"{number(c['estimate'])} {interval(c['ci'])} {c.get('relation') or ''}".strip()
