@@ -51,7 +51,8 @@ def test_a_borderline_claim_flips_across_seeds_and_is_reported_unstable(cli, tmp
     code, out = cli("theorem", "toy/lemma-edge", "--device", "cpu", "--seeds", "4", "--json", str(tmp_path / "run.json"),
                     "--html", str(tmp_path / "html"))
     assert code == 1
-    (record,) = json.loads((tmp_path / "run.json").read_text())["results"]
+    run = json.loads((tmp_path / "run.json").read_text())
+    (record,) = run["results"]
     assert record["seed"] == 0 and record["verdict"] == "FAIL"
     assert record["stability"] == {"seeds": [0, 1, 2, 3], "verdicts": ["FAIL", "FAIL", "FAIL", "INCONCLUSIVE"],
                                    "stable": False}
@@ -63,7 +64,8 @@ def test_a_borderline_claim_flips_across_seeds_and_is_reported_unstable(cli, tmp
     page = (tmp_path / "html" / "toy--lemma-edge.html").read_text()
     assert "unstable: the verdict flips with the seed" in page
     assert 'class="unstable warning">unstable</span>' in (tmp_path / "html" / "index.html").read_text()
-    code, out = cli("findings")  # the stored records carry it too
+    code, out = cli("findings")  # the base seed's run is the store's latest, and its stored records carry it too
+    assert out.startswith(f"run {run['run_id']}: 1 results")
     assert "Unstable verdicts (they flip across the master seeds of --seeds): 1\n  toy/lemma-edge" in out
     code, out = cli("theorem", "toy/lemma-edge", "--device", "cpu", "--seeds", "4", "--quiet")
     assert out.strip() == "FAIL         toy/lemma-edge  (unstable across seeds)"
