@@ -107,6 +107,7 @@ def test_no_change_in_the_range_is_said(cli):
     (("--along", "x", "--range", "0.3", "9"), "--range: --param x=9.0: outside the declared range"),
     (("--along", "x", "--range", "0.5", "0.3"), "expected LO < HI"),
     (("--along", "x", "--param", "x=1"), "also given as --param"),
+    (("--along", "x", "--range", "0.3", "0.5", "--probes", "1"), "--probes 1: expected at least 2"),
 ])
 def test_bad_boundary_input_is_one_line(cli, argv, needle):
     code, _, err = cli("boundary", "toyb/lemma-1", *argv)

@@ -272,6 +272,8 @@ def _command_boundary(args: argparse.Namespace, argv: Sequence[str], registry: r
         raise UsageError(f"--range: {exc}") from None
     if not low < high:
         raise UsageError(f"--range {low} {high}: expected LO < HI")
+    if args.probes < 2:
+        raise UsageError(f"--probes {args.probes}: expected at least 2 (the two ends of the range)")
     store = Store(args.store or default_path())
     try:
         found, runs = boundary_search.search(registry, options, store, rid, args.along, low, high, args.probes,
