@@ -1,4 +1,4 @@
-"""The ``verify`` command line: list, theorem, paper, all, graph.
+"""The ``verify`` command line: list, theorem, paper, all, graph, next, boundary.
 
 Exit codes: 0 when every selected result is PASS or SYMBOLIC, 1 otherwise, 2 on bad usage or an output
 that cannot be written (checked before the run; a failure after it, e.g. a full disk, keeps the results
@@ -13,12 +13,21 @@ from pathlib import Path
 from typing import Any, Sequence, TextIO
 
 from verifier.interfaces import output_paths, scaffold
-from verifier.judging import multiplicity
+from verifier.judging import multiplicity, priority
+from verifier.judging.stability import unstable
 from verifier.presentation import catalog as catalog_text
-from verifier.presentation import exports
+from verifier.presentation import exports, plots
 from verifier.presentation import html as html_report
 from verifier.presentation import terminal as report
-from verifier.running import catalog, compute, executors, overrides, slurm_executor
+from verifier.running import boundary as boundary_search
+from verifier.running import (
+    catalog,
+    compute,
+    executors,
+    overrides,
+    seed_sweep,
+    slurm_executor,
+)
 from verifier.running import registry as reg
 from verifier.running.environment import DeviceError, resolve_device
 from verifier.running.runner import Options, Runner
@@ -131,6 +140,9 @@ def _parser() -> argparse.ArgumentParser:
     running.add_argument("--adaptive", action="store_true",
                          help="run each result's replicas in rounds of max(8, replicas/8) and stop once every claim "
                               "is decided by an anytime-valid test (the profile's replica count is the maximum)")
+    running.add_argument("--seeds", type=_positive_int, default=1, metavar="K",
+                         help="run under K master seeds (--seed, --seed + 1, ...) and report a verdict that flips "
+                              "across them as unstable (default 1)")
     running.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                          help="override a parameter of the selected results (repeatable)")
 
@@ -157,6 +169,20 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--effect", type=float, default=None, metavar="D",
                       help="size of the violation to detect, on the scale of each claim's decision statistic "
                            "(default: a tenth of each claim's own scale)")
+    wanted = sub.add_parser("next", parents=[common], help="the unsettled results whose passing would bear on the "
+                            "most others, with each one's estimated cost (from the stored runs)")
+    wanted.add_argument("--limit", type=_positive_int, default=None, metavar="N", help="show the first N only")
+    wanted.add_argument("--paper", default=None, metavar="KEY", help="list only this paper's results (ranked over "
+                        "the whole graph)")
+    boundary = sub.add_parser("boundary", parents=[common, running], help="bisect one parameter for the value "
+                              "where a result's verdict changes (each probe a stored run)")
+    boundary.add_argument("result")
+    boundary.add_argument("--along", required=True, metavar="PARAM", help="the parameter to move")
+    boundary.add_argument("--range", type=float, nargs=2, default=None, metavar=("LO", "HI"),
+                          help="where to search (default: the parameter's declared range)")
+    boundary.add_argument("--probes", type=_positive_int, default=8, metavar="N",
+                          help="runs in all, the two ends included (default 8)")
+    boundary.add_argument("--plot", type=Path, default=None, metavar="PATH", help="write the probes as an SVG")
     rerender = sub.add_parser("report", parents=[common, exported],
                               help="render a stored run as HTML, JUnit, CTRF or Markdown (runs nothing)")
     rerender.add_argument("dir", type=Path, nargs="?", default=None,
@@ -289,8 +315,8 @@ def _slurm(args: argparse.Namespace) -> slurm_executor.SlurmExecutor:
         args.slurm_array_max, args.slurm_parallel))
 
 
-def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Registry) -> int:
-    targets = _targets(args, registry)
+def _options(args: argparse.Namespace, registry: reg.Registry, targets: list[str]) -> Options:
+    """The run's options from the command line, checked against the results the targets need."""
     try:
         device = resolve_device(args.device)
     except DeviceError as exc:
@@ -303,10 +329,15 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
         parameter_overrides = overrides.parse(args.param, planned)
     except overrides.OverrideError as exc:
         raise UsageError(str(exc)) from None
-    options = Options(profile=args.profile, device=device, seed=args.seed, replicas=args.replicas,
-                      use_cache=not args.no_cache, overrides=parameter_overrides, cpu_fallback=args.cpu_fallback,
-                      precision=args.precision, threads=args.threads, max_batch=args.max_batch,
-                      correction=args.correction, readings=args.readings, adaptive=args.adaptive)
+    return Options(profile=args.profile, device=device, seed=args.seed, replicas=args.replicas,
+                   use_cache=not args.no_cache, overrides=parameter_overrides, cpu_fallback=args.cpu_fallback,
+                   precision=args.precision, threads=args.threads, max_batch=args.max_batch,
+                   correction=args.correction, readings=args.readings, adaptive=args.adaptive)
+
+
+def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Registry) -> int:
+    targets = _targets(args, registry)
+    options = _options(args, registry, targets)
     _check_targets(args, args.html)
     try:
         executor = _slurm(args) if args.executor == "slurm" else executors.make(args.executor, args.ray_address)
@@ -316,8 +347,14 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
     started = time.perf_counter()
     try:
         progress = (lambda *a: None) if args.quiet else _progress()
-        record = Runner(registry, options, store).run(targets, list(argv), progress,
-                                                      executor.map if executor else None)
+        if args.seeds > 1:
+            runs = seed_sweep.run_seeds(registry, options, store, targets, list(argv), args.seeds, progress,
+                                        executor.map if executor else None)
+            record = runs[0]
+        else:
+            record = Runner(registry, options, store).run(targets, list(argv), progress,
+                                                          executor.map if executor else None)
+            runs = [record]
         _print_run(args, record)  # first: the table is on screen whatever happens to the files below
         json_path, html_index, failure = _write_outputs(args, record, registry, store, argv)
     finally:
@@ -331,18 +368,62 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
         print(f"verify: warning: {store.problem}", file=sys.stderr)
     if failure:
         print(f"verify: error: {failure}", file=sys.stderr)
-    if record.interrupted:
-        print(f"\ninterrupted: {len(record.results)} finished results are kept in the store", file=sys.stderr)
+    if any(run.interrupted for run in runs):
+        print(f"\ninterrupted: {len(runs[-1].results)} finished results are kept in the store", file=sys.stderr)
         return EXIT_INTERRUPTED
     if failure:
         return EXIT_USAGE
-    return EXIT_OK if record.ok else EXIT_FAILED
+    return EXIT_OK if all(run.ok for run in runs) else EXIT_FAILED
+
+
+def _command_boundary(args: argparse.Namespace, argv: Sequence[str], registry: reg.Registry) -> int:
+    rid = reg.resolve(registry, args.result)
+    if args.seeds > 1 or args.html:
+        raise UsageError("boundary: --seeds and --html do not apply (each probe is one run; use --plot PATH)")
+    options = _options(args, registry, [rid])
+    result = registry.results[rid]
+    declared = {p.name: p for p in result.parameters}
+    if args.along not in declared:
+        raise UsageError(f"--along {args.along}: {rid} has no parameter {args.along!r} "
+                         f"(its parameters: {', '.join(declared) or 'none'})")
+    if args.along in options.overrides:
+        raise UsageError(f"--along {args.along}: also given as --param; the search sets it")
+    parameter = declared[args.along]
+    low, high = args.range if args.range else (parameter.lower, parameter.upper)
+    if low is None or high is None:
+        raise UsageError(f"--along {args.along}: its declared range [{parameter.lower}, {parameter.upper}] is open; "
+                         f"give --range LO HI")
+    try:
+        low, high = (overrides.parse([f"{args.along}={value}"], [result])[args.along] for value in (low, high))
+    except overrides.OverrideError as exc:
+        raise UsageError(f"--range: {exc}") from None
+    if not low < high:
+        raise UsageError(f"--range {low} {high}: expected LO < HI")
+    if args.probes < 2:
+        raise UsageError(f"--probes {args.probes}: expected at least 2 (the two ends of the range)")
+    store = _open_store(args)
+    try:
+        found, runs = boundary_search.search(registry, options, store, rid, args.along, low, high, args.probes,
+                                             list(argv))
+    finally:
+        store.close()
+    document = {"id": rid, **found.to_dict(), "runs": runs}
+    print("\n".join(report.boundary_lines(rid, document, runs)))
+    if args.json:
+        report.write_json(document, args.json)
+        print(f"JSON {args.json}")
+    if args.plot:
+        args.plot.parent.mkdir(parents=True, exist_ok=True)
+        args.plot.write_text(plots.boundary_svg(found.probes, args.along, found.bracket,
+                                                title=f"{rid}: verdict along {args.along}"))
+        print(f"SVG {args.plot}")
+    return EXIT_OK
 
 
 def _print_run(args: argparse.Namespace, record: Any) -> None:
     if args.quiet:
         for item in record.results:
-            print(f"{item['verdict']:<12} {item['id']}")
+            print(f"{item['verdict']:<12} {item['id']}" + ("  (unstable across seeds)" if unstable(item) else ""))
         return
     report.print_table(record.results, verbose=args.verbose)
     report.print_readings(record.readings)
@@ -447,6 +528,31 @@ def _command_plan(args: argparse.Namespace, registry: reg.Registry) -> int:
     return EXIT_OK
 
 
+def _command_next(args: argparse.Namespace, registry: reg.Registry) -> int:
+    graph = registry.graph()
+    store = _open_store(args)
+    try:
+        records = {node: store.latest(node) for node in graph.nodes}
+        costs = {node: _stored_cost(store, record) for node, record in records.items() if record}
+    finally:
+        store.close()
+    ranked = priority.most_wanted(graph, {node: r["verdict"] for node, r in records.items() if r}, costs)
+    if args.paper is not None:
+        if args.paper not in registry.papers():
+            raise UsageError(f"unknown paper '{args.paper}'; known papers: {', '.join(registry.papers()) or 'none'}")
+        ranked = [w for w in ranked if registry.results[w.id].paper.key == args.paper]
+    print("\n".join(report.next_lines(ranked, args.limit)))
+    return EXIT_OK
+
+
+def _stored_cost(store: Store, record: dict[str, Any]) -> float | None:
+    """What running a result again costs: its check run's stored time (a cached rerun took next to none),
+    else the stored record's own time."""
+    key = record.get("measurement_key")
+    seconds = store.measurement_seconds(key) if key else None
+    return seconds if seconds is not None else record.get("seconds")
+
+
 def _command_new_spec(args: argparse.Namespace) -> int:
     try:
         output_paths.check_folder("--dir", args.dir)
@@ -480,6 +586,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _command_plan(args, registry)
         if args.command == "report":
             return _command_report(args, registry)
+        if args.command == "next":
+            return _command_next(args, registry)
+        if args.command == "boundary":
+            return _command_boundary(args, argv, registry)
         return _command_run(args, argv, registry)
     except (UsageError, reg.ResolveError, StoreError) as exc:
         print(f"verify: error: {exc.args[0] if exc.args else exc}", file=sys.stderr)

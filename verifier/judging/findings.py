@@ -3,11 +3,14 @@
 A *finding* is a statement found in the paper (provenance FOUND or FOUND secondary, for every failing
 claim) whose result FAILs inside its own stated regime, after the run's family correction: the kind of
 FAIL worth a researcher's afternoon. A FAIL of a RECONSTRUCTED statement says our reading fails and is
-listed apart; a PASS flagged "no power" is listed too, since it could not have failed.
+listed apart; a PASS flagged "no power" is listed too, since it could not have failed, and so is a
+verdict that flips across the master seeds of a ``--seeds`` run ("unstable").
 """
 from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
+
+from verifier.judging.stability import describe, unstable
 
 
 def _failing_claims(record: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -30,9 +33,14 @@ def _item(record: Mapping[str, Any], claims: list[Mapping[str, Any]]) -> dict[st
 
 def collect(records: Iterable[Mapping[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """``paper``: found statements failing inside their regime; ``reconstruction``: our reconstructions
-    failing inside their regime; ``no_power``: PASS verdicts that could not have failed."""
-    out: dict[str, list[dict[str, Any]]] = {"paper": [], "reconstruction": [], "no_power": []}
+    failing inside their regime; ``no_power``: PASS verdicts that could not have failed; ``unstable``:
+    verdicts that flip across master seeds."""
+    out: dict[str, list[dict[str, Any]]] = {"paper": [], "reconstruction": [], "no_power": [], "unstable": []}
     for record in records:
+        if unstable(record):
+            out["unstable"].append({**_item(record, []), "claims": [
+                {"label": "verdict across seeds", "statistic": "", "estimate": None, "ci": None, "relation": "",
+                 "p_fail": None, "p_fail_adjusted": None, "detail": describe(record)}]})
         if record.get("own_verdict") == "FAIL" and record.get("regime") == "inside":
             failing = _failing_claims(record)
             found = [c for c in failing if _found(record, c)]

@@ -662,3 +662,30 @@ def claim_plot(claim: Any, params: Mapping[str, float], data: Mapping[str, np.nd
                              markers=[Marker(1.0, "claimed ratio", "#D55E00")],
                              band=(1 / (1 + claim.rtol), 1 + claim.rtol), band_label="acceptance region")
     return None
+
+
+VERDICT_ORDER = ("FAIL", "INCONCLUSIVE", "ERROR", "BLOCKED", "PASS", "SYMBOLIC")
+VERDICT_COLOUR = {"PASS": PALETTE[2], "SYMBOLIC": PALETTE[2], "FAIL": PALETTE[1], "INCONCLUSIVE": PALETTE[4]}
+
+
+def boundary_svg(probes: Sequence[tuple[float, str]], parameter: str, bracket: tuple[float, float] | None, *,
+                 title: str) -> str:
+    """The probes of ``verify boundary``: each probe's verdict against the parameter's value, numbered in
+    the order they ran, with the final bracket on the change of verdict shaded."""
+    rows = [v for v in VERDICT_ORDER if any(verdict == v for _, verdict in probes)]
+
+    def draw(figure: Figure) -> None:
+        axes = figure.add_subplot()
+        if bracket is not None:
+            axes.axvspan(bracket[0], bracket[1], color=PALETTE[5], alpha=0.3,
+                         label=_plain(f"bracket [{fmt(bracket[0])}, {fmt(bracket[1])}]"))
+        for index, (value, verdict) in enumerate(probes, 1):
+            axes.plot([value], [rows.index(verdict)], "o", color=VERDICT_COLOUR.get(verdict, PALETTE[6]))
+            axes.annotate(str(index), (value, rows.index(verdict)), textcoords="offset points", xytext=(0, 6),
+                          ha="center", fontsize=7)
+        axes.set_yticks(range(len(rows)), rows)
+        axes.set_ylim(-0.6, len(rows) - 0.4)
+        axes.set_xlabel(_plain(parameter))
+        axes.set_title(_plain(title))
+        _legend(axes)
+    return _svg("boundary", title, _key(list(probes), bracket), draw, height=2.2)

@@ -12,6 +12,7 @@ from typing import Any, Iterable, TextIO
 from verifier.judging import findings as found
 from verifier.judging import graph as dag
 from verifier.judging import power
+from verifier.judging import stability as steadiness
 from verifier.judging import support as chain
 from verifier.presentation import atomic
 
@@ -57,7 +58,8 @@ def claim_rows(record: dict[str, Any]) -> list[list[str]]:
             control_text = "-" if control is None else (
                 "rejected" if control["rejected"] else f"NOT rejected ({control['verdict']})")
             power_text = power_cell(claim)
-        verdict = record["verdict"] + (" (no power)" if record.get("no_power") else "")
+        verdict = record["verdict"] + (" (no power)" if record.get("no_power") else "") + (
+            " (unstable)" if steadiness.unstable(record) else "")
         rows.append([record["id"] if first else "", verdict if first else "",
                      record.get("support", "") if first else "",
                      provenance_label(record, claim) if first or "provenance" in claim else "",
@@ -179,6 +181,9 @@ def print_notes(records: Iterable[dict[str, Any]], stream: TextIO, verbose: bool
         if record.get("reading_variants"):
             lines.append("the verdict depends on the reading" if record.get("reading_dependent")
                          else "the verdict is the same under every admissible reading")
+        if record.get("stability"):
+            lines.append(("UNSTABLE: the verdict flips with the seed: " if steadiness.unstable(record)
+                          else "stable: the same verdict under every seed: ") + steadiness.describe(record))
         if record.get("note"):
             lines.append("note: " + record["note"])
         lines.extend("note: " + note for note in record.get("check_notes") or [])
@@ -208,6 +213,7 @@ FINDING_HEADINGS = {
     "paper": "Findings: statements found in the paper that FAIL inside their regime (after the family correction)",
     "reconstruction": "Our reconstructions that FAIL (the paper is not shown wrong: our reading fails)",
     "no_power": "PASS verdicts with no power (they could not have failed)",
+    "unstable": "Unstable verdicts (they flip across the master seeds of --seeds)",
 }
 
 
@@ -222,7 +228,7 @@ def print_findings(records: Iterable[dict[str, Any]], stream: TextIO | None = No
             stream.write(f"  {item['id']} [{item['provenance']}]: {item['title']}\n")
             for claim in item["claims"]:
                 decided = f"{claim['statistic']} = {number(claim['estimate'])} {interval(claim['ci'])}, needs {claim['relation']}"
-                text = f"{claim['label']}: " + (claim["detail"] if key == "no_power" else decided)
+                text = f"{claim['label']}: " + (claim["detail"] if key in ("no_power", "unstable") else decided)
                 stream.write(textwrap.fill(text, width=100, initial_indent="    ", subsequent_indent="      ") + "\n")
 
 
@@ -239,6 +245,10 @@ def print_summary(records: list[dict[str, Any]], seconds: float, json_path: Any 
     if plugin_problems:
         parts.insert(2, f"{plugin_problems} plugin problem{'s' if plugin_problems != 1 else ''} (not loaded, see the "
                         "warnings above)")
+    if any(record.get("stability") for record in records):
+        flips = sum(steadiness.unstable(record) for record in records)
+        seeds = next(record["stability"]["seeds"] for record in records if record.get("stability"))
+        parts.insert(2, f"{flips} unstable across seeds {', '.join(map(str, seeds))}")
     parts += [f"JSON {json_path}"] if json_path else []
     parts += [f"HTML {html_index}"] if html_index else []
     stream.write("\nsummary: " + "; ".join(parts) + "\n")
@@ -321,6 +331,47 @@ def graph_lines(graph, root: str, records: dict[str, dict[str, Any] | None],
         assumes = assumed.get(node) or ()
         suffix = f"  (assumes {', '.join(assumes)})" if assumes else ""
         support = record.get("support")
-        shown = record.get("verdict", "not run") + (f", {support}" if support and support != chain.SUPPORTED else "")
+        shown = record.get("verdict", "not run") + (f", {support}" if support and support != chain.SUPPORTED else "") + (
+            ", unstable across seeds" if steadiness.unstable(record) else "")
         labels[node] = f"{node} [{shown}]{suffix}"
     return dag.tree_lines(graph, root, labels)
+
+
+def next_lines(wanted: list[Any], limit: int | None) -> list[str]:
+    """The most-wanted list (:func:`verifier.judging.priority.most_wanted`) as a table."""
+    shown = wanted[:limit] if limit else wanted
+    if not shown:
+        return ["nothing to do: every result is PASS or SYMBOLIC in its latest stored run"]
+    rows = [["#", "result", "latest verdict", "bears on", "(uses it / it uses)", "est. cost"]]
+    for rank, w in enumerate(shown, 1):
+        rows.append([str(rank), w.id, w.verdict or "not run", str(w.score), f"{w.supports} / {w.rests_on}",
+                     "unknown" if w.seconds is None else f"{number(w.seconds)} s"])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    if len(shown) < len(wanted):
+        lines.append(f"... {len(wanted) - len(shown)} more (--limit)")
+    return lines
+
+
+def boundary_lines(rid: str, found: dict[str, Any], runs: list[dict[str, Any]]) -> list[str]:
+    """``verify boundary``: every probe (value, verdict, deciding intervals, stored run) and the bracket."""
+    parameter = found["parameter"]
+    header = (f"{rid}: verdict along {parameter} over [{number(found['low'])}, {number(found['high'])}], "
+              f"{len(runs)} probes (each a stored run, as `verify theorem {rid} --param {parameter}=VALUE`)")
+    lines = [header]
+    rows = [["#", parameter, "verdict", "decided on [CI]", "run", ""]]
+    for index, probe in enumerate(runs, 1):
+        decided = "; ".join(f"{number(c['estimate'])} {interval(c['ci'])} {c.get('relation') or ''}".strip()
+                            for c in probe["claims"] if c.get("statistic") != "sympy")
+        rows.append([str(index), number(probe["value"]), probe["verdict"], decided or "-", probe["run_id"],
+                     "(cached)" if probe["cache_hit"] else ""])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines.extend("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows)
+    if found["changes"]:
+        low, high = found["bracket"]
+        lines.append(f"boundary: the verdict changes from {found['below']} to {found['above']} between {parameter} = "
+                     f"{number(low)} and {number(high)} (the last bracketing probes; each probe is one stochastic "
+                     f"run, so this interval is not a confidence interval)")
+    else:
+        lines.append(f"no change in [{number(found['low'])}, {number(found['high'])}]: both ends are {found['below']}")
+    return lines

@@ -216,6 +216,11 @@ class Store:
         with np.load(io.BytesIO(rows[0][0]), allow_pickle=False) as data:
             return {name: data[name] for name in data.files}
 
+    def measurement_seconds(self, key: str) -> float | None:
+        """How long the check run stored under ``key`` took when it ran (None: not stored)."""
+        row = self._db.execute("SELECT seconds FROM measurements WHERE key = ?", (key,)).fetchone()
+        return float(row[0]) if row else None
+
     def save_measurements(self, key: str, check: str, description: Mapping[str, Any],
                           data: Mapping[str, np.ndarray], seconds: float) -> None:
         buffer = io.BytesIO()

@@ -1,0 +1,36 @@
+"""The probes of ``verify boundary``: each is a normal stored run of the result with the parameter
+overridden (the same as ``verify theorem ID --param NAME=VALUE``), so rerunning a search serves its
+probes' simulations from the store."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from verifier.judging.boundary import Boundary, bisect
+from verifier.running.registry import Registry
+from verifier.running.runner import Options, Runner
+from verifier.running.store import Store
+
+
+def search(registry: Registry, options: Options, store: Store | None, rid: str, parameter: str, low: float,
+           high: float, probes: int, argv: list[str]) -> tuple[Boundary, list[dict[str, Any]]]:
+    """Bisect ``parameter`` of result ``rid`` over [low, high]; also each probe's run id, cache use and
+    deciding intervals, in the order the probes ran."""
+    integer = any(p.integer for p in registry.results[rid].parameters if p.name == parameter)
+    runs: list[dict[str, Any]] = []
+
+    def probe(value: float) -> str:
+        value = int(value) if integer else value
+        probe_options = replace(options, overrides={**options.overrides, parameter: value})
+        record = Runner(registry, probe_options, store).run([rid], [*argv, "--param", f"{parameter}={value}"])
+        if record.interrupted:
+            raise KeyboardInterrupt
+        item = next(r for r in record.results if r["id"] == rid)
+        runs.append({"value": value, "verdict": item["verdict"], "run_id": record.run_id,
+                     "cache_hit": bool(item.get("cache_hit")),
+                     "claims": [{"label": c.get("label"), "verdict": c.get("verdict"), "statistic": c.get("statistic"),
+                                 "estimate": c.get("estimate"), "ci": c.get("ci"), "relation": c.get("relation")}
+                                for c in item.get("claims", [])]})
+        return item["verdict"]
+
+    return bisect(probe, parameter, low, high, probes, integer), runs
