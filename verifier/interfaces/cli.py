@@ -244,7 +244,8 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
     if not args.quiet:
         report.print_summary(record.results, time.perf_counter() - started, args.json, html_index)
     if any(run.interrupted for run in runs):
-        print(f"\ninterrupted: {len(runs[-1].results)} finished results are kept in the store", file=sys.stderr)
+        print(f"\ninterrupted: {sum(len(run.results) for run in runs)} finished results are kept in the store",
+              file=sys.stderr)
         return EXIT_INTERRUPTED
     return EXIT_OK if all(run.ok for run in runs) else EXIT_FAILED
 
