@@ -369,7 +369,8 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
     if failure:
         print(f"verify: error: {failure}", file=sys.stderr)
     if any(run.interrupted for run in runs):
-        print(f"\ninterrupted: {len(runs[-1].results)} finished results are kept in the store", file=sys.stderr)
+        print(f"\ninterrupted: {sum(len(run.results) for run in runs)} finished results are kept in the store",
+              file=sys.stderr)
         return EXIT_INTERRUPTED
     if failure:
         return EXIT_USAGE
