@@ -12,12 +12,10 @@ from typing import Any, Sequence, TextIO
 
 from verifier.interfaces import scaffold
 from verifier.judging import multiplicity
-from verifier.presentation import html as html_report
 from verifier.presentation import terminal as report
 from verifier.running import compute, executors, overrides
 from verifier.running import registry as reg
 from verifier.running.environment import DeviceError, resolve_device
-from verifier.running.runner import Options, Runner
 from verifier.running.store import Store, StoreError, default_path
 from verifier.spec.results import PROFILES
 
@@ -124,8 +122,8 @@ def _load(args: argparse.Namespace) -> reg.Registry:
 def _command_list(registry: reg.Registry) -> int:
     rows = [["id", "alias", "kind", "paper", "check"]]
     for rid in sorted(registry.results):
-        r = registry.results[rid]
-        rows.append([rid, r.alias, f"{r.kind.value} {r.number}", r.paper.key, "empirical" if r.empirical else "symbolic"])
+        r = registry.entry(rid)  # imports no paper module
+        rows.append([rid, r.alias, f"{r.kind} {r.number}", r.paper, "empirical" if r.empirical else "symbolic"])
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
@@ -160,7 +158,7 @@ def _targets(args: argparse.Namespace, registry: reg.Registry) -> list[str]:
     if args.command == "theorem":
         return [reg.resolve(registry, args.result)]
     if args.command == "paper":
-        ids = sorted(rid for rid, r in registry.results.items() if r.paper.key == args.paper)
+        ids = sorted(rid for rid in registry.results if registry.entry(rid).paper == args.paper)
         if not ids:
             raise UsageError(f"unknown paper '{args.paper}'; known papers: {', '.join(registry.papers()) or 'none'}")
         return ids
@@ -168,6 +166,10 @@ def _targets(args: argparse.Namespace, registry: reg.Registry) -> list[str]:
 
 
 def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Registry) -> int:
+    # imported here, not at the top: `verify list` and `verify graph` start without scipy or matplotlib
+    from verifier.presentation import html as html_report
+    from verifier.running.runner import Options, Runner
+
     targets = _targets(args, registry)
     try:
         device = resolve_device(args.device)
@@ -219,6 +221,8 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
 
 
 def _command_report(args: argparse.Namespace, registry: reg.Registry) -> int:
+    from verifier.presentation import html as html_report
+
     store = Store(args.store or default_path())
     try:
         try:
@@ -240,7 +244,7 @@ def _command_graph(args: argparse.Namespace, registry: reg.Registry) -> int:
         records = {node: store.latest(node) for node in graph.nodes}
     finally:
         store.close()
-    assumed = {rid: r.assumes for rid, r in registry.results.items()}
+    assumed = {rid: registry.entry(rid).assumes for rid in registry.results}
     print("\n".join(report.graph_lines(graph, root, records, assumed)))
     return EXIT_OK
 
