@@ -12,6 +12,7 @@ the family computes in (``--precision``, the engine's policy; checks with a fixe
 
     python benchmarks/bench.py [--device auto|cpu|cuda] [--replicas 1 16 256 4096] [--family NAME]
                                [--precision auto|float64|float32|tf32] [--max-batch N] [--threads N]
+    python benchmarks/bench.py --quick   # issue 21's targets, now | target | met? (benchmarks/targets.py)
 
 Parameters come from each family's spec (quick profile) with the overrides listed in FAMILIES, so
 the benchmark follows the specs.
@@ -78,6 +79,24 @@ def _child(result_id: str, overrides: dict[str, float], replicas: int, loop: int
         seconds = time.perf_counter() - start
     peak = torch.cuda.max_memory_allocated() if device == "cuda" else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return {"seconds": seconds, "peak_bytes": peak}
+
+
+def _child_pair(result_id: str, overrides: dict[str, float], replicas: int, loop: int, device: str,
+                precision: str, threads: int | None) -> dict:
+    """Run in a subprocess (``--quick``): one batched call of ``replicas`` and ``loop`` single-replica
+    calls, after one shared warm-up."""
+    from verifier.running import batching, compute
+
+    check, params, seeds = _setup(result_id, overrides, replicas)
+    with compute.policy(precision, threads):
+        check(params, 1, seeds[:1], device)
+        start = time.perf_counter()
+        batching.run_check(check, params, seeds, device, [])
+        batched = time.perf_counter() - start
+        start = time.perf_counter()
+        for seed in seeds[:loop]:
+            check(params, 1, [seed], device)
+    return {"batched_s": batched, "loop_s": time.perf_counter() - start}
 
 
 def _child_flops(result_id: str, overrides: dict[str, float], device: str, precision: str) -> dict:
@@ -166,7 +185,14 @@ def main() -> None:
     parser.add_argument("--max-batch", type=int, default=None, help="at most this many replicas per batched call")
     parser.add_argument("--threads", type=int, default=None, help="intra-op CPU threads (default: torch's)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
+    parser.add_argument("--quick", action="store_true",
+                        help="only the targets of issue 21, now against target (about 3 minutes on 2 CPU cores)")
     args = parser.parse_args()
+    if args.quick:
+        from benchmarks import targets
+
+        targets.run(resolved_device(parser, args.device), args.precision, args.threads, _subprocess)
+        return
 
     from verifier.running import registry as reg
     device = resolved_device(parser, args.device)

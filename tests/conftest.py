@@ -16,6 +16,14 @@ def isolated_store(tmp_path, monkeypatch):
 pytest_plugins = ["pytester"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def isolated_spec_index(tmp_path_factory):
+    """Keep the registry's spec index (a cache) out of the user's cache folder."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VERIFY_CACHE_DIR", str(tmp_path_factory.mktemp("spec-index")))
+        yield
+
+
 @pytest.fixture(scope="module")
 def paper_run(request, tmp_path_factory):
     """`verify paper <PAPER_KEY of the test module>` through the CLI, once per module: (exit code, JSON run)."""

@@ -54,3 +54,22 @@ def test_profile_cost_projects_a_paper(tmp_path):
     assert all(row["timed_replicas"] == 2 and row["projected_seconds"] > 0 for row in rows)
     assert report["total_seconds"] == sum(row["projected_seconds"] for row in rows)
     assert "total projected" in proc.stdout
+
+
+def test_quick_family_row_times_the_batch_and_the_loop():
+    """`bench.py --quick` times each family's batch and per-seed loop in one subprocess (one warm-up)."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks import bench, targets
+
+    calls: list[str] = []
+
+    def one_family(call: str) -> dict:
+        calls.append(call)
+        return bench._subprocess(call.replace(f", {targets.QUICK_REPLICAS}, {targets.QUICK_LOOP},", ", 2, 1,"))
+
+    rows = targets.families("cpu", "auto", 1, lambda call: one_family(call) if "lemma-a.3" in call
+                            else {"error": "skipped in this test"})
+    assert len(calls) == 1 and len(rows) == len(bench.FAMILIES)
+    timed = next(row for row in rows if row[0].startswith("Gaussian maxima"))
+    assert timed[1].endswith("s batched)") and float(timed[1].split("x")[0]) > 0
+    assert all(row[1] == "error: skipped in this test" and row[2] is False for row in rows if row is not timed)

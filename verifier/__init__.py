@@ -6,10 +6,16 @@ claims and figures), ``judging`` (symbolic decisions, acceptance tests, verdicts
 ``running`` (registry, runner, store, batching, compute, executors), ``presentation`` (terminal,
 HTML, plots, notebook; renders stored records and never imports ``running``) and ``interfaces``
 (CLI, Python API, pytest plugin, scaffold).
+
+Importing the package loads only the spec vocabulary (what ``theorems/`` modules use); ``run``,
+``RunResult`` and the notebook renderer are imported on first use, so the ``verify`` command starts fast.
 """
-from verifier.interfaces.api import RunResult, builtin, run
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 from verifier.judging.verdicts import Verdict
-from verifier.presentation import notebook
 from verifier.spec.claims import (
                                   Approx,
                                   Bound,
@@ -29,7 +35,25 @@ from verifier.spec.provenance import Origin, Provenance
 from verifier.spec.readings import Reading
 from verifier.spec.results import Kind, Paper, Parameter, Result
 
-notebook.install()
+_LAZY = {"run": "verifier.interfaces.api", "RunResult": "verifier.interfaces.api", "builtin": "verifier.interfaces.api",
+         "notebook": "verifier.presentation.notebook"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'verifier' has no attribute {name!r}")
+    module = importlib.import_module(_LAZY[name])
+    return module if name == "notebook" else getattr(module, name)
+
+
+def _result_html(result: Result) -> str:
+    """Jupyter's display of a spec, drawn by the notebook renderer (imported on first display)."""
+    from verifier.presentation.notebook import result_html
+
+    return result_html(result)
+
+
+Result.html_renderer = _result_html
 
 __all__ = ["Approx", "Bound", "DeriveError", "Duration", "Exponent", "Histogram", "Identity", "Implication", "Kind", "Limit",
            "LogLog", "Order", "Ordering", "Origin", "Paper", "Parameter", "Probability", "Provenance", "Rate", "Reading", "Result", "RunResult", "Sweep",

@@ -256,8 +256,8 @@ def _write_outputs(args: argparse.Namespace, record: Any, registry: reg.Registry
 def _command_list(registry: reg.Registry) -> int:
     rows = [["id", "alias", "kind", "paper", "check"]]
     for rid in sorted(registry.results):
-        r = registry.results[rid]
-        rows.append([rid, r.alias, f"{r.kind.value} {r.number}", r.paper.key, "empirical" if r.empirical else "symbolic"])
+        r = registry.entry(rid)  # imports no paper module
+        rows.append([rid, r.alias, f"{r.kind} {r.number}", r.paper, "empirical" if r.empirical else "symbolic"])
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
@@ -302,7 +302,7 @@ def _targets(args: argparse.Namespace, registry: reg.Registry) -> list[str]:
     if args.command == "theorem":
         return [reg.resolve(registry, args.result)]
     if args.command == "paper":
-        ids = sorted(rid for rid, r in registry.results.items() if r.paper.key == args.paper)
+        ids = sorted(rid for rid in registry.results if registry.entry(rid).paper == args.paper)
         if not ids:
             raise UsageError(f"unknown paper '{args.paper}'; known papers: {', '.join(registry.papers()) or 'none'}")
         return ids
@@ -495,7 +495,7 @@ def _command_graph(args: argparse.Namespace, registry: reg.Registry) -> int:
         records = {node: store.latest(node) for node in graph.nodes}
     finally:
         store.close()
-    assumed = {rid: r.assumes for rid, r in registry.results.items()}
+    assumed = {rid: registry.entry(rid).assumes for rid in registry.results}
     print("\n".join(report.graph_lines(graph, root, records, assumed)))
     return EXIT_OK
 

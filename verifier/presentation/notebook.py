@@ -24,8 +24,3 @@ def records_html(records: Iterable[dict[str, Any]]) -> str:
     """The run table of the terminal report, as an HTML table."""
     rows = [row for record in records for row in claim_rows(record)]
     return TEMPLATES.get_template("notebook_run.html.j2").render(headers=HEADERS, rows=rows, COLOURS=VERDICT_COLOURS)
-
-
-def install() -> None:
-    """Make specs display as HTML in Jupyter (``Result._repr_html_`` calls this renderer)."""
-    Result.html_renderer = result_html

@@ -11,7 +11,6 @@ from typing import Any, Iterable, TextIO
 
 from verifier.judging import findings as found
 from verifier.judging import graph as dag
-from verifier.judging import power
 from verifier.judging import stability as steadiness
 from verifier.judging import support as chain
 from verifier.presentation import atomic
@@ -293,6 +292,8 @@ def print_family(family: dict[str, Any], stream: TextIO | None = None) -> None:
 def plan_lines(record: dict[str, Any], effect: float | None) -> list[str]:
     """For each judged claim of a stored record: the violation detectable now, and the replicas needed
     to detect one of size ``effect`` (default a tenth of the claim's own scale) with power 0.8."""
+    from verifier.judging import power  # scipy.stats: imported for `verify plan` only
+
     replicas = record.get("replicas")
     lines = [f"{record['id']}: {record.get('verdict')} with {replicas} replicas (profile {record.get('profile')}); "
              f"power {power.POWER} at each claim's alpha"]

@@ -4,6 +4,10 @@ group ``theory_verifier.specs``) and ``--plugin`` paths; validate them; isolate 
 A spec module exposes ``RESULTS``, a list of :class:`~verifier.spec.results.Result`. A plugin that fails to
 import, or a result that fails validation, becomes a :class:`LoadProblem` naming the file, result id,
 field and reason; everything else still loads.
+
+The built-in papers are loaded lazily: their ids, kinds and ``uses`` edges come from an index
+(:mod:`verifier.running.spec_index`, cached on disk and keyed by the digest of their source), and a
+paper's module is imported only when one of its results is asked for (``registry.results[rid]``).
 """
 from __future__ import annotations
 
@@ -21,7 +25,9 @@ from typing import Iterable
 import sympy as sp
 
 from verifier.judging import graph as dag
+from verifier.running import spec_index
 from verifier.running.check_code import load_check, spec_hash
+from verifier.running.spec_index import Entry, LazyResults
 from verifier.spec.claims import Claim
 from verifier.spec.results import Kind, Result
 
@@ -48,19 +54,28 @@ class LoadProblem:
 
 @dataclass
 class Registry:
-    """The loaded, validated results and the problems met while loading."""
+    """The loaded, validated results and the problems met while loading. ``results`` maps ids to
+    results, importing a built-in paper's module on first access; ``entry`` answers without importing."""
 
-    results: dict[str, Result] = field(default_factory=dict)
+    results: LazyResults = field(default_factory=LazyResults)
     sources: dict[str, str] = field(default_factory=dict)
     problems: list[LoadProblem] = field(default_factory=list)
     # result id -> absolute path of the ``--plugin`` file that defined it (what a reproduce line must load)
     paths: dict[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.results, LazyResults):
+            self.results = LazyResults(self.results)
+
+    def entry(self, result_id: str) -> Entry:
+        """The id, kind, paper and edges of a result (no module import)."""
+        return self.results.entry(result_id)
+
     def papers(self) -> list[str]:
-        return sorted({r.paper.key for r in self.results.values()})
+        return sorted({self.entry(rid).paper for rid in self.results})
 
     def graph(self):
-        return dag.build(self.results.values())
+        return dag.build(self.entry(rid) for rid in self.results)
 
     def graph_closure(self, targets: Iterable[str]) -> list[str]:
         """The targets and everything they use, dependencies first."""
@@ -113,26 +128,49 @@ def _plugin_files(path: Path) -> list[Path]:
     return [path]
 
 
+def _take(load, source: str, found: list[tuple[Result, str, str | None]], problems: list[LoadProblem],
+          path: str | None = None) -> None:
+    try:
+        module = load()
+    except Exception as exc:  # a broken plugin must not stop the others
+        problems.append(LoadProblem(source, "", "import", f"{type(exc).__name__}: {exc}"))
+        return
+    results, bad = _module_results(module, source)
+    found.extend((r, source, path) for r in results)
+    problems.extend(bad)
+
+
+def _index_module(name: str) -> spec_index.ModuleIndex:
+    """Import one built-in module and keep what the registry needs of its valid results."""
+    source = f"{name} (built-in)"
+    found: list[tuple[Result, str, str | None]] = []
+    problems: list[LoadProblem] = []
+    _take(lambda: importlib.import_module(name), source, found, problems)
+    entries = []
+    for index, (result, _, _) in enumerate(found):
+        errors = validate(result)
+        label = result.id or f"result #{index} ({result.title or 'untitled'})"
+        problems.extend(LoadProblem(source, label, f, why) for f, why in errors)
+        if result.id and not errors:
+            entries.append(Entry.of(result))
+    return spec_index.ModuleIndex(name, source, tuple(entries), tuple(tuple(vars(p).values()) for p in problems))
+
+
+def _builtin_modules() -> list[str]:
+    package = importlib.import_module(BUILTIN_PACKAGE)
+    return [f"{BUILTIN_PACKAGE}.{info.name}" for info in pkgutil.iter_modules(package.__path__)
+            if not info.name.startswith("_")]
+
+
 def _gather(plugins: Iterable[str], autoload: bool) -> tuple[list[tuple[Result, str, str | None]], list[LoadProblem]]:
-    """Every result found, with its source and (for a ``--plugin`` file) the file's absolute path."""
+    """The results of installed and ``--plugin`` specs (imported now; the built-ins are indexed), with their
+    source and (for a ``--plugin`` file) the file's absolute path."""
     found: list[tuple[Result, str, str | None]] = []
     problems: list[LoadProblem] = []
 
     def take(load, source: str, path: str | None = None) -> None:
-        try:
-            module = load()
-        except Exception as exc:  # a broken plugin must not stop the others
-            problems.append(LoadProblem(source, "", "import", f"{type(exc).__name__}: {exc}"))
-            return
-        results, bad = _module_results(module, source)
-        found.extend((r, source, path) for r in results)
-        problems.extend(bad)
+        _take(load, source, found, problems, path)
 
-    package = importlib.import_module(BUILTIN_PACKAGE)
-    for info in pkgutil.iter_modules(package.__path__):
-        if not info.name.startswith("_"):
-            name = f"{BUILTIN_PACKAGE}.{info.name}"
-            take(lambda name=name: importlib.import_module(name), f"{name} (built-in)")
     if autoload:
         for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
             take(entry.load, f"entry point {entry.name} ({entry.value})")
@@ -239,7 +277,18 @@ def validate(result: Result) -> list[tuple[str, str]]:
 def load(plugins: Iterable[str] = (), autoload: bool = True) -> Registry:
     """Load every spec; broken plugins and invalid results become ``problems``."""
     registry = Registry()
-    found, registry.problems = _gather(plugins, autoload)
+    package = importlib.import_module(BUILTIN_PACKAGE)
+    for module in spec_index.load(_builtin_modules(), list(package.__path__), _index_module):
+        registry.problems.extend(LoadProblem(*problem) for problem in module.problems)
+        for entry in module.entries:
+            if entry.id in registry.results:
+                registry.problems.append(LoadProblem(module.source, entry.id, "id",
+                                                     f"already defined by {registry.sources[entry.id]}"))
+                continue
+            registry.results.defer(entry, module.name)
+            registry.sources[entry.id] = module.source
+    found, problems = _gather(plugins, autoload)
+    registry.problems.extend(problems)
     for index, (result, source, path) in enumerate(found):
         if not result.id:
             registry.problems.extend(LoadProblem(source, f"result #{index} ({result.title or 'untitled'})", f, why)
@@ -264,8 +313,9 @@ def _drop_broken_links(registry: Registry) -> None:
     changed = True
     while changed:
         changed = False
-        for rid, result in list(registry.results.items()):
-            unknown = [u for u in (*result.uses, *result.assumes) if u not in registry.results]
+        for rid in list(registry.results):
+            entry = registry.entry(rid)
+            unknown = [u for u in (*entry.uses, *entry.assumes) if u not in registry.results]
             if unknown:
                 registry.problems.append(LoadProblem(registry.sources[rid], rid, "uses", f"unknown result {', '.join(unknown)}"))
                 del registry.results[rid]
