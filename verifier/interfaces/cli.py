@@ -10,9 +10,10 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any, Sequence, TextIO
+from typing import Any, Sequence
 
 from verifier.interfaces import output_paths, scaffold
+from verifier.interfaces import progress as progress_display
 from verifier.judging import multiplicity, priority
 from verifier.judging.stability import unstable
 from verifier.presentation import catalog as catalog_text
@@ -274,30 +275,6 @@ def _command_describe(args: argparse.Namespace, registry: reg.Registry) -> int:
     return EXIT_OK
 
 
-def _progress(stream: TextIO | None = None):
-    """A progress callback: one line per finished result (rich bar on a terminal)."""
-    stream = stream or sys.stderr
-    if stream.isatty():
-        from rich.progress import Progress
-
-        bar = Progress(transient=True)
-        state: dict[str, Any] = {}
-
-        def show(done: int, total: int, rid: str, item: dict[str, Any] | None) -> None:
-            if "task" not in state:
-                bar.start()
-                state["task"] = bar.add_task("verifying", total=total)
-            bar.update(state["task"], completed=done, description=rid)
-            if done == total and item is not None:
-                bar.stop()
-        return show
-
-    def plain(done: int, total: int, rid: str, item: dict[str, Any] | None) -> None:
-        if item is not None:
-            print(f"[{done}/{total}] {rid}: {item['verdict']} ({item['seconds']:.1f} s)", file=stream, flush=True)
-    return plain
-
-
 def _targets(args: argparse.Namespace, registry: reg.Registry) -> list[str]:
     if args.command == "theorem":
         return [reg.resolve(registry, args.result)]
@@ -346,7 +323,7 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
     store = _open_store(args, running=True)
     started = time.perf_counter()
     try:
-        progress = (lambda *a: None) if args.quiet else _progress()
+        progress = (lambda *a: None) if args.quiet else progress_display.make()
         if args.seeds > 1:
             runs = seed_sweep.run_seeds(registry, options, store, targets, list(argv), args.seeds, progress,
                                         executor.map if executor else None)
