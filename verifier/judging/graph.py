@@ -46,6 +46,24 @@ def blocking(graph: nx.DiGraph, node: str, verdicts: Mapping[str, Verdict]) -> l
                   if verdicts.get(dep, Verdict.BLOCKED) in (Verdict.ERROR, Verdict.BLOCKED))
 
 
+def root_causes(graph: nx.DiGraph, node: str, verdicts: Mapping[str, Verdict]) -> list[str]:
+    """The results at the bottom of ``node``'s blocking chains: reached through dependencies that give no
+    evidence, they ERRORed or were not run themselves (a BLOCKED one is followed down to its own causes)."""
+    causes: set[str] = set()
+    seen: set[str] = set()
+    stack = list(blocking(graph, node, verdicts))
+    while stack:
+        dep = stack.pop()
+        if dep in seen:
+            continue
+        seen.add(dep)
+        if verdicts.get(dep) is Verdict.BLOCKED:
+            stack.extend(blocking(graph, dep, verdicts))
+        else:
+            causes.add(dep)
+    return sorted(causes)
+
+
 def tree_lines(graph: nx.DiGraph, root: str, label: Mapping[str, str]) -> list[str]:
     """An indented tree of ``root`` and what it uses (a shared dependency is expanded once)."""
     lines: list[str] = []

@@ -69,6 +69,11 @@ def claim_rows(record: dict[str, Any]) -> list[list[str]]:
     if record.get("blocked_by"):
         rows.append(["", f"(own: {record['own_verdict']})", "", "", "blocked by", ", ".join(record["blocked_by"]),
                      "", "", "", ""])
+        causes = record.get("blocked_root_causes") or []
+        if causes:  # the bottom of the chain: what ERRORed or was not run, found in the paper or ours
+            rows.append(["", "", "", "", "root causes", ", ".join(
+                f"{c['id']} [{c['verdict']}{', ' + c['provenance'] if c.get('provenance') else ''}]" for c in causes),
+                "", "", "", ""])
     return rows
 
 

@@ -337,6 +337,10 @@ class Runner:
         own = Verdict(item["own_verdict"])
         item["blocked_by"] = dag.blocking(self.graph, result.id, verdicts)
         item["verdict"] = Verdict.BLOCKED.value if item["blocked_by"] else own.value
+        item["blocked_root_causes"] = [
+            {"id": cause, "verdict": verdicts[cause].value if cause in verdicts else "not run",
+             "provenance": self.registry.results[cause].source.label if cause in self.registry.results else ""}
+            for cause in dag.root_causes(self.graph, result.id, verdicts)]
         item["support"], item["support_weak_links"] = chain.support(self.graph, result.id, self._links)
         self._links[result.id] = chain.Link(own, _failing_statement_found(result, item), item["regime"] == "outside")
 
