@@ -137,6 +137,25 @@ def _use_rich(stream: TextIO) -> bool:
     return stream.isatty() and not os.environ.get("NO_COLOR")
 
 
+# the columns a narrow terminal drops first (lowest value first); result, verdict, claim and the deciding
+# interval always stay
+_DROP_ORDER = ("accepts", "negative control", "power", "source", "s", "support")
+
+
+def _columns_that_fit(rows: list[list[str]], width: int) -> list[int]:
+    """The indices of HEADERS to show in ``width`` columns: every column when the natural widths fit, else
+    the table without its lowest-value columns, dropped one by one until it fits."""
+    natural = [max(len(str(row[i])) for row in [HEADERS, *rows]) + 3 for i in range(len(HEADERS))]
+    for name in ("claim", "decided on [CI]"):  # these fold onto a second line rather than push a column out
+        natural[HEADERS.index(name)] = min(natural[HEADERS.index(name)], 20)
+    shown = list(range(len(HEADERS)))
+    for name in _DROP_ORDER:
+        if sum(natural[i] for i in shown) + 1 <= width:
+            break
+        shown.remove(HEADERS.index(name))
+    return shown
+
+
 def print_table(records: list[dict[str, Any]], stream: TextIO | None = None, verbose: bool = False) -> None:
     """The run table, rich when the stream is a terminal, plain text otherwise; ``verbose`` adds the
     measurement summaries and tracebacks under each result."""
@@ -146,12 +165,21 @@ def print_table(records: list[dict[str, Any]], stream: TextIO | None = None, ver
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(*HEADERS, show_lines=False)
+        console = Console(file=stream)
+        shown = _columns_that_fit(rows, console.width)
+        table = Table(show_lines=False)
+        for index in shown:  # ids and verdicts never wrap; the other cells fold when they must
+            table.add_column(HEADERS[index], no_wrap=index < 2, overflow="fold")
         for row in rows:
             style, support_style = VERDICT_STYLE.get(row[1].split(" ")[0], ""), SUPPORT_STYLE.get(row[2], "")
-            table.add_row(row[0], f"[{style}]{row[1]}[/]" if style else row[1],
-                          f"[{support_style}]{row[2]}[/]" if support_style else row[2], *row[3:])
-        Console(file=stream).print(table)
+            cells = [row[0], f"[{style}]{row[1]}[/]" if style else row[1],
+                     f"[{support_style}]{row[2]}[/]" if support_style else row[2], *row[3:]]
+            table.add_row(*(cells[index] for index in shown))
+        console.print(table)
+        hidden = [HEADERS[index] for index in range(len(HEADERS)) if index not in shown]
+        if hidden:
+            console.print(f"(not shown at {console.width} columns: {', '.join(hidden)}; --json, --html or a wider "
+                          "terminal has them)", highlight=False)
     else:
         widths = [max(len(str(r[i])) for r in [HEADERS, *rows]) for i in range(len(HEADERS))]
         for row in [HEADERS, ["-" * w for w in widths], *rows]:
