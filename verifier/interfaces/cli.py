@@ -17,8 +17,7 @@ from verifier.interfaces import progress as progress_display
 from verifier.judging import multiplicity, priority
 from verifier.judging.stability import unstable
 from verifier.presentation import catalog as catalog_text
-from verifier.presentation import exports, plots
-from verifier.presentation import html as html_report
+from verifier.presentation import exports
 from verifier.presentation import terminal as report
 from verifier.running import boundary as boundary_search
 from verifier.running import (
@@ -234,6 +233,13 @@ def _kept(store: Store, run_id: str) -> str:
             f"as HTML and run.json)")
 
 
+def _html():
+    """The HTML report module, imported when a report is written (matplotlib stays out of `verify list`)."""
+    from verifier.presentation import html as html_report
+
+    return html_report
+
+
 def _write_outputs(args: argparse.Namespace, record: Any, registry: reg.Registry, store: Store,
                    argv: Sequence[str]) -> tuple[Path | None, Path | None, str | None]:
     """Write --json, then --html: the JSON path and HTML index written and, if one failed, why (one line)."""
@@ -245,7 +251,7 @@ def _write_outputs(args: argparse.Namespace, record: Any, registry: reg.Registry
             json_path = args.json
         option, path = "--html", args.html
         if args.html:
-            html_index = html_report.write_report({**record.to_dict(), "argv": list(argv)}, args.html, registry, store)
+            html_index = _html().write_report({**record.to_dict(), "argv": list(argv)}, args.html, registry, store)
         option, path = "--junit/--ctrf/--summary-md", ""
         _write_exports(record.to_dict(), args, html_index)
     except OSError as exc:
@@ -391,7 +397,9 @@ def _command_boundary(args: argparse.Namespace, argv: Sequence[str], registry: r
         report.write_json(document, args.json)
         print(f"JSON {args.json}")
     if args.plot:
-        args.plot.parent.mkdir(parents=True, exist_ok=True)
+        from verifier.presentation import plots
+
+        args.plot.parent.mkdir(parents=True, exist_ok=True)  # matplotlib is imported only when a plot is asked for
         args.plot.write_text(plots.boundary_svg(found.probes, args.along, found.bracket,
                                                 title=f"{rid}: verdict along {args.along}"))
         print(f"SVG {args.plot}")
@@ -450,7 +458,7 @@ def _command_report(args: argparse.Namespace, registry: reg.Registry) -> int:
             raise UsageError(str(exc.args[0])) from None
         target = f"report {html_dir}" if html_dir else "report"
         try:
-            index = html_report.write_report(run, html_dir, registry, store) if html_dir else None
+            index = _html().write_report(run, html_dir, registry, store) if html_dir else None
             target = "report --junit/--ctrf/--summary-md"
             written = _write_exports(run, args, index)
         except OSError as exc:
