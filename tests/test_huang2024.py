@@ -215,7 +215,7 @@ def test_missing_param_named():
 
 IDS = ["definition-eq1", "definition-eq3", "definition-eq6", "definition-eq11", "assumption-4.1", "lemma-5.1",
        "lemma-5.3", "lemma-c.3", "lemma-c.7", "lemma-d.3", "lemma-c.4", "lemma-c.9", "lemma-c.11", "lemma-d.4",
-       "lemma-d.9", "lemma-5.2", "lemma-5.2-proof", "lemma-5.4", "lemma-5.4-proof", "theorem-4.2", "theorem-4.3", "figure-1", "table-1",
+       "lemma-d.9", "lemma-5.2", "lemma-5.2-proof", "lemma-5.4", "lemma-5.4-proof", "theorem-4.2", "theorem-4.3", "theorem-4.3-n-ladder", "figure-1", "table-1",
        # Appendix B and the initialisation facts (checks.contrastive_init; tests/test_huang2024_appendix.py)
        "lemma-b.1", "lemma-b.2", "lemma-b.3", "lemma-b.4", "lemma-b.5", "lemma-c.5", "lemma-c.6", "lemma-c.8",
        "lemma-c.10", "lemma-c.12", "lemma-d.5", "lemma-d.6", "lemma-d.7", "lemma-d.10",
@@ -288,6 +288,11 @@ def test_cli_runs_the_paper(tmp_path, capsys):
     assert claim("lemma-c.9", "the printed bound's scaling")["estimate"] == pytest.approx(0.5, abs=0.02)
     assert claim("lemma-c.9", "corrected (ours)")["verdict"] == "PASS"
     assert claim("lemma-c.9", "corrected (ours)")["control"]["rejected"]
+    # Theorem 4.3 along n (d = n^2, b fixed): the D_test error does not decay (a finding), while with the test
+    # noise projected orthogonally to mu the multi-modal error is small at every size
+    ladder = records["theorem-4.3-n-ladder"]
+    assert ladder["verdict"] == "FAIL" and ladder["claims"][0]["estimate"] > 0
+    assert ladder["measurements"]["err_dtest_perp_multi_ladder"]["mean"] < 0.05
     # Figure 1 (the paper's experiment): multi beats single out of distribution
     assert claim("figure-1", "OOD error: multi <= single")["verdict"] == "PASS"
     # appendix lemmas along the run: the coefficients are read off the weights (C.1, D.2) and the gradient

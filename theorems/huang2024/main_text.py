@@ -417,7 +417,7 @@ THEOREM_4_3_LADDER = Result(
                 Parameter("n_min", "smallest n of the ladder (d = n^2 at every size)", lower=4, integer=True),
                 Parameter("ladder_points", "sizes n_min, 2 n_min, ..., 2^(L-1) n_min", lower=2, integer=True),
                 Parameter("b_rate", "b = eta sigma_xi^2 d / (n m tau), kept fixed along the ladder", lower=0)),
-    profiles=_LADDER_PROFILES, replicas={"quick": 8, "full": 32}, check="checks.contrastive_ladder:contrastive_ladder",
+    profiles=_LADDER_PROFILES, replicas={"quick": 16, "full": 32}, check="checks.contrastive_ladder:contrastive_ladder",
     measures={"err_dtest_multi_ladder": "multi-modal D_test error per size", "err_dtest_single_ladder":
               "single-modal D_test error per size", "err_dtest_perp_multi_ladder": "multi-modal D_test error with "
               "the test noise projected orthogonally to mu, per size", "ratio_multi_ladder":
