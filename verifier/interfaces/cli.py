@@ -10,7 +10,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from verifier.interfaces import output_paths, scaffold
 from verifier.interfaces import progress as progress_display
@@ -19,20 +19,20 @@ from verifier.judging.stability import unstable
 from verifier.presentation import catalog as catalog_text
 from verifier.presentation import exports
 from verifier.presentation import terminal as report
-from verifier.running import boundary as boundary_search
 from verifier.running import (
     catalog,
     compute,
     executors,
     overrides,
-    seed_sweep,
     slurm_executor,
 )
 from verifier.running import registry as reg
 from verifier.running.environment import DeviceError, resolve_device
-from verifier.running.runner import Options, Runner
 from verifier.running.store import MEMORY, Store, StoreError, default_path, set_aside
 from verifier.spec.results import PROFILES
+
+if TYPE_CHECKING:  # the runner (scipy) is imported by the commands that run something
+    from verifier.running.runner import Options
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -300,6 +300,7 @@ def _slurm(args: argparse.Namespace) -> slurm_executor.SlurmExecutor:
 
 def _options(args: argparse.Namespace, registry: reg.Registry, targets: list[str]) -> Options:
     """The run's options from the command line, checked against the results the targets need."""
+    from verifier.running.runner import Options
     try:
         device = resolve_device(args.device)
     except DeviceError as exc:
@@ -319,6 +320,9 @@ def _options(args: argparse.Namespace, registry: reg.Registry, targets: list[str
 
 
 def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Registry) -> int:
+    from verifier.running import seed_sweep
+    from verifier.running.runner import Runner
+
     targets = _targets(args, registry)
     options = _options(args, registry, targets)
     _check_targets(args, args.html)
@@ -361,6 +365,8 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
 
 
 def _command_boundary(args: argparse.Namespace, argv: Sequence[str], registry: reg.Registry) -> int:
+    from verifier.running import boundary as boundary_search
+
     rid = reg.resolve(registry, args.result)
     if args.seeds > 1 or args.html:
         raise UsageError("boundary: --seeds and --html do not apply (each probe is one run; use --plot PATH)")
