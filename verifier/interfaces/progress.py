@@ -51,11 +51,17 @@ def _lines(stream: TextIO, period: float) -> Callback:
     def beat(done: int, total: int, rid: str, stop: threading.Event) -> None:
         started = time.monotonic()
         while not stop.wait(period):
-            print(f"[{done}/{total}] {rid}: still running ({time.monotonic() - started:.0f} s)", file=stream,
-                  flush=True)
+            try:
+                print(f"[{done}/{total}] {rid}: still running ({time.monotonic() - started:.0f} s)", file=stream,
+                      flush=True)
+            except (OSError, ValueError):  # the stream was closed (the run ended without this result's line)
+                return
 
     def plain(done: int, total: int, rid: str, item: dict[str, Any] | None) -> None:
         if item is None:
+            for earlier in running.values():  # one result runs at a time: an unfinished earlier one has ended
+                earlier.set()
+            running.clear()
             stop = running[rid] = threading.Event()
             threading.Thread(target=beat, args=(done, total, rid, stop), daemon=True).start()
             return
