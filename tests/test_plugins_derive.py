@@ -204,3 +204,23 @@ def test_a_reachable_or_explicit_control_is_kept():
     assert moved.control["claimed"] == pytest.approx(1.725 + 2 * spread)  # 2.6 was beyond every value
     assert moved.verdict == "PASS" and moved.control["rejected"]
     assert "negative control: the default control (bound x 2, 2.6) lies beyond every measured value" in moved.detail
+
+
+def test_a_declared_range_gives_a_control_that_noisy_data_fail_to_reject():
+    """Issue #20: with the quantity's range declared, the moved control (half-way from the bound to the range's
+    end) does not look at the data: precise data reject it, noisy data near the bound do not."""
+    import numpy as np
+    import sympy as sp
+
+    from verifier import Bound
+    from verifier.judging.evaluate import judge_empirical
+
+    claim = Bound("accuracy >= 0.75", quantity=sp.Symbol("acc"), relation=">=", bound=0.75, support=(0, 1))
+    rng = np.random.default_rng(0)
+    precise = judge_empirical(claim, {}, {"acc": 0.8 + 0.005 * rng.standard_normal(8)}, 0.05, 8)
+    spread = np.array([0.70, 0.95, 0.80, 0.98, 0.85, 0.90, 0.78, 0.99])           # mean 0.869, sd 0.1
+    noisy = judge_empirical(claim, {}, {"acc": spread}, 0.05, 8)
+    assert precise.control["claimed"] == pytest.approx(0.875) and precise.control["rejected"]
+    assert precise.verdict == "PASS" and "declared range [0, 1]" in precise.control["note"]
+    assert noisy.control["claimed"] == pytest.approx(0.875) and not noisy.control["rejected"]
+    assert noisy.verdict == "INCONCLUSIVE" and "was not rejected" in noisy.detail

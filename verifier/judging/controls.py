@@ -6,7 +6,11 @@ beyond every value the check can return (``accuracy >= 1.5``): any data reject i
 says nothing. Such a control is moved to just beyond the plausible range of the measurement: the mean of
 the per-replica values plus ``control_margin`` of their standard deviations. The data reject it only when
 their interval resolves that margin (a t interval over n replicas does from n = 4 on, at alpha = 0.05 and
-the default margin of 2); a measurement with no spread keeps the default control.
+the default margin of 2, whatever the values); a measurement with no spread keeps the default control.
+Where the claim declares its quantity's range (``Bound(..., support=(lo, hi))``, e.g. (0, 1) for an
+accuracy), the control is instead the claim with its bound moved half-way to the range's end: a false
+variant fixed before the data are seen, which noisy or too few replicas fail to reject (the claim is then
+INCONCLUSIVE, its PASS not earned).
 """
 from __future__ import annotations
 
@@ -33,6 +37,14 @@ def informative(claim: Claim, control: Claim | None, params: Mapping[str, float]
         return control, ""
     if not np.all(np.asarray(quantity) < tightened):  # some value reaches the tightened bound: it is informative
         return control, ""
+    if claim.support is not None and float(np.max(symbolic.evaluate(claim.bound, params, data))) < claim.support[1]:
+        # the quantity's declared range gives a false variant that does not look at the data: half-way from the
+        # bound to the range's end, which noisy data can fail to reject
+        top = sp.Float(claim.support[1])
+        note = (f"the default control (bound x {claim.control_factor:g}, {float(np.mean(tightened)):.4g}) lies beyond "
+                f"every measured value, so any data would reject it; moved half-way from the bound to the end of the "
+                f"quantity's declared range [{claim.support[0]:g}, {claim.support[1]:g}]")
+        return replace(control, bound=claim.bound + (top - claim.bound) / 2), note
     mean, spread = float(values.mean()), float(values.std(ddof=1))
     moved = mean + claim.control_margin * spread
     if spread == 0 or moved >= float(np.min(tightened)):  # no spread to state a margin in, or already near
