@@ -5,6 +5,14 @@ import json
 
 import pytest
 
+# pytester's inline runs (tests/test_ecosystem.py) restore sys.modules when they end, and a C extension first
+# imported inside one cannot be imported again in this process. The CLI now imports the heavy stack lazily,
+# so import it once here, before any inline run.
+import matplotlib.backends.backend_svg  # noqa: F401, E402
+import numpy.fft  # noqa: F401, E402
+import scipy.stats  # noqa: F401, E402
+import torch  # noqa: F401, E402
+
 
 @pytest.fixture(autouse=True)
 def isolated_store(tmp_path, monkeypatch):
