@@ -57,3 +57,19 @@ def test_a_failing_claim_of_our_own_inside_a_found_result_is_not_a_finding():
               "claims": [{"label": "a", "verdict": "FAIL", "provenance": {"found": False, "label": "RECONSTRUCTED"}}]}
     collected = findings.collect([record])
     assert collected["paper"] == [] and [i["id"] for i in collected["reconstruction"]] == ["p/x"]
+
+
+def test_a_finding_whose_verdict_depends_on_the_reading_says_so(capsys):
+    """A found statement failing inside its regime is still a finding when another admissible reading would
+    not fail it, but every output says that the verdict depends on the reading."""
+    from verifier.presentation import terminal
+
+    record = {"id": "p/lemma-1", "title": "t", "own_verdict": "FAIL", "verdict": "FAIL", "regime": "inside",
+              "provenance": {"found": True, "label": "FOUND"}, "reading_dependent": True,
+              "claims": [{"label": "x >= c", "verdict": "FAIL", "statistic": "mean", "estimate": -0.9,
+                          "ci": [-1.1, -0.7], "relation": ">= 0"}]}
+    item = findings.collect([record])["paper"][0]
+    assert item["reading_dependent"] is True
+    assert findings.collect([{**record, "reading_dependent": False}])["paper"][0]["reading_dependent"] is False
+    terminal.print_findings([record])
+    assert "p/lemma-1 [FOUND]: t (the verdict depends on the reading)" in capsys.readouterr().out

@@ -282,6 +282,10 @@ def test_cli_runs_the_paper(tmp_path, capsys):
     assert records["lemma-5.4-proof"]["verdict"] == "FAIL" and "huang2024/lemma-5.4-proof" in records["lemma-5.4"]["uses"]
     # single-modal: some sample is memorised by no neuron at T1 (min_i max_r rho ~ 0.1, the initial scale)
     assert claim("lemma-5.2", "noise: max_r rho")["observed"] < 0.5 and records["lemma-5.2-proof"]["verdict"] == "FAIL"
+    # Omega(1) has no printed constant: its reading (c_Omega = 1) is judged beside the proofs' 3 and 0.2, and
+    # 5.2's FAIL at c_Omega = 1 is not a FAIL at 0.2: the verdict depends on the reading, which every output says
+    assert records["lemma-5.2"]["reading_dependent"]
+    assert {v["label"]: v["verdict"] for v in records["lemma-5.2"]["reading_variants"]}["the proofs' constant (3)"] == "FAIL"
     # C.9 along its n ladder: the implied constant of O(sigma0 sigma_xi sqrt(dn)) grows like sqrt n (a finding),
     # while our corrected mean (n/2) sigma0 sigma_xi sqrt d / sqrt(2 pi) holds within 5%
     assert claim("lemma-c.9", "the printed bound's scaling")["verdict"] == "FAIL"

@@ -26,6 +26,7 @@ def _item(record: Mapping[str, Any], claims: list[Mapping[str, Any]]) -> dict[st
     return {"id": record["id"], "paper": record.get("paper", ""), "title": record.get("title", ""),
             "number": record.get("number", ""), "kind": record.get("kind", ""), "statement": record.get("statement", ""),
             "provenance": (record.get("provenance") or {}).get("label", ""),
+            "reading_dependent": bool(record.get("reading_dependent")),
             "claims": [{"label": c.get("label", ""), "statistic": c.get("statistic", ""), "estimate": c.get("estimate"),
                         "ci": c.get("ci"), "relation": c.get("relation", ""), "p_fail": c.get("p_fail"),
                         "p_fail_adjusted": c.get("p_fail_adjusted"), "detail": c.get("detail", "")} for c in claims]}

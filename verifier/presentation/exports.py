@@ -232,7 +232,9 @@ def summary_markdown(run: Mapping[str, Any], html_index: Path | str | None = Non
     collected = found.collect(records)
     for key, heading in terminal.FINDING_HEADINGS.items():
         lines += ["", f"**{heading}**: {len(collected[key]) or 'none'}"]
-        lines += [f"- `{item['id']}` [{item['provenance']}]: {item['title']}" for item in collected[key]]
+        lines += [f"- `{item['id']}` [{item['provenance']}]: {item['title']}"
+                  + (" (the verdict depends on the reading)" if item.get("reading_dependent") else "")
+                  for item in collected[key]]
     failing = [case for case in cases(run) if case.verdict in ("FAIL", "ERROR") and case.record["verdict"] in ("FAIL", "ERROR")]
     if failing:
         lines += ["", "### Failing results", "", "| result | verdict | claim | decided on |", "|---|---|---|---|"]

@@ -257,7 +257,8 @@ def print_findings(records: Iterable[dict[str, Any]], stream: TextIO | None = No
         items = collected[key]
         stream.write(f"\n{heading}: {len(items) or 'none'}\n")
         for item in items:
-            stream.write(f"  {item['id']} [{item['provenance']}]: {item['title']}\n")
+            depends = " (the verdict depends on the reading)" if item.get("reading_dependent") else ""
+            stream.write(f"  {item['id']} [{item['provenance']}]: {item['title']}{depends}\n")
             for claim in item["claims"]:
                 decided = f"{claim['statistic']} = {number(claim['estimate'])} {interval(claim['ci'])}, needs {claim['relation']}"
                 text = f"{claim['label']}: " + (claim["detail"] if key in ("no_power", "unstable") else decided)
