@@ -851,7 +851,6 @@ def contrastive_comparison(params: Mapping[str, float], replicas: int, seeds: Se
       ``gamma_max_T1_multi`` (``max_r gamma_r``), ``rho_max_T1_multi`` (``max_{r,i} rho_{r,i}``).
     * ``err_dtest_perp_*``: the D_test error with the test noise projected orthogonally to ``mu`` (a
       diagnostic: the theory's downstream argument neglects ``gamma <mu, zeta>/||mu||^2``).
-    * ``B0_ratio (R, 2m)``: ``B^(0)_{r,+-} / (sigma0 sigma_xi sqrt(d n))`` per neuron and label sign (C.9).
     * ``maxA_single_traj``, ``psi_bar_single_traj``, ``sync_multi_traj``, ``psi_max_multi_traj``,
       ``mismatch_multi_traj`` ``(R, T)``: the first-stage quantities at the regime point.
     * Appendix lemmas (issue #6), at the regime point: ``Cl_single``, ``Cl_multi`` (C.2 / D.1: the smallest
@@ -972,10 +971,6 @@ def contrastive_comparison(params: Mapping[str, float], replicas: int, seeds: Se
     out["resynced_multi"] = multi.records["resynced"][0][:, reg].cpu().numpy()
     out["rho_neg_rel"] = single.records["rho_neg_rel"][0][:, reg].cpu().numpy()
     out["mismatch_multi_traj"] = traj(multi, "mismatch")[:, reg]
-    # C.9: B^(0)_{r,+-} = sum_{i: y_i = +-1} <w0_r, xi_i> 1[<w0_r, xi_i> > 0], in units sigma0 sigma_xi sqrt(d n)
-    p0 = enc.P0.clamp_min(0.0)
-    b0 = torch.cat([(p0 * (data["y"] > 0).unsqueeze(1)).sum(-1), (p0 * (data["y"] < 0).unsqueeze(1)).sum(-1)], -1)
-    out["B0_ratio"] = (b0 / (cfg.sigma0 * cfg.sigma_xi * math.sqrt(cfg.d * cfg.n))).cpu().numpy()   # (R, 2m)
     out.update(_issue6(cfg, single, multi, t_rec, T1s, T1m, traj))
     return out
 

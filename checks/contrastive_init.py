@@ -70,11 +70,10 @@ def draw(params: Mapping[str, float], seeds: Sequence[int], device: str | torch.
     return out
 
 
-def _totals(pre: torch.Tensor, other: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """D.5's four-way totals ``B_{r,+,+}`` and ``B_{r,-,+}``: ``sum_{i: y_i = +-1} pre_{r,i} 1[pre_{r,i} > 0]
-    1[other_{r,i} > 0]`` for ``pre, other (R, m, n)``, ``y (R, n)``; each ``(R, m)``."""
-    both = pre.clamp_min(0.0) * (other > 0).to(F64)
-    return (both * (y > 0).unsqueeze(1)).sum(-1), (both * (y < 0).unsqueeze(1)).sum(-1)
+def _total(pre: torch.Tensor, other: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """The four-way total ``B_{r,+,+} = sum_{i: y_i = 1} pre_{r,i} 1[pre_{r,i} > 0] 1[other_{r,i} > 0]`` (D.6, D.7)
+    for ``pre, other (R, m, n)``, ``y (R, n)``: ``(R, m)``."""
+    return (pre.clamp_min(0.0) * (other > 0).to(F64) * (y > 0).unsqueeze(1)).sum(-1)
 
 
 @fixed_precision("float64", _PRECISION_REASON)
@@ -100,7 +99,6 @@ def contrastive_init(params: Mapping[str, float], replicas: int, seeds: Sequence
     * C.10: ``c10_ratio (R, m, n)`` = ``|P_{r,i}| / (max(B_{r,+}, B_{r,-}) / n)`` with C.9's ``B^(0)_{r,+-}``;
       ``c10_min (R,)`` its minimum.
     * C.12: ``c12_min (R,)`` = ``min_i (1/m) sum_r relu(P_{r,i}) / s``.
-    * D.5: ``d5_ratio (R, 4m)`` = ``B_{r,+,+}, B_{r,-,+}, B~_{r,+,+}, B~_{r,-,+}`` over ``sigma0 sigma_xi sqrt(d n)``.
     * D.6: ``d6_minz (R,)`` = ``min_r min(B_{r,+,+}, B~_{r,+,+}) / s``; ``d6_minz_big``: the same from the
       large-``d`` sample (with the replica's labels).
     * D.7: ``d7_ratio (R, 2, m, n)`` = ``|P_{r,i}| / (B_{r,+,+}/n)`` and ``|P~_{r,i}| / (B~_{r,+,+}/n)``;
@@ -153,11 +151,9 @@ def contrastive_init(params: Mapping[str, float], replicas: int, seeds: Sequence
     out["c10_ratio"] = P.abs() / (torch.maximum(b_plus, b_minus) / n).unsqueeze(-1)
     out["c12_min"] = (pos.sum(-2) / m).amin(-1) / s
 
-    bpp, bmp = _totals(P, Pt, y)
-    tpp, tmp = _totals(Pt, P, y)
-    out["d5_ratio"] = torch.cat([bpp, bmp, tpp, tmp], -1) / (s0 * sx * math.sqrt(d * n))
+    bpp, tpp = _total(P, Pt, y), _total(Pt, P, y)                            # B_{r,+,+}, B~_{r,+,+}
     out["d6_minz"] = torch.minimum(bpp, tpp).amin(-1) / s
-    big, big_t = _totals(data["p_big"], data["pt_big"], y)[0], _totals(data["pt_big"], data["p_big"], y)[0]
+    big, big_t = _total(data["p_big"], data["pt_big"], y), _total(data["pt_big"], data["p_big"], y)
     out["d6_minz_big"] = torch.minimum(big, big_t).amin(-1)
     out["d7_ratio"] = torch.stack([P.abs() / (bpp / n).unsqueeze(-1), Pt.abs() / (tpp / n).unsqueeze(-1)], 1)
 

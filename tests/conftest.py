@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 # pytester's inline runs (tests/test_ecosystem.py) restore sys.modules when they end, and a C extension first
 # imported inside one cannot be imported again in this process. The CLI now imports the heavy stack lazily,
 # so import it once here, before any inline run.
-import matplotlib.backends.backend_svg  # noqa: F401, E402
-import numpy.fft  # noqa: F401, E402
-import scipy.stats  # noqa: F401, E402
-import torch  # noqa: F401, E402
+import matplotlib.backends.backend_svg  # noqa: F401
+import numpy.fft  # noqa: F401
+import pytest
+import scipy.stats  # noqa: F401
+import torch  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

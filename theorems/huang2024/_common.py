@@ -162,7 +162,6 @@ MEASURES = {
     "rho_maxmin_T1_single": "min_i max_r rho_{r,i} at T1 (single-modal; Lemma 5.2's conclusion)",
     "gamma_max_T1_multi": "max_r gamma_r at T1 (multi-modal; Lemma 5.4's conclusion)",
     "rho_max_T1_multi": "max_{r,i} rho_{r,i} at T1 (multi-modal)",
-    "B0_ratio": "B^(0)_{r,+-} / (sigma0 sigma_xi sqrt(d n)) per neuron and sign",
     "flipped_single": "fraction of neurons whose sign <w_r, mu> ever left its initial value (single-modal)",
     "flipped_multi": "the same in the multi-modal encoder",
     "rho_moved_neg": "fraction of pairs with <w0_r, xi_i> < 0 whose rho_{r,i} ever left 0 (single-modal)",

@@ -68,7 +68,6 @@ INIT_MEASURES = {
     "c10_ratio": "|<w0_r, xi_i>| / (max(B0_{r,+}, B0_{r,-}) / n) per pair (r, i)",
     "c10_min": "min_{r,i} of c10_ratio",
     "c12_min": "min_i (1/m) sum_{r: <w0_r, xi_i> > 0} <w0_r, xi_i> / (sigma0 sigma_xi sqrt d)",
-    "d5_ratio": "B0_{r,+,+}, B0_{r,-,+}, B~0_{r,+,+}, B~0_{r,-,+} / (sigma0 sigma_xi sqrt(d n)) per neuron",
     "d6_minz": "min_r min(B0_{r,+,+}, B~0_{r,+,+}) / (sigma0 sigma_xi sqrt d)",
     "d6_minz_big": "the same for the large-d sample",
     "d7_ratio": "|<w0_r, xi_i>| / (B0_{r,+,+}/n) and |<v0_r, xi~_i>| / (B~0_{r,+,+}/n) per pair",
