@@ -219,6 +219,21 @@ LEMMA_5_3 = _result(
 # ---------------------------------------------------------------------------------------------
 # Lemmas 5.2 and 5.4: the end of the first stage.
 # ---------------------------------------------------------------------------------------------
+def _proof_step(lemma: str, appendix: str, encoder: str, what: str, measure: str, uses: tuple[str, ...],
+                assumptions: tuple[sp.Basic, ...], statement: str, read_as: str, label: str) -> Result:
+    """The step "... reaches 3 at T1" inside the proof of Lemma 5.2 or 5.4 (the softmax saturates), a result of
+    its own: the lemma's conclusion is judged in the lemma's result, which uses this one."""
+    return _result(
+        "STAGE", (measure, f"T1_{encoder}"),
+        id=f"huang2024/lemma-{lemma}-proof", kind=Kind.LEMMA, number=f"{lemma} (proof step, Appendix {appendix})",
+        title=f"Proof of Lemma {lemma}: {what} reaches 3 at T1", tag="FOUND (primary)", uses=uses,
+        assumptions=assumptions, statement=statement + r"\quad(\text{the softmax saturates})",
+        reading=f"A step inside the proof of Lemma {lemma}, not its conclusion: read at the recorded step nearest T1 "
+                f"as {read_as}, with the default negative control. A FAIL says the proof's step fails at these sizes; Lemma "
+                f"{lemma}'s own conclusion is judged in its result.",
+        claims=(Bound(f"proof step: {label}", quantity=S[measure], relation=">=", bound=3),))
+
+
 _c_omega = sp.Symbol("c_Omega")
 OMEGA_ONE = Reading(
     name="huang2024-omega-one", word="Omega(1) in the conclusions of Lemmas 5.2 and 5.4",
@@ -254,21 +269,11 @@ LEMMA_5_2 = _result(
               explicit_control=Bound("control: max A^(T1) <= SNR", quantity=S["maxA_T1_single"], relation="<=", bound=SNR)),
     ),
 )
-LEMMA_5_2_PROOF = _result(
-    "STAGE", ("psi_avg_min_T1_single", "rho_maxmin_T1_single", "T1_single"),
-    id="huang2024/lemma-5.2-proof", kind=Kind.LEMMA, number="5.2 (proof step, Appendix C)",
-    title="Proof of Lemma 5.2: the noise average reaches 3 at T1", tag="FOUND (primary)",
-    uses=("huang2024/lemma-c.11", "huang2024/lemma-c.12"),
-    assumptions=_REGIME + _SINGLE_SNR,
-    statement=r"\frac1m\sum_{r\in U_+}\Psi^{(T_1)}_{r,i}\ \text{reaches}\ 3\ \forall i\quad(\text{the softmax saturates})",
-    reading="A step inside the proof of Lemma 5.2, not its conclusion: read at the recorded step nearest T1 as "
-            "min_i (1/m) sum_{r: <w0_r, xi_i> > 0} Psi_{r,i}^(T1) >= 3 (default control: >= 6). A FAIL says the "
-            "proof's step fails at these sizes; Lemma 5.2's own conclusion is judged in its result.",
-    claims=(
-        Bound("proof step: (1/m) sum Psi^(T1) reaches 3 for every i", quantity=S["psi_avg_min_T1_single"],
-              relation=">=", bound=3),
-    ),
-)
+LEMMA_5_2_PROOF = _proof_step(
+    "5.2", "C", "single", "the noise average", "psi_avg_min_T1_single", ("huang2024/lemma-c.11", "huang2024/lemma-c.12"),
+    _REGIME + _SINGLE_SNR,
+    r"\frac1m\sum_{r\in U_+}\Psi^{(T_1)}_{r,i}\ \text{reaches}\ 3\ \forall i",
+    "min_i (1/m) sum_{r: <w0_r, xi_i> > 0} Psi_{r,i}^(T1) >= 3", "(1/m) sum Psi^(T1) reaches 3 for every i")
 LEMMA_5_4 = _result(
     "STAGE", ("gamma_max_T1_multi", "psi_max_T1_multi", "rho_max_T1_multi", "T1_multi"),
     id="huang2024/lemma-5.4", kind=Kind.LEMMA, number="5.4", title="Multi-modal first stage: signal wins",
@@ -312,21 +317,12 @@ LEMMA_5_4 = _result(
                                     "(45), B.4 and T1")),
     ),
 )
-LEMMA_5_4_PROOF = _result(
-    "STAGE", ("syncA_avg_min_T1_multi", "gamma_max_T1_multi", "T1_multi"),
-    id="huang2024/lemma-5.4-proof", kind=Kind.LEMMA, number="5.4 (proof step, Appendix D)",
-    title="Proof of Lemma 5.4: the aligned signal average reaches 3 at T1", tag="FOUND (primary)",
-    uses=("huang2024/lemma-d.4", "huang2024/lemma-d.10"),
-    assumptions=_REGIME + _MULTI_SNR,
-    statement=r"\frac1m\sum_{r\in U_+\cap\tilde U_+}A^{(T_1)}_r\ \text{reaches}\ 3\quad(\text{the softmax saturates})",
-    reading="A step inside the proof of Lemma 5.4, not its conclusion: read at the recorded step nearest T1 as the "
-            "smaller of (1/m) sum A_r over U+ cap U~+ and over U- cap U~- being >= 3 (default control: >= 6). A FAIL "
-            "says the proof's step fails at these sizes; Lemma 5.4's own conclusion is judged in its result.",
-    claims=(
-        Bound("proof step: (1/m) sum A^(T1) over aligned neurons reaches 3", quantity=S["syncA_avg_min_T1_multi"],
-              relation=">=", bound=3),
-    ),
-)
+LEMMA_5_4_PROOF = _proof_step(
+    "5.4", "D", "multi", "the aligned signal average", "syncA_avg_min_T1_multi", ("huang2024/lemma-d.4", "huang2024/lemma-d.10"),
+    _REGIME + _MULTI_SNR,
+    r"\frac1m\sum_{r\in U_+\cap\tilde U_+}A^{(T_1)}_r\ \text{reaches}\ 3",
+    "the smaller of (1/m) sum A_r over U+ cap U~+ and over U- cap U~- being >= 3",
+    "(1/m) sum A^(T1) over aligned neurons reaches 3")
 
 # ---------------------------------------------------------------------------------------------
 # Theorems 4.2 and 4.3.
