@@ -66,7 +66,7 @@ def test_measurements_against_the_draws():
     quad = np.where((P > 0) & (Pt > 0), P, 0)                          # the four-way total B_{r,+,+} of D.6, D.7
     total = quad[:, y > 0].sum(1)
     filled = total > 0                                                  # an empty quadrant is the check's 1e12
-    np.testing.assert_allclose(out["d7_ratio"][0, 0][filled], (np.abs(P) / (total / n)[:, None])[filled], rtol=1e-12)
+    np.testing.assert_allclose(out["d7_ratio"][0, 0][filled], np.abs(P)[filled] / (total[filled] / n)[:, None], rtol=1e-12)
     assert out["c8_dev"][0] == pytest.approx(np.abs(((P > 0) & (y > 0)).sum(1) - n / 4).max())
     assert out["c12_min"][0] == pytest.approx((np.where(P > 0, P, 0).sum(0) / m).min() / s, rel=1e-12)
 
