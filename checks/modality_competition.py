@@ -53,6 +53,7 @@ import numpy as np
 import torch
 
 from checks.modality_competition_dynamics import _Dynamics
+from checks.modality_competition_fused import FusedForwardBackward
 from checks.modality_competition_model import (
     FLAT_EVENT_KEYS,
     REFERENCE_PARAMS,
@@ -219,8 +220,11 @@ def _representation(cfg: _Config) -> str:
     return "coef" if cfg.n <= 2 * cfg.d else "weights"
 
 
-def _run(cfg: _Config, seeds: Sequence[int], device: str, representation: str) -> dict[str, np.ndarray]:
-    """Draw, train and measure (see :func:`joint_vs_unimodal`)."""
+def _run(cfg: _Config, seeds: Sequence[int], device: str, representation: str,
+         fused: bool = True) -> dict[str, np.ndarray]:
+    """Draw, train and measure (see :func:`joint_vs_unimodal`). ``fused``: the training step's
+    element-wise chain through :class:`FusedForwardBackward` (the default), else the plain
+    :func:`_forward_backward` it is tested against."""
     dev = torch.device(device)
     dtype = dtype_for(device, cpu_default="float32", cuda_default="float32")
     b = _draw(cfg, seeds, dev, dtype)
@@ -242,11 +246,14 @@ def _run(cfg: _Config, seeds: Sequence[int], device: str, representation: str) -
     half = cfg.steps // 2
     err_half = torch.empty(0)
     dyn = _Dynamics(b, cfg, tr, init_win)
+    shape = (R, 4, k * cfg.m, cfg.n)
+    forward_backward = (FusedForwardBackward(shape, k, cfg.m, cfg.rho, cfg.q, dtype, dev).__call__ if fused else
+                        lambda p, onehot: _forward_backward(p, onehot, cfg.rho, cfg.q, k, cfg.m))
     for t in range(cfg.steps + 1):
         p = tr.preact()
-        grad, loss, out, enc, prob = _forward_backward(p, tr.onehot, cfg.rho, cfg.q, k, cfg.m)
+        grad, loss, out, enc, prob = forward_backward(p, tr.onehot)
         bad = ~torch.isfinite(loss).all(dim=1)
-        first_bad = torch.where(bad & (first_bad < 0), torch.full_like(first_bad, t), first_bad)
+        first_bad = torch.where(bad & (first_bad < 0), t, first_bad)
         gamma = tr.gamma()
         joint_gamma = gamma[:, :, 0]                         # (R, 2, k)
         track.update(t, joint_gamma, cfg.rho)

@@ -14,7 +14,7 @@ from checks.modality_competition_training import _Tracker, _Trainer
 
 def _masked_max(x: torch.Tensor, mask: torch.Tensor, dims: tuple[int, ...]) -> torch.Tensor:
     """Max of ``x`` over ``dims`` where ``mask`` holds (``-inf`` where it never does)."""
-    return torch.where(mask, x, torch.full_like(x, -math.inf)).amax(dim=dims)
+    return torch.where(mask, x, -math.inf).amax(dim=dims)
 
 
 class _Dynamics:
@@ -38,6 +38,7 @@ class _Dynamics:
         self.cls = cls
         self.y = b.y
         self.onehot = tr.onehot.squeeze(1)                                    # (R, k, n)
+        self.label_index = b.y.view(R, 1, 1, n).expand(R, 3, 1, n)            # gathers logit_y of 3 networks
         self.zT = b.z.transpose(-1, -2).unsqueeze(2)                          # (R, 2, 1, k, n)
         z_own = b.z.transpose(-1, -2).index_select(2, cls)                     # (R, 2, km, n): z^r_i[class]
         self.z_own = z_own
@@ -98,7 +99,7 @@ class _Dynamics:
              t_cross_joint: torch.Tensor) -> None:
         """Every step: ``prob`` is the softmax of the three networks ``(R, 3, k, n)``."""
         cfg = self.cfg
-        miss = 1.0 - (prob * self.onehot.unsqueeze(1)).sum(-2)                 # (R, 3, n): 1 - logit_y
+        miss = 1.0 - prob.gather(2, self.label_index).squeeze(2)               # (R, 3, n): 1 - logit_y
         suff = self.suff_dt
         miss_s = miss * suff
         psi = torch.bmm(miss_s, self.onehot_nk) / cfg.n                        # (R, 3, k)
@@ -107,7 +108,7 @@ class _Dynamics:
         # crossings: the joint network's from the tracker, the uni-modal ones here
         uni = gamma[:, :, 1]                                                   # (R, 2, k)
         self.t_cross_uni = torch.where((uni >= cfg.rho) & torch.isinf(self.t_cross_uni),
-                                       torch.full_like(self.t_cross_uni, float(t)), self.t_cross_uni)
+                                       float(t), self.t_cross_uni)
         crossed = torch.cat((torch.isfinite(t_cross_joint).unsqueeze(1), torch.isfinite(self.t_cross_uni)), 1)
         all_now = crossed.all(-1)                                              # (R, 3)
         before_t0 = ~self.prev_all                                             # t <= T_0
@@ -116,7 +117,7 @@ class _Dynamics:
         self.psi_stage2 += psi * all_now.unsqueeze(-1).to(psi.dtype)
         mean_suff = miss_s.sum(-1) / self.n_suff_net.clamp(min=1)
         self.loss_stage2 += mean_suff * all_now.to(psi.dtype)
-        self.T0 = torch.where(all_now & before_t0, torch.full_like(self.T0, float(t)), self.T0)
+        self.T0 = torch.where(all_now & before_t0, float(t), self.T0)
         # Claim A.12 (2): (1/n) sum_{y = j'} logit_j 1{j in S^r(X)}, max over r, j != j', while t <= T_0
         if self.any_before_t0:
             pj = prob[:, 0].unsqueeze(1) * self.off_present                    # (R, 2, k, n)

@@ -37,7 +37,7 @@ class _Tracker:
         top, arg = gamma.max(dim=1)
         low = gamma.min(dim=1).values
         new = (top >= rho) & torch.isinf(self.t_cross)
-        self.t_cross = torch.where(new, torch.full_like(self.t_cross, float(t)), self.t_cross)
+        self.t_cross = torch.where(new, float(t), self.t_cross)
         self.winner = torch.where(new, arg, self.winner)
         self.loser_cross = torch.where(new, low / rho, self.loser_cross)
 
