@@ -35,6 +35,7 @@ from checks import modality_competition as mc
 from checks import modality_competition_model as mcm
 from checks import modality_competition_training as mct
 from checks.gaussian_maxima import winning_probability
+from checks.modality_competition_fused import FusedForwardBackward
 from verifier.running.compute import dtype_for
 
 __all__ = ["sigma0_sweep", "shape_sweep", "signal_strength_sweep", "sigma0_grid", "shape_grid", "lambda_grid"]
@@ -93,10 +94,11 @@ def _train(cfg: mcm._Config, seeds: Sequence[int], device: str, sigma0: Sequence
     race = (gamma0[:, :, 0] * c_tilde.pow(1.0 / (cfg.q - 2))).argmax(1)    # Claim A.7's faster modality
     track = mct._Tracker.empty((R, k), dev, dtype)
     first_bad = torch.full((R,), -1, device=dev, dtype=torch.int64)
+    forward_backward = FusedForwardBackward((R, 4, k * cfg.m, cfg.n), k, cfg.m, cfg.rho, cfg.q, dtype, dev)
     for t in range(cfg.steps + 1):
-        grad, loss, out = mc.preactivation_grad(tr.preact(), tr.onehot, cfg.rho, cfg.q, k, cfg.m)
+        grad, loss, out, _, _ = forward_backward(tr.preact(), tr.onehot)
         bad = ~torch.isfinite(loss).all(dim=1)
-        first_bad = torch.where(bad & (first_bad < 0), torch.full_like(first_bad, t), first_bad)
+        first_bad = torch.where(bad & (first_bad < 0), t, first_bad)
         gamma = tr.gamma()
         track.update(t, gamma[:, :, 0], cfg.rho)
         if t == cfg.steps:
