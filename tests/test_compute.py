@@ -189,9 +189,25 @@ def test_equal_event_arrays_of_two_batches_are_both_kept_when_declared():
 
 
 def test_the_modality_competition_check_declares_its_flat_event_arrays():
-    from verifier.running.runner import declared_shapes
     from theorems.huang2022 import RESULTS
+    from verifier.running.runner import declared_shapes
 
     lemma = next(r for r in RESULTS if r.id == "huang2022/lemma-a.14")
     assert declared_shapes(lemma)["a14_phase1_events"] == ("events",)
     assert set(mc.joint_vs_unimodal.shapes) == set(mc.FLAT_EVENT_KEYS)
+
+
+def test_auto_device_without_gpu_driver_needs_no_torch(monkeypatch) -> None:
+    """Issue 21: on Linux without a GPU driver's device node, ``--device auto`` is the CPU without importing
+    torch (a run answered from the store then starts without it); with a driver node, torch decides."""
+    import sys
+
+    from verifier.running import environment
+
+    monkeypatch.setattr(environment.sys, "platform", "linux")
+    monkeypatch.setattr(environment.os.path, "exists", lambda path: False)
+    monkeypatch.setitem(sys.modules, "torch", None)                 # importing torch would now raise
+    assert environment.resolve_device("auto") == "cpu"
+    monkeypatch.setattr(environment.os.path, "exists", lambda path: path == "/dev/nvidiactl")
+    with pytest.raises(ImportError):
+        environment.resolve_device("auto")

@@ -19,7 +19,7 @@ import sympy as sp
 from verifier.judging import adaptive, multiplicity, sequential, shapes, symbolic
 from verifier.judging import graph as dag
 from verifier.judging import support as chain
-from verifier.judging.evaluate import judge_empirical, judge_symbolic
+from verifier.judging.evaluate import judge_empirical
 from verifier.judging.verdicts import Verdict, combine
 from verifier.running import batching, compute, executors, overrides
 from verifier.running import seeds as seeding
@@ -32,6 +32,7 @@ from verifier.running.check_code import (
 from verifier.running.environment import describe
 from verifier.running.registry import Registry
 from verifier.running.store import Store
+from verifier.running.symbolic_cache import judge_symbolic_cached
 from verifier.spec.results import Result
 
 
@@ -394,7 +395,7 @@ class Runner:
             data = _aliased(data, result.reading_aliases())
             for index, claim in enumerate(result.claims):
                 outcome = (judge_empirical(claim, judged, data, result.alpha, item.get("replicas"), declared)
-                           if claim.empirical else judge_symbolic(claim))
+                           if claim.empirical else judge_symbolic_cached(claim))
                 outcomes.append(outcome.to_dict())
                 if run and claim.empirical:
                     outcomes[-1] = _adaptive_outcome(outcomes[-1], run, index)
@@ -427,7 +428,7 @@ def _reading_variants(result: Result, judged: Mapping[str, float], data: Mapping
     adaptive run, by the same sequential test where the claim has one)."""
     def judge_one(claim: Any, values: Mapping[str, float], arrays: Mapping[str, np.ndarray]) -> str:
         if not claim.empirical:
-            return judge_symbolic(claim).verdict
+            return judge_symbolic_cached(claim).verdict
         if adaptive_judge and claim.label not in item["adaptive"]["not_adaptive"]:
             try:
                 verdict = adaptive.judge(claim, values, arrays, result.alpha, item["replicas"], declared).verdict
