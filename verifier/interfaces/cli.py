@@ -318,7 +318,6 @@ def _options(args: argparse.Namespace, registry: reg.Registry, targets: list[str
 
 def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Registry) -> int:
     from verifier.running import seed_sweep
-    from verifier.running.runner import Runner
 
     targets = _targets(args, registry)
     options = _options(args, registry, targets)
@@ -331,14 +330,9 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
     started = time.perf_counter()
     try:
         progress = (lambda *a: None) if args.quiet else progress_display.make()
-        if args.seeds > 1:
-            runs = seed_sweep.run_seeds(registry, options, store, targets, list(argv), args.seeds, progress,
-                                        executor.map if executor else None)
-            record = runs[0]
-        else:
-            record = Runner(registry, options, store).run(targets, list(argv), progress,
-                                                          executor.map if executor else None)
-            runs = [record]
+        runs = seed_sweep.run_seeds(registry, options, store, targets, list(argv), args.seeds, progress,
+                                    executor.map if executor else None)
+        record = runs[0]  # the base seed's run
         _print_run(args, record)  # first: the table is on screen whatever happens to the files below
         json_path, html_index, failure = _write_outputs(args, record, registry, store, argv)
     finally:
