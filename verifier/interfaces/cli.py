@@ -204,12 +204,13 @@ def _load(args: argparse.Namespace) -> reg.Registry:
     return registry
 
 
-def _open_store(args: argparse.Namespace, running: bool = False) -> Store:
-    """The results store; with ``--store-repair`` a corrupt one is set aside first. A store that cannot be
-    used is an error, except for a run, which goes on in memory (said on stderr)."""
+def _open_store(args: argparse.Namespace, running: bool = False, read_only: bool = False) -> Store:
+    """The results store (``read_only``: opened without writing to it or beside it); with ``--store-repair``
+    a corrupt one is set aside first. A store that cannot be used is an error, except for a run, which goes
+    on in memory (said on stderr)."""
     path = args.store or default_path()
     try:
-        return Store(path)
+        return Store(path, read_only=read_only)
     except StoreError as exc:
         if args.store_repair and exc.repairable:
             print(f"verify: moved the unusable store {path} to {set_aside(path)}; starting a new store", file=sys.stderr)
@@ -218,6 +219,15 @@ def _open_store(args: argparse.Namespace, running: bool = False) -> Store:
             raise
         print(f"verify: warning: {exc.args[0]}; this run goes on in memory: results are not kept", file=sys.stderr)
         return Store(MEMORY)
+
+
+def _read_store(args: argparse.Namespace, missing_ok: bool = False) -> Store:
+    """The store of a command that only reads it (graph, findings, plan, next, report), opened read-only so
+    that a store in a read-only file or folder serves them. A missing store is a one-line error, or with
+    ``missing_ok`` an empty store (every result not run)."""
+    if missing_ok and not Path(args.store or default_path()).exists():
+        return Store(MEMORY)
+    return _open_store(args, read_only=True)
 
 
 def _kept(store: Store, run_id: str) -> str:
@@ -447,7 +457,7 @@ def _command_report(args: argparse.Namespace, registry: reg.Registry) -> int:
     if not (html_dir or args.junit or args.ctrf or args.summary_md):
         raise UsageError("nothing to write: give --html DIR, --junit PATH, --ctrf PATH or --summary-md PATH")
     _check_targets(args, html_dir, "report" if args.dir else "--html")
-    store = _open_store(args)
+    store = _read_store(args)
     try:
         try:
             run = store.load_run(args.run)
@@ -472,7 +482,7 @@ def _command_report(args: argparse.Namespace, registry: reg.Registry) -> int:
 def _command_graph(args: argparse.Namespace, registry: reg.Registry) -> int:
     root = reg.resolve(registry, args.result)
     graph = registry.graph()
-    store = _open_store(args)
+    store = _read_store(args, missing_ok=True)
     try:
         records = {node: store.latest(node) for node in graph.nodes}
     finally:
@@ -483,7 +493,7 @@ def _command_graph(args: argparse.Namespace, registry: reg.Registry) -> int:
 
 
 def _command_findings(args: argparse.Namespace) -> int:
-    store = _open_store(args)
+    store = _read_store(args)
     try:
         try:
             run = store.load_run(args.run)
@@ -500,7 +510,7 @@ def _command_plan(args: argparse.Namespace, registry: reg.Registry) -> int:
     rid = reg.resolve(registry, args.result)
     if args.effect is not None and not args.effect > 0:
         raise UsageError(f"--effect must be a positive number, got {args.effect}")
-    store = _open_store(args)
+    store = _read_store(args, missing_ok=True)
     try:
         record = store.latest(rid)
     finally:
@@ -513,7 +523,7 @@ def _command_plan(args: argparse.Namespace, registry: reg.Registry) -> int:
 
 def _command_next(args: argparse.Namespace, registry: reg.Registry) -> int:
     graph = registry.graph()
-    store = _open_store(args)
+    store = _read_store(args, missing_ok=True)
     try:
         records = {node: store.latest(node) for node in graph.nodes}
         costs = {node: _stored_cost(store, record) for node, record in records.items() if record}

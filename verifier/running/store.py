@@ -11,6 +11,7 @@ import json
 import os
 import sqlite3
 import time
+import urllib.parse
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -70,6 +71,27 @@ def _check_path(path: Path) -> None:
         raise StoreError(f"--store {path}: is not writable; {ELSEWHERE}")
 
 
+def _check_readable(path: Path) -> None:
+    """What the file system says about a store to be read only: a folder, a missing file, an unreadable one."""
+    if path.is_dir():
+        raise StoreError(f"--store {path}: is a directory; {ELSEWHERE}")
+    if not path.exists():
+        raise StoreError(f"--store {path}: does not exist (no run has stored results there); {ELSEWHERE}")
+    if not os.access(path, os.R_OK):
+        raise StoreError(f"--store {path}: is not readable; {ELSEWHERE}")
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write to the store file nor create anything beside it. While a writer has
+    the store open its ``-wal`` file exists, and the store is read through it (``mode=ro``); otherwise the
+    file is all there is and is opened ``immutable`` (a WAL-mode reader would create ``-wal`` and ``-shm``
+    files, which a read-only folder refuses), so a writer that starts during a read goes unseen."""
+    uri = f"file:{urllib.parse.quote(str(path.resolve()))}?mode=ro"
+    if not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
+    return sqlite3.connect(uri, uri=True, timeout=60, isolation_level=None)
+
+
 def _expected_columns() -> dict[str, tuple[str, ...]]:
     """Each table's columns as :data:`SCHEMA` defines them (read back from an in-memory database)."""
     db = sqlite3.connect(":memory:")
@@ -90,24 +112,31 @@ def default_path() -> Path:
 
 
 class Store:
-    """A SQLite file holding runs, result records (JSON) and cached measurements (npz)."""
+    """A SQLite file holding runs, result records (JSON) and cached measurements (npz).
 
-    def __init__(self, path: Path | str):
+    ``read_only`` (the commands that only read: graph, findings, plan, next, report) opens an existing
+    store without writing to it or beside it, so a store in a read-only file or folder can be read; a
+    missing store is then a :class:`StoreError` instead of a new file."""
+
+    def __init__(self, path: Path | str, read_only: bool = False):
         self.path = Path(path)
+        self.read_only = read_only
         self.problem: str | None = None  # why this store fell back to memory during its life, if it did
         if str(path) != MEMORY:
-            _check_path(self.path)
+            (_check_readable if read_only else _check_path)(self.path)
         try:
-            self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            self._db = (_connect_read_only(self.path) if read_only and str(path) != MEMORY
+                        else sqlite3.connect(self.path, timeout=60, isolation_level=None))
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"--store {self.path}: cannot be opened ({exc}); {ELSEWHERE}") from None
         try:
             self._check_columns()  # before anything is written to a file that may not be ours
             if self._db.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok":  # a few ms for 100 MB
                 raise sqlite3.DatabaseError("database disk image is malformed")
-            self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA busy_timeout=60000")
-            self._db.executescript(SCHEMA)
+            if not read_only:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.executescript(SCHEMA)
         except (sqlite3.DatabaseError, StoreError) as exc:
             self._db.close()
             if isinstance(exc, StoreError):
