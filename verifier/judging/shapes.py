@@ -5,7 +5,9 @@ first when present), ``"events"`` (alone: a flat array of events pooled over rep
 of any length), an integer (a fixed length), or a name. A name that is a parameter of the result
 takes that parameter's value as its length; any other name is a grid axis whose length must agree
 between the measurements that share it. :func:`validate` checks what a check returned against the
-declaration; a claim reads one grid point with ``Claim.at`` ({axis name: index}).
+declaration; a claim reads one grid point with ``Claim.at``: {axis name: index} (an int), or {axis name:
+label} (a float) on an axis whose labels a measurement of the same name holds, declared with that axis
+alone (``"n_ladder": ("n_ladder",)``, the ladder's sizes).
 """
 from __future__ import annotations
 
@@ -16,10 +18,71 @@ import numpy as np
 REPLICA = "replica"
 EVENTS = "events"  # a flat, replica-major axis of pooled events, of any length (declared alone)
 Axis = str | int
+LABEL_RTOL = 1e-9  # a label matches a column whose value equals it up to float rounding (np.geomspace grids)
 
 
 class ShapeError(ValueError):
     """A measurement whose returned shape is not the declared one."""
+
+
+class SelectionError(KeyError):
+    """A claim's ``at`` that names no declared axis, a label its axis does not have, or an index beyond it."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def is_index(value: object) -> bool:
+    """Whether an ``at`` value is an index (an int, not a bool) rather than a label."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def is_label(value: object) -> bool:
+    """Whether an ``at`` value is a label (a finite float)."""
+    return isinstance(value, (float, np.floating)) and bool(np.isfinite(value))
+
+
+def labels_of(axis: str, data: Mapping[str, np.ndarray], shapes: Mapping[str, Sequence[Axis]]) -> np.ndarray | None:
+    """The labels of a grid axis: the values of the measurement named after it and declared with that axis
+    alone; None when no such measurement is declared and returned."""
+    if tuple(shapes.get(axis, ())) != (axis,) or axis not in data:
+        return None
+    return np.asarray(data[axis], dtype=float).ravel()
+
+
+def _shown(labels: np.ndarray) -> str:
+    return ", ".join(f"{value:g}" for value in labels)
+
+
+def column(claim: str, axis: str, value: int | float, data: Mapping[str, np.ndarray],
+           shapes: Mapping[str, Sequence[Axis]]) -> int:
+    """The index ``at={axis: value}`` selects: ``value`` itself for an index, else the column whose label
+    it is. SelectionError names the claim, the axis and the labels (or length) it has."""
+    labels = labels_of(axis, data, shapes)
+    length = _length(axis, data, shapes)
+    if is_index(value):
+        if length is not None and not -length <= value < length:
+            hint = f"; a label is a float, its labels: {_shown(labels)}" if labels is not None else ""
+            raise SelectionError(f"claim {claim!r}: at {axis}={value} is an index (an int), but axis {axis!r} has "
+                                 f"{length} columns{hint}")
+        return int(value)
+    if labels is None:
+        raise SelectionError(f"claim {claim!r}: at {axis}={value!r} is a label, but axis {axis!r} has no labels "
+                             f"(declare a measurement {axis!r} with the shape ({axis!r},) holding them)")
+    matches = np.flatnonzero(np.isclose(labels, float(value), rtol=LABEL_RTOL, atol=0.0))
+    if matches.size != 1:
+        found = "is not one of its labels" if matches.size == 0 else f"labels columns {', '.join(map(str, matches))}"
+        raise SelectionError(f"claim {claim!r}: at {axis}={value:g}: {found}; axis {axis!r} has the labels "
+                             f"{_shown(labels)}")
+    return int(matches[0])
+
+
+def _length(axis: str, data: Mapping[str, np.ndarray], shapes: Mapping[str, Sequence[Axis]]) -> int | None:
+    """The length of a named axis in the returned measurements (None when none returned declares it)."""
+    for name, axes in shapes.items():
+        if axis in axes and name in data:
+            return int(np.shape(data[name])[list(axes).index(axis)])
+    return None
 
 
 def expected_lengths(axes: Sequence[Axis], params: Mapping[str, float], replicas: int) -> list[int | str]:
@@ -64,15 +127,19 @@ def validate(data: Mapping[str, np.ndarray], shapes: Mapping[str, Sequence[Axis]
 
 
 def select(data: Mapping[str, np.ndarray], shapes: Mapping[str, Sequence[Axis]],
-           at: Mapping[str, int]) -> dict[str, np.ndarray]:
-    """The measurements with each named axis in ``at`` fixed at its index (measurements without that
-    axis are left as they are); KeyError names an axis that no measurement declares."""
+           at: Mapping[str, int | float], claim: str = "") -> dict[str, np.ndarray]:
+    """The measurements with each named axis in ``at`` fixed at its index or label (measurements without
+    that axis are left as they are); SelectionError, naming ``claim``, for an axis that no measurement
+    declares, a label the axis does not have, or an index beyond it."""
     unknown = sorted(set(at) - {a for axes in shapes.values() for a in axes if isinstance(a, str)})
     if unknown:
-        raise KeyError(f"no measurement declares the axis {', '.join(map(repr, unknown))}")
+        raise SelectionError(f"claim {claim!r}: no measurement declares the axis {', '.join(map(repr, unknown))}")
+    indices = {axis: column(claim, axis, value, data, shapes) for axis, value in at.items()}
     chosen = dict(data)
     for name, axes in shapes.items():
-        index = tuple(at.get(axis, slice(None)) if isinstance(axis, str) else slice(None) for axis in axes)
+        if name not in data:
+            continue
+        index = tuple(indices.get(axis, slice(None)) if isinstance(axis, str) else slice(None) for axis in axes)
         chosen[name] = np.asarray(data[name])[index]
     return chosen
 

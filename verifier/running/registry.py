@@ -25,6 +25,7 @@ from typing import Iterable
 import sympy as sp
 
 from verifier.judging import graph as dag
+from verifier.judging import shapes
 from verifier.running import spec_index
 from verifier.running.check_code import load_check, spec_hash
 from verifier.running.spec_index import Entry, LazyResults
@@ -184,12 +185,41 @@ def _gather(plugins: Iterable[str], autoload: bool) -> tuple[list[tuple[Result, 
     return found, problems
 
 
-def _check_axes(result: Result) -> set[str]:
-    """The axis names its check function declares in a ``shapes`` attribute (none when it cannot be loaded)."""
+def _check_shapes(result: Result) -> dict[str, tuple]:
+    """The shapes its check function declares in a ``shapes`` attribute (none when it cannot be loaded)."""
     try:
-        declared = getattr(load_check(result.check), "shapes", {}) or {} if result.check is not None else {}
+        return dict(getattr(load_check(result.check), "shapes", {}) or {}) if result.check is not None else {}
     except (ImportError, AttributeError):
-        return set()
+        return {}
+
+
+def _selection_problems(result: Result) -> list[str]:
+    """What is wrong with each claim's ``at``: an axis no measurement declares, a value neither an index (an
+    int) nor a label (a float), a label on an axis without a measurement of labels."""
+    declared = dict(result.shapes)
+    wanted = [(axis, value) for claim in result.claims for axis, value in (getattr(claim, "at", None) or {}).items()]
+    if any(axis not in _axes(declared) or (shapes.is_label(value) and tuple(declared.get(axis, ())) != (axis,))
+           for axis, value in wanted):
+        declared = {**_check_shapes(result), **declared}  # the check function may declare them
+    problems = []
+    for claim in result.claims:
+        at = getattr(claim, "at", None) or {}
+        unknown = sorted(set(at) - _axes(declared))
+        if unknown:
+            problems.append(f"claim {claim.label!r} selects axis {', '.join(unknown)}, which no measurement "
+                            "declares in shapes")
+        for axis, value in at.items():
+            if not (shapes.is_index(value) or shapes.is_label(value)):
+                problems.append(f"claim {claim.label!r}: at {axis}={value!r}: expected an int (an index) or a "
+                                "finite float (a label)")
+            elif shapes.is_label(value) and axis not in unknown and tuple(declared.get(axis, ())) != (axis,):
+                problems.append(f"claim {claim.label!r}: at {axis}={value!r} is a label, but no measurement "
+                                f"{axis!r} is declared with the shape ({axis!r},) to hold the axis's labels")
+    return problems
+
+
+def _axes(declared: dict[str, tuple]) -> set[str]:
+    """The named axes of declared shapes."""
     return {axis for axes in declared.values() for axis in axes if isinstance(axis, str)}
 
 
@@ -231,7 +261,6 @@ def validate(result: Result) -> list[tuple[str, str]]:
             unknown = sorted(s.name for s in sp.sympify(expr).free_symbols if s.name not in known)
             if unknown:
                 errors.append(("claims", f"claim {claim.label!r} uses {', '.join(unknown)}: not a parameter nor a measured quantity"))
-    axes_declared = set()
     for name, axes in result.shapes.items():
         if name not in result.measures:
             errors.append(("shapes", f"{name!r} is not a measured quantity (measures)"))
@@ -240,14 +269,8 @@ def validate(result: Result) -> list[tuple[str, str]]:
             continue
         if "replica" in axes[1:]:
             errors.append(("shapes", f"{name!r}: the replica axis must come first, got {axes!r}"))
-        axes_declared |= {a for a in axes if isinstance(a, str)}
-    for claim in result.claims:
-        unknown_axes = sorted(set(getattr(claim, "at", None) or {}) - axes_declared)
-        if unknown_axes:  # the check function may declare them (its ``shapes`` attribute)
-            unknown_axes = sorted(set(unknown_axes) - _check_axes(result))
-        if unknown_axes:
-            errors.append(("claims", f"claim {claim.label!r} selects axis {', '.join(unknown_axes)}, which no "
-                                     "measurement declares in shapes"))
+    if not any(field == "shapes" for field, _ in errors):
+        errors.extend(("claims", problem) for problem in _selection_problems(result))
     for assumption in result.assumptions:
         unknown = sorted(s.name for s in assumption.free_symbols if s.name not in parameters)
         if unknown:
