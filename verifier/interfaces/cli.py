@@ -369,8 +369,8 @@ def _command_boundary(args: argparse.Namespace, argv: Sequence[str], registry: r
     from verifier.running import boundary as boundary_search
 
     rid = reg.resolve(registry, args.result)
-    if args.seeds > 1 or args.html:
-        raise UsageError("boundary: --seeds and --html do not apply (each probe is one run; use --plot PATH)")
+    if args.seeds > 1:
+        raise UsageError("boundary: --seeds does not apply (each probe is one run)")
     options = _options(args, registry, [rid])
     result = registry.results[rid]
     declared = {p.name: p for p in result.parameters}
@@ -392,25 +392,36 @@ def _command_boundary(args: argparse.Namespace, argv: Sequence[str], registry: r
         raise UsageError(f"--range {low} {high}: expected LO < HI")
     if args.probes < 2:
         raise UsageError(f"--probes {args.probes}: expected at least 2 (the two ends of the range)")
+    _check_targets(args, args.html)
     store = _open_store(args)
     try:
-        found, runs = boundary_search.search(registry, options, store, rid, args.along, low, high, args.probes,
-                                             list(argv))
+        found = boundary_search.search(registry, options, store, rid, args.along, low, high, args.probes, list(argv))
+        print("\n".join(report.boundary_lines(rid, found, found["runs"])))
+        if args.json:
+            report.write_json(found, args.json)
+            print(f"JSON {args.json}")
+        if args.plot:
+            from verifier.presentation import plots
+
+            args.plot.parent.mkdir(parents=True, exist_ok=True)  # matplotlib is imported only when a plot is asked for
+            args.plot.write_text(plots.boundary_svg(found["probes"], args.along, found["bracket"],
+                                                    title=f"{rid}: verdict along {args.along}"))
+            print(f"SVG {args.plot}")
+        if args.html:
+            print(f"HTML report of boundary search {found['search_id']} written to {_boundary_report(args, found, registry, store)}")
     finally:
         store.close()
-    document = {"id": rid, **found.to_dict(), "runs": runs}
-    print("\n".join(report.boundary_lines(rid, document, runs)))
-    if args.json:
-        report.write_json(document, args.json)
-        print(f"JSON {args.json}")
-    if args.plot:
-        from verifier.presentation import plots
-
-        args.plot.parent.mkdir(parents=True, exist_ok=True)  # matplotlib is imported only when a plot is asked for
-        args.plot.write_text(plots.boundary_svg(found.probes, args.along, found.bracket,
-                                                title=f"{rid}: verdict along {args.along}"))
-        print(f"SVG {args.plot}")
     return EXIT_OK
+
+
+def _boundary_report(args: argparse.Namespace, found: dict[str, Any], registry: reg.Registry, store: Store) -> Path:
+    """Write the HTML report of a stored boundary search into ``--html DIR``; its index.html (UsageError
+    when it cannot be written: the search stays in the store)."""
+    try:
+        return _html().write_report(store.load_run(found["search_id"]), args.html, registry, store)
+    except OSError as exc:
+        raise UsageError(f"--html {args.html}: could not write it ({exc.strerror or exc}); the search is kept in "
+                         f"the store (`verify report --run {found['search_id']} DIR` writes it again)") from None
 
 
 def _print_run(args: argparse.Namespace, record: Any) -> None:
@@ -427,8 +438,8 @@ def _print_run(args: argparse.Namespace, record: Any) -> None:
 def _check_targets(args: argparse.Namespace, html_dir: Path | None, html_option: str = "--html") -> None:
     """Every output path the options name, checked before anything runs (UsageError naming the first bad one)."""
     try:
-        for option, path in (("--json", getattr(args, "json", None)), ("--junit", args.junit), ("--ctrf", args.ctrf),
-                             ("--summary-md", args.summary_md)):
+        for option, path in (("--json", getattr(args, "json", None)), ("--junit", getattr(args, "junit", None)),
+                             ("--ctrf", getattr(args, "ctrf", None)), ("--summary-md", getattr(args, "summary_md", None))):
             if path:
                 output_paths.check_file(option, path)
         if html_dir:

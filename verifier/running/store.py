@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS measurements (
 
 
 MEMORY = ":memory:"  # a store that keeps nothing after the process ends
+BOUNDARY = "boundary"  # the status of a run that records a `verify boundary` search (its probes are runs of their own)
 
 
 class StoreError(Exception):
@@ -205,6 +206,20 @@ class Store:
         self._write("UPDATE runs SET finished = ?, status = ? WHERE run_id = ?",
                     (time.time() if finished is None else finished, status, run_id))
 
+    def save_boundary(self, run_id: str, argv: list[str], environment: Mapping[str, Any],
+                      details: Mapping[str, Any], started: float, finished: float) -> None:
+        """Record a finished boundary search as a run of its own (status :data:`BOUNDARY`, no results):
+        ``details`` holds its options, targets and the search (``boundary``)."""
+        self._write("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (run_id, started, finished, BOUNDARY, json.dumps(argv), json.dumps(environment),
+                     json.dumps(details, default=str)))
+
+    def boundaries(self, result_id: str) -> list[dict[str, Any]]:
+        """The stored boundary searches of a result (each with its run id as ``search_id``), newest first."""
+        rows = self._rows("SELECT details FROM runs WHERE status = ? ORDER BY started DESC", (BOUNDARY,))
+        searches = [json.loads(details).get("boundary") or {} for (details,) in rows]
+        return [search for search in searches if search.get("id") == result_id]
+
     def save_result(self, run_id: str, record: Mapping[str, Any]) -> None:
         self._write("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
                     (run_id, record["id"], record["verdict"], time.time(), json.dumps(record)))
@@ -219,8 +234,9 @@ class Store:
             yield json.loads(record)
 
     def load_run(self, run_id: str | None = None) -> dict[str, Any]:
-        """A stored run in the shape of ``RunRecord.to_dict()`` (plus ``argv``): ``run_id``, or with None
-        or ``"latest"`` the most recent run that stored a result. LookupError when there is none."""
+        """A stored run in the shape of ``RunRecord.to_dict()`` (plus ``argv``, and ``boundary`` for a boundary
+        search): ``run_id``, or with None or ``"latest"`` the most recent run that stored a result. LookupError
+        when there is none."""
         if run_id in (None, "latest"):
             rows = self._rows("SELECT r.run_id FROM runs r WHERE EXISTS (SELECT 1 FROM results s WHERE "
                               "s.run_id = r.run_id) ORDER BY r.started DESC LIMIT 1")
@@ -236,7 +252,8 @@ class Store:
         return {"run_id": run_id, "options": details.get("options", {}), "environment": environment,
                 "targets": details.get("targets", []), "interrupted": status == "interrupted",
                 "plugin_problems": details.get("plugin_problems", []),
-                "results": list(self.run_records(run_id)), "argv": argv, "started": row[4], "finished": row[5]}
+                "results": list(self.run_records(run_id)), "argv": argv, "started": row[4], "finished": row[5],
+                **({"boundary": details["boundary"]} if status == BOUNDARY else {})}
 
     def load_measurements(self, key: str) -> dict[str, np.ndarray] | None:
         rows = self._rows("SELECT payload FROM measurements WHERE key = ?", (key,))
