@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from verifier import Bound
+from verifier import Axis, Bound
 from verifier.interfaces.cli import main
 from verifier.judging import shapes
 from verifier.judging.evaluate import judge_empirical
@@ -107,7 +107,7 @@ def test_a_label_or_index_the_axis_lacks_names_the_claim_the_axis_and_its_labels
     assert str(missing.value) == ("claim 'acc at 2e-4': at sigma0=0.0002: is not one of its labels; axis 'sigma0' "
                                   "has the labels 1e-05, 3.16228e-05, 0.0001, 0.000316228, 0.001")
     with pytest.raises(shapes.SelectionError, match=r"at sigma0=5 is an index \(an int\), but axis 'sigma0' has 5 "
-                                                     r"columns; a label is a float, its labels: 1e-05, "):
+                                                     r"columns; a label is a float or a string, its labels: 1e-05, "):
         shapes.select(data, declared, {"sigma0": 5}, "c")
     grid = {"x": np.zeros((4, 3))}
     with pytest.raises(shapes.SelectionError, match="at k=0.5 is a label, but axis 'k' has no labels"):
@@ -117,7 +117,7 @@ def test_a_label_or_index_the_axis_lacks_names_the_claim_the_axis_and_its_labels
 LABELLED = textwrap.dedent('''
     import numpy as np
     import sympy as sp
-    from verifier import Bound, Kind, Paper, Parameter, Result
+    from verifier import Axis, Bound, Kind, Paper, Parameter, Result
 
     acc = sp.Symbol("acc")
     PAPER = Paper("lab", "P", ("A",), 2026)
@@ -142,7 +142,24 @@ LABELLED = textwrap.dedent('''
                                 at={"sigma0": 2e-4})),
         result("lemma-3", Bound("acc at a named width", quantity=acc, relation=">=", bound=0.5, at={"sigma0": "wide"})),
         result("lemma-4", Bound("acc at lr 0.1", quantity=acc, relation=">=", bound=0.5, at={"lr": 0.1})),
+        result("lemma-5", Bound("acc at True", quantity=acc, relation=">=", bound=0.5, at={"sigma0": True})),
     ]
+
+    err = sp.Symbol("err")
+
+    def error_by_model(params, replicas, seeds, device):
+        """Test error 0.1, 0.2, 0.3 of the joint and the two uni-modal models, noise 0.01."""
+        noise = np.stack([np.random.default_rng(s).normal(0, 0.01, 3) for s in seeds])
+        return {"err": np.array([0.1, 0.2, 0.3]) + noise}
+
+    RESULTS.append(Result(
+        id="lab/lemma-models", kind=Kind.LEMMA, number="m", title="models", statement="s", tag="FOUND (primary)",
+        paper=PAPER, parameters=(Parameter("lr", "learning rate"),), profiles={"quick": {"lr": 0.1}},
+        replicas={"quick": 8}, measures={"err": "test error per model"}, check=error_by_model,
+        shapes={"err": ("replica", Axis("model", ("joint", "uni1", "uni2")))},
+        claims=(Bound("joint error <= 0.15", quantity=err, relation="<=", bound=0.15, support=(0, 1),
+                      at={"model": "joint"}),
+                Bound("uni2 error <= 0.25", quantity=err, relation="<=", bound=0.25, at={"model": "uni2"}))))
 ''')
 
 
@@ -161,6 +178,27 @@ def test_a_spec_selects_columns_by_label_and_a_missing_label_is_the_result_s_err
     assert second["verdict"] == "ERROR" and ("claim 'acc >= 0.65 at sigma0 = 2e-4': at sigma0=0.0002: is not one "
                                              "of its labels; axis 'sigma0' has the labels 1e-05, ") in second["exception"]
     problems = {p["result"]: p["reason"] for p in run["plugin_problems"]}
-    assert problems["lab/lemma-3"] == ("claim 'acc at a named width': at sigma0='wide': expected an int (an index) "
-                                       "or a finite float (a label)")
+    assert problems["lab/lemma-3"] == ("claim 'acc at a named width': at sigma0='wide' is a label, but axis 'sigma0' "
+                                       "has no named columns: declare it as Axis('sigma0', labels) in shapes")
     assert problems["lab/lemma-4"] == "claim 'acc at lr 0.1' selects axis lr, which no measurement declares in shapes"
+    assert problems["lab/lemma-5"] == ("claim 'acc at True': at sigma0=True: expected an int (an index), or a finite "
+                                       "float or a string (a label)")
+    # named columns: the joint model's error 0.1 <= 0.15 holds, the second uni-modal model's 0.3 <= 0.25 does not
+    models = records["lab/lemma-models"]["claims"]
+    assert [c["verdict"] for c in models] == ["PASS", "FAIL"]
+    assert models[1]["observed"] == pytest.approx(0.3, abs=0.01)
+
+
+def test_named_columns_are_selected_by_name_and_declared_consistently():
+    declared = {"err": ("replica", Axis("model", ("joint", "uni1", "uni2")))}
+    data = {"err": np.tile([0.1, 0.2, 0.3], (4, 1))}
+    assert shapes.select(data, declared, {"model": "uni1"})["err"].tolist() == [0.2] * 4
+    assert shapes.select(data, declared, {"model": -1})["err"].tolist() == [0.3] * 4
+    with pytest.raises(shapes.SelectionError, match="at model=uni3: is not one of its labels; axis 'model' has the "
+                                                    "labels joint, uni1, uni2"):
+        shapes.select(data, declared, {"model": "uni3"}, "c")
+    shapes.validate(data, declared, {}, 4)
+    with pytest.raises(shapes.ShapeError, match=r"expected shape \(replica=4, model=3\), returned \(4, 2\)"):
+        shapes.validate({"err": np.zeros((4, 2))}, declared, {}, 4)
+    with pytest.raises(ValueError, match="axis 'model' is declared with different labels"):
+        shapes.declared_labels("model", {**declared, "acc": ("replica", Axis("model", ("a", "b", "c")))})

@@ -30,7 +30,7 @@ from verifier.running import spec_index
 from verifier.running.check_code import load_check, spec_hash
 from verifier.running.spec_index import Entry, LazyResults
 from verifier.spec.claims import Claim
-from verifier.spec.results import Kind, Result
+from verifier.spec.results import Axis, Kind, Result
 
 ENTRY_POINT_GROUP = "theory_verifier.specs"
 BUILTIN_PACKAGE = "theorems"
@@ -195,32 +195,48 @@ def _check_shapes(result: Result) -> dict[str, tuple]:
 
 def _selection_problems(result: Result) -> list[str]:
     """What is wrong with each claim's ``at``: an axis no measurement declares, a value neither an index (an
-    int) nor a label (a float), a label on an axis without a measurement of labels."""
+    int) nor a label (a float or a string), a label on an axis without labels (a string label needs an
+    ``Axis`` declaration: a measurement of labels holds numbers)."""
     declared = dict(result.shapes)
     wanted = [(axis, value) for claim in result.claims for axis, value in (getattr(claim, "at", None) or {}).items()]
-    if any(axis not in _axes(declared) or (shapes.is_label(value) and tuple(declared.get(axis, ())) != (axis,))
+    if any(axis not in shapes.axis_names(declared) or (shapes.is_label(value) and not shapes.has_labels(axis, declared))
            for axis, value in wanted):
         declared = {**_check_shapes(result), **declared}  # the check function may declare them
     problems = []
     for claim in result.claims:
         at = getattr(claim, "at", None) or {}
-        unknown = sorted(set(at) - _axes(declared))
+        unknown = sorted(set(at) - shapes.axis_names(declared))
         if unknown:
             problems.append(f"claim {claim.label!r} selects axis {', '.join(unknown)}, which no measurement "
                             "declares in shapes")
         for axis, value in at.items():
             if not (shapes.is_index(value) or shapes.is_label(value)):
-                problems.append(f"claim {claim.label!r}: at {axis}={value!r}: expected an int (an index) or a "
-                                "finite float (a label)")
-            elif shapes.is_label(value) and axis not in unknown and tuple(declared.get(axis, ())) != (axis,):
-                problems.append(f"claim {claim.label!r}: at {axis}={value!r} is a label, but no measurement "
-                                f"{axis!r} is declared with the shape ({axis!r},) to hold the axis's labels")
+                problems.append(f"claim {claim.label!r}: at {axis}={value!r}: expected an int (an index), or a "
+                                "finite float or a string (a label)")
+            elif shapes.is_label(value) and axis not in unknown and (
+                    not shapes.has_labels(axis, declared)
+                    or (isinstance(value, str) and shapes.declared_labels(axis, declared) is None)):
+                problems.append(f"claim {claim.label!r}: at {axis}={value!r} is a label, but axis {axis!r} has no "
+                                f"{'named columns' if isinstance(value, str) else 'labels'}: declare it as "
+                                f"Axis({axis!r}, labels) in shapes" + ("" if isinstance(value, str) else
+                                f", or a measurement {axis!r} with the shape ({axis!r},) holding them"))
     return problems
 
 
-def _axes(declared: dict[str, tuple]) -> set[str]:
-    """The named axes of declared shapes."""
-    return {axis for axes in declared.values() for axis in axes if isinstance(axis, str)}
+def _axis_problems(name: str, axes: tuple) -> list[str]:
+    """What is wrong with the labelled axes (``Axis``) of one measurement's declared shape."""
+    problems = []
+    for axis in axes:
+        if not isinstance(axis, Axis):
+            continue
+        labels = axis.labels
+        if not (isinstance(axis.name, str) and isinstance(labels, tuple) and labels
+                and all(isinstance(v, str) or shapes.is_label(v) or shapes.is_index(v) for v in labels)):
+            problems.append(f"{name!r}: expected Axis(name, labels) with a name and a non-empty tuple of strings "
+                            f"or numbers, got {axis!r}")
+        elif len(set(labels)) != len(labels):
+            problems.append(f"{name!r}: axis {axis.name!r} repeats a label in {labels!r}")
+    return problems
 
 
 def validate(result: Result) -> list[tuple[str, str]]:
@@ -264,11 +280,18 @@ def validate(result: Result) -> list[tuple[str, str]]:
     for name, axes in result.shapes.items():
         if name not in result.measures:
             errors.append(("shapes", f"{name!r} is not a measured quantity (measures)"))
-        if not isinstance(axes, tuple) or not all(isinstance(a, (str, int)) and not isinstance(a, bool) for a in axes):
-            errors.append(("shapes", f"{name!r}: expected a tuple of axis names or lengths, got {axes!r}"))
+        if not isinstance(axes, tuple) or not all(isinstance(a, (str, int, Axis)) and not isinstance(a, bool) for a in axes):
+            errors.append(("shapes", f"{name!r}: expected a tuple of axis names, lengths or Axis, got {axes!r}"))
             continue
         if "replica" in axes[1:]:
             errors.append(("shapes", f"{name!r}: the replica axis must come first, got {axes!r}"))
+        errors.extend(("shapes", problem) for problem in _axis_problems(name, axes))
+    if not any(field == "shapes" for field, _ in errors):
+        for axis in sorted(shapes.axis_names(result.shapes)):
+            try:
+                shapes.declared_labels(axis, result.shapes)
+            except ValueError as exc:
+                errors.append(("shapes", str(exc)))
     if not any(field == "shapes" for field, _ in errors):
         errors.extend(("claims", problem) for problem in _selection_problems(result))
     for assumption in result.assumptions:
