@@ -408,7 +408,8 @@ def _command_boundary(args: argparse.Namespace, argv: Sequence[str], registry: r
                                                     title=f"{rid}: verdict along {args.along}"))
             print(f"SVG {args.plot}")
         if args.html:
-            print(f"HTML report of boundary search {found['search_id']} written to {_boundary_report(args, found, registry, store)}")
+            index = _boundary_report(args, found, registry, store)
+            print(f"HTML report of boundary search {found['search_id']} written to {index}")
     finally:
         store.close()
     return EXIT_OK

@@ -62,15 +62,17 @@ def declared_labels(axis: str, shapes: Mapping[str, Sequence[Declared]]) -> tupl
     found = {a.labels for axes in shapes.values() for a in axes if isinstance(a, Axis) and a.name == axis}
     if len(found) > 1:
         raise ValueError(f"axis {axis!r} is declared with different labels: {' and '.join(sorted(map(repr, found)))}")
-    if found:
-        return found.pop()
-    return None
+    return found.pop() if found else None
+
+
+def _measures_labels(axis: str, shapes: Mapping[str, Sequence[Declared]]) -> bool:
+    """Whether a measurement named after the axis is declared with that axis alone (it holds the labels)."""
+    return tuple(map(name_of, shapes.get(axis, ()))) == (axis,)
 
 
 def has_labels(axis: str, shapes: Mapping[str, Sequence[Declared]]) -> bool:
-    """Whether the axis has labels: an ``Axis`` declaration, or a measurement named after it declared with
-    that axis alone."""
-    return declared_labels(axis, shapes) is not None or tuple(map(name_of, shapes.get(axis, ()))) == (axis,)
+    """Whether the axis has labels: an ``Axis`` declaration, or a measurement that holds them."""
+    return declared_labels(axis, shapes) is not None or _measures_labels(axis, shapes)
 
 
 def labels_of(axis: str, data: Mapping[str, np.ndarray], shapes: Mapping[str, Sequence[Declared]]) -> np.ndarray | None:
@@ -78,7 +80,7 @@ def labels_of(axis: str, data: Mapping[str, np.ndarray], shapes: Mapping[str, Se
     declared = declared_labels(axis, shapes)
     if declared is not None:
         return np.asarray(declared, dtype=object)
-    if tuple(map(name_of, shapes.get(axis, ()))) != (axis,) or axis not in data:
+    if not _measures_labels(axis, shapes) or axis not in data:
         return None
     return np.asarray(data[axis], dtype=float).ravel()
 
@@ -112,7 +114,7 @@ def column(claim: str, axis: str, value: int | float | str, data: Mapping[str, n
                              f"the shape ({axis!r},) holding them)")
     matches = _matches(labels, value)
     if matches.size != 1:
-        found = "is not one of its labels" if matches.size == 0 else f"labels columns {', '.join(map(str, matches))}"
+        found = "is not one of its labels" if matches.size == 0 else f"matches columns {', '.join(map(str, matches))}"
         raise SelectionError(f"claim {claim!r}: at {axis}={_shown(np.asarray([value], dtype=object))}: {found}; "
                              f"axis {axis!r} has the labels {_shown(labels)}")
     return int(matches[0])

@@ -199,8 +199,7 @@ def _selection_problems(result: Result) -> list[str]:
     ``Axis`` declaration: a measurement of labels holds numbers)."""
     declared = dict(result.shapes)
     wanted = [(axis, value) for claim in result.claims for axis, value in (getattr(claim, "at", None) or {}).items()]
-    if any(axis not in shapes.axis_names(declared) or (shapes.is_label(value) and not shapes.has_labels(axis, declared))
-           for axis, value in wanted):
+    if any(axis not in shapes.axis_names(declared) or _at_problem("", axis, value, declared) for axis, value in wanted):
         declared = {**_check_shapes(result), **declared}  # the check function may declare them
     problems = []
     for claim in result.claims:
@@ -209,18 +208,26 @@ def _selection_problems(result: Result) -> list[str]:
         if unknown:
             problems.append(f"claim {claim.label!r} selects axis {', '.join(unknown)}, which no measurement "
                             "declares in shapes")
-        for axis, value in at.items():
-            if not (shapes.is_index(value) or shapes.is_label(value)):
-                problems.append(f"claim {claim.label!r}: at {axis}={value!r}: expected an int (an index), or a "
-                                "finite float or a string (a label)")
-            elif shapes.is_label(value) and axis not in unknown and (
-                    not shapes.has_labels(axis, declared)
-                    or (isinstance(value, str) and shapes.declared_labels(axis, declared) is None)):
-                problems.append(f"claim {claim.label!r}: at {axis}={value!r} is a label, but axis {axis!r} has no "
-                                f"{'named columns' if isinstance(value, str) else 'labels'}: declare it as "
-                                f"Axis({axis!r}, labels) in shapes" + ("" if isinstance(value, str) else
-                                f", or a measurement {axis!r} with the shape ({axis!r},) holding them"))
+        problems.extend(problem for axis, value in at.items() if axis not in unknown
+                        and (problem := _at_problem(claim.label, axis, value, declared)))
     return problems
+
+
+def _at_problem(claim: str, axis: str, value: object, declared: dict[str, tuple]) -> str:
+    """What is wrong with one ``at`` entry of a claim on a declared axis ('' when nothing)."""
+    if not (shapes.is_index(value) or shapes.is_label(value)):
+        return f"claim {claim!r}: at {axis}={value!r}: expected an int (an index), or a finite float or a string (a label)"
+    try:
+        named = shapes.declared_labels(axis, declared)
+    except ValueError as exc:
+        return str(exc)
+    if shapes.is_index(value) or named is not None or (not isinstance(value, str) and shapes.has_labels(axis, declared)):
+        return ""
+    if isinstance(value, str):
+        return (f"claim {claim!r}: at {axis}={value!r} is a label, but axis {axis!r} has no named columns: declare it "
+                f"as Axis({axis!r}, labels) in shapes")
+    return (f"claim {claim!r}: at {axis}={value!r} is a label, but axis {axis!r} has no labels: declare it as "
+            f"Axis({axis!r}, labels) in shapes, or a measurement {axis!r} with the shape ({axis!r},) holding them")
 
 
 def _axis_problems(name: str, axes: tuple) -> list[str]:

@@ -121,7 +121,6 @@ class Store:
 
     def __init__(self, path: Path | str, read_only: bool = False):
         self.path = Path(path)
-        self.read_only = read_only
         self.problem: str | None = None  # why this store fell back to memory during its life, if it did
         if str(path) != MEMORY:
             (_check_readable if read_only else _check_path)(self.path)
