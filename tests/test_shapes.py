@@ -12,6 +12,10 @@ from verifier import Axis, Bound
 from verifier.interfaces.cli import main
 from verifier.judging import shapes
 from verifier.judging.evaluate import judge_empirical
+from verifier.presentation import html as html_report
+from verifier.presentation import plots
+from verifier.running import registry as reg
+from verifier.running.store import Store
 
 x = sp.Symbol("x")
 
@@ -202,3 +206,28 @@ def test_named_columns_are_selected_by_name_and_declared_consistently():
         shapes.validate({"err": np.zeros((4, 2))}, declared, {}, 4)
     with pytest.raises(ValueError, match="axis 'model' is declared with different labels"):
         shapes.declared_labels("model", {**declared, "acc": ("replica", Axis("model", ("a", "b", "c")))})
+
+
+def test_the_report_draws_the_column_a_claim_selects(tmp_path, monkeypatch):
+    plugin = tmp_path / "labelled.py"
+    plugin.write_text(LABELLED)
+    out, store_path = tmp_path / "run.json", tmp_path / "s.sqlite"
+    main(["theorem", "lab/lemma-1", "--plugin", str(plugin), "--no-autoload", "--device", "cpu",
+          "--store", str(store_path), "--json", str(out)])
+    drawn = {}
+    real = plots.claim_plot
+
+    def spy(claim, params, data, *args):
+        drawn[claim.label] = np.asarray(data["acc"])
+        return real(claim, params, data, *args)
+
+    monkeypatch.setattr(plots, "claim_plot", spy)
+    store = Store(store_path, read_only=True)
+    try:
+        html_report.write_report(json.loads(out.read_text()), tmp_path / "html", reg.load([str(plugin)], autoload=False),
+                                 store)
+    finally:
+        store.close()
+    # the 8 replicas of column 2 (sigma0 = 1e-4, 0.7) and of column 4 (1e-3, 0.9), not the whole grid
+    assert drawn["acc >= 0.65 at sigma0 = 1e-4"].shape == (8,) and drawn["acc >= 0.65 at sigma0 = 1e-4"].mean() == pytest.approx(0.7, abs=0.01)
+    assert drawn["acc <= 0.8 at sigma0 = 1e-3"].mean() == pytest.approx(0.9, abs=0.01)

@@ -32,7 +32,7 @@ import networkx as nx
 import numpy as np
 from markupsafe import Markup
 
-from verifier.judging import acceptance
+from verifier.judging import acceptance, shapes
 from verifier.judging import findings as found
 from verifier.presentation import atomic, plots
 from verifier.presentation.graph_layout import dependency_graph, graph_view
@@ -289,9 +289,10 @@ def _claim_views(ctx: _Context, record: Mapping[str, Any], data: Mapping[str, np
                                            "plot estimate"))
             except Exception as exc:  # noqa: BLE001 - a plot must never break the page
                 figures.append(_plot_error(outcome.get("label", "claim"), exc))
-        if claim is not None and data is not None and getattr(claim, "empirical", False):
+        judged = _judged_arrays(spec, claim, data) if claim is not None and data is not None else None
+        if judged is not None and getattr(claim, "empirical", False):
             try:
-                svg = plots.claim_plot(claim, params, data, outcome, alpha, record.get("replicas"))
+                svg = plots.claim_plot(claim, params, judged, outcome, alpha, record.get("replicas"))
                 if svg:
                     figures.append(_figure(svg, f"Per-replica values of claim '{outcome.get('label', '')}' against the "
                                                 "claimed value (dashed) and the negative control (dotted).", "plot auto"))
@@ -301,6 +302,21 @@ def _claim_views(ctx: _Context, record: Mapping[str, Any], data: Mapping[str, np
                       "tex": claim_latex(claim, measured) if claim is not None else "",
                       "level": 100 * (1 - float(outcome.get("alpha") or alpha))})
     return views
+
+
+def _judged_arrays(spec: Any, claim: Any, data: Mapping[str, np.ndarray]) -> Mapping[str, np.ndarray] | None:
+    """The arrays a claim was judged on: at its grid point when it selects one (``at``), read through the
+    shapes the spec and a plugin's check function declare; None when they do not resolve it (a check named
+    by import path is not loaded here), so that no other column is drawn as the claim's."""
+    if not getattr(claim, "at", None):
+        return data
+    declared = dict(spec.shapes)
+    if callable(spec.check):
+        declared = {**dict(getattr(spec.check, "shapes", {}) or {}), **declared}
+    try:
+        return shapes.select(data, declared, claim.at, claim.label)
+    except shapes.SelectionError:
+        return None
 
 
 def _measurement_rows(record: Mapping[str, Any], data: Mapping[str, np.ndarray] | None) -> list[dict[str, Any]]:
