@@ -1,5 +1,6 @@
 """`verify boundary`: bisection on a claim whose boundary is known in closed form."""
 import json
+import re
 import textwrap
 
 import pytest
@@ -112,3 +113,34 @@ def test_no_change_in_the_range_is_said(cli):
 def test_bad_boundary_input_is_one_line(cli, argv, needle):
     code, _, err = cli("boundary", "toyb/lemma-1", *argv)
     assert code == 2 and err.count("verify: error") == 1 and needle in err
+
+
+def test_a_stored_boundary_search_is_in_the_html_report(cli, tmp_path, capsys):
+    """The search is stored as a run of its own: `--html` and `verify report --run ID` render its probes and
+    their plot inline in index.html, and the result's page in any report shows its newest search."""
+    code, out, _ = cli("boundary", "toyb/lemma-1", "--along", "x", "--range", "0.3", "1.5", "--probes", "4",
+                       "--json", str(tmp_path / "b.json"), "--html", str(tmp_path / "html"))
+    found = json.loads((tmp_path / "b.json").read_text())
+    assert code == 0 and f"HTML report of boundary search {found['search_id']} written to" in out
+    # m = 2x: PASS at 0.3, FAIL at 1.5, 0.9 and 0.6, so the change lies in [0.3, 0.6]
+    assert [p["verdict"] for p in found["runs"]] == ["PASS", "FAIL", "FAIL", "FAIL"] and found["bracket"] == [0.3, 0.6]
+    store = tmp_path / "store.sqlite"
+    assert main(["report", "--run", found["search_id"], "--html", str(tmp_path / "again"), "--store", str(store),
+                 "--plugin", str(tmp_path / "toy_boundary_plugin" / "specs.py")]) == 0
+    assert main(["report", "--html", str(tmp_path / "latest"), "--store", str(store),
+                 "--plugin", str(tmp_path / "toy_boundary_plugin" / "specs.py")]) == 0   # the last probe's run
+    capsys.readouterr()
+    pages = [tmp_path / "html" / "index.html", tmp_path / "again" / "index.html",
+             tmp_path / "latest" / "toyb--lemma-1.html"]
+    for page in pages:
+        text = page.read_text()
+        section = text[text.index('<section class="boundary"'):]
+        section = section[:section.index("</section>")]
+        assert "between x = 0.3 and 0.6" in section and found["search_id"] in section
+        for probe in found["runs"]:
+            assert probe["run_id"] in section and f">{probe['value']:g}<" in section
+        assert section.count(">PASS</span>") == 1 and section.count(">FAIL</span>") == 3
+        figure = section[section.index('<figure class="plot boundary"><svg '):]
+        assert 'class="plot plot-boundary"' in figure and "<title>toyb/lemma-1: verdict along x</title>" in figure
+        links = re.findall(r'(?:href|src)="([^"#][^"]*)"', section)
+        assert [link for link in links if not link.endswith(".html")] == []   # inline: no image or script to fetch

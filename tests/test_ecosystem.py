@@ -6,8 +6,10 @@ import sys
 import pytest
 
 import verifier
+from tests.test_adaptive import PLUGIN as SEQUENTIAL_PLUGIN
 from tests.test_registry_cli import PLUGIN
 from verifier.interfaces.cli import main
+from verifier.running.store import Store
 
 
 @pytest.fixture
@@ -26,6 +28,32 @@ def test_pytest_plugin_collects_results_as_tests(pytester, plugin, tmp_path):
     result.stdout.fnmatch_lines(["*toy/lemma-false*FAIL*"])
 
 
+@pytest.fixture
+def sequential_plugin(tmp_path):
+    path = tmp_path / "seq_plugin.py"
+    path.write_text(SEQUENTIAL_PLUGIN)
+    return str(path)
+
+
+def test_pytest_plugin_takes_adaptive_and_seeds(pytester, sequential_plugin, tmp_path):
+    store = tmp_path / "s.sqlite"
+    result = pytester.runpytest("--verify-theorems", "--verify-plugin", sequential_plugin, "--verify-device", "cpu",
+                                "--verify-store", str(store), "--verify-adaptive", "--verify-seeds", "2",
+                                "-k", "lemma-clear", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    stored = Store(store)
+    try:
+        record = stored.latest("seq/lemma-clear")
+    finally:
+        stored.close()
+    # rate ~ mean of 20 uniforms (0.5) <= 0.8 with support [0, 1]: decided in the first round of 32 of 256
+    assert record["adaptive"]["used"] == 32 and record["adaptive"]["maximum"] == 256
+    assert record["stability"] == {"seeds": [0, 1], "verdicts": ["PASS", "PASS"], "stable": True}
+    bad = pytester.runpytest("--verify-theorems", "--verify-seeds", "0", "-p", "no:cacheprovider")
+    assert bad.ret == pytest.ExitCode.USAGE_ERROR
+    bad.stderr.fnmatch_lines(["*--verify-seeds*expected a positive integer, got 0*"])
+
+
 def test_pytest_plugin_is_inert_without_option(pytester):
     pytester.makepyfile("def test_nothing():\n    pass\n")
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
@@ -39,6 +67,24 @@ def test_python_api_returns_plain_structures(plugin, tmp_path):
     record = run.results["toy/lemma-true"]
     assert record["claims"][0]["observed"] == pytest.approx(values.mean())
     assert "<table>" in run._repr_html_() and "toy/lemma-true" in run._repr_html_()
+
+
+def test_python_api_adaptive_reports_the_replicas_used(sequential_plugin, tmp_path):
+    run = verifier.run("seq/lemma-clear", device="cpu", plugins=[sequential_plugin], store=tmp_path / "s.sqlite",
+                       adaptive=True)
+    record = run.results["seq/lemma-clear"]
+    assert run.verdict is verifier.Verdict.PASS
+    assert record["claims"][0]["replicas_used"] == 32 and record["claims"][0]["replicas_maximum"] == 256
+    assert run.measurements["seq/lemma-clear"]["rate"].shape == (32,)  # the arrays the claim was judged on
+
+
+def test_python_api_seeds_report_stability(plugin, tmp_path):
+    run = verifier.run("toy/lemma-true", device="cpu", plugins=[plugin], store=tmp_path / "s.sqlite", seeds=3)
+    assert [r.options.seed for r in run.runs] == [0, 1, 2] and run.record is run.runs[0]
+    # mean of N(1, 1) replica means, 32 replicas, against 1.5: PASS under every seed
+    assert run.results["toy/lemma-true"]["stability"] == {"seeds": [0, 1, 2], "verdicts": ["PASS"] * 3, "stable": True}
+    with pytest.raises(ValueError, match="seeds must be a positive integer, got 0"):
+        verifier.run("toy/lemma-true", device="cpu", plugins=[plugin], store=tmp_path / "s.sqlite", seeds=0)
 
 
 def test_result_html_escapes_spec_text():

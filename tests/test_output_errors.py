@@ -288,3 +288,58 @@ def test_a_store_failing_mid_run_goes_on_in_memory(tmp_path, plugin, capsys, mon
     assert code == 0 and "toy/lemma-a" in out and "PASS" in out
     assert f"{store} failed during the run (database or disk is full): results from then on are not kept" in line
     assert stored(store) == []
+
+
+def _snapshot(folder):
+    """Every file under ``folder`` with its bytes and modification time."""
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()}
+
+
+def test_the_read_only_commands_read_a_store_in_a_read_only_folder(tmp_path, plugin, capsys):
+    """graph, findings, plan, next and report open the store read-only: the file's bytes and time stay as
+    they were and no -wal, -shm or -journal file appears beside it. The folder and file are made read-only
+    for real; as root the permission bits do not bite, so the unchanged folder is what shows no write."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    store = folder / "s.sqlite"
+    code, _, _ = run_cli(capsys, "theorem", "lemma-a", "--plugin", plugin, "--device", "cpu", "--store", str(store))
+    assert code == 0 and listing(folder) == ["s.sqlite"]
+    store.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        before = _snapshot(folder)
+        common = ["--plugin", plugin, "--store", str(store)]
+        code, out, err = run_cli(capsys, "graph", "toy/lemma-a", *common)
+        assert (code, err) == (0, "") and "toy/lemma-a [PASS" in out
+        code, out, err = run_cli(capsys, "findings", *common)
+        assert (code, err) == (0, "") and "1 results" in out
+        code, out, err = run_cli(capsys, "plan", "toy/lemma-a", *common)
+        assert (code, err) == (0, "") and "lemma-a" in out
+        code, out, err = run_cli(capsys, "next", *common)
+        assert (code, err) == (0, "")
+        html = tmp_path / "html"
+        code, out, err = run_cli(capsys, "report", "--html", str(html), *common)
+        assert (code, err) == (0, "") and "toy/lemma-a" in (html / "index.html").read_text()
+        assert _snapshot(folder) == before
+    finally:
+        folder.chmod(0o755)
+        store.chmod(0o644)
+
+
+def test_a_read_only_store_reads_through_the_wal_of_a_writer_and_refuses_a_missing_file(tmp_path, plugin, capsys):
+    writer = Store(tmp_path / "s.sqlite")
+    try:
+        writer.save_result("r1", {"id": "toy/lemma-a", "verdict": "FAIL"})  # in the -wal file, not yet in the main one
+        assert (tmp_path / "s.sqlite-wal").exists()
+        reader = Store(tmp_path / "s.sqlite", read_only=True)
+        try:
+            assert reader.latest("toy/lemma-a") == {"id": "toy/lemma-a", "verdict": "FAIL"}
+        finally:
+            reader.close()
+    finally:
+        writer.close()
+    missing = tmp_path / "none" / "s.sqlite"
+    code, _, err = run_cli(capsys, "findings", "--plugin", plugin, "--store", str(missing))
+    assert code == 2 and f"--store {missing}: does not exist (no run has stored results there)" in error_line(err)
+    code, out, err = run_cli(capsys, "graph", "toy/lemma-a", "--plugin", plugin, "--store", str(missing))
+    assert code == 0 and "toy/lemma-a [not run" in out and not missing.parent.exists()

@@ -33,7 +33,7 @@ from verifier.spec.derive import DeriveError, derive
 from verifier.spec.figures import Histogram, LogLog, Sweep, Trajectory
 from verifier.spec.provenance import Origin, Provenance
 from verifier.spec.readings import Reading
-from verifier.spec.results import Kind, Paper, Parameter, Result
+from verifier.spec.results import Axis, Kind, Paper, Parameter, Result
 
 _LAZY = {"run": "verifier.interfaces.api", "RunResult": "verifier.interfaces.api", "builtin": "verifier.interfaces.api",
          "notebook": "verifier.presentation.notebook"}
@@ -55,6 +55,6 @@ def _result_html(result: Result) -> str:
 
 Result.html_renderer = _result_html
 
-__all__ = ["Approx", "Bound", "DeriveError", "Duration", "Exponent", "Histogram", "Identity", "Implication", "Kind", "Limit",
+__all__ = ["Approx", "Axis", "Bound", "DeriveError", "Duration", "Exponent", "Histogram", "Identity", "Implication", "Kind", "Limit",
            "LogLog", "Order", "Ordering", "Origin", "Paper", "Parameter", "Probability", "Provenance", "Rate", "Reading", "Result", "RunResult", "Sweep",
            "Trajectory", "Verdict", "builtin", "derive", "run"]

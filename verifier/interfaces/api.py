@@ -10,18 +10,20 @@ import numpy as np
 from verifier.judging.verdicts import Verdict
 from verifier.presentation.notebook import records_html
 from verifier.running import registry as reg
+from verifier.running import seed_sweep
 from verifier.running.environment import resolve_device
-from verifier.running.runner import Options, Runner, RunRecord
+from verifier.running.runner import Options, RunRecord
 from verifier.running.store import Store, default_path
 
 
 @dataclass
 class RunResult:
     """What :func:`run` returns: the records (plain dicts, as in the JSON report) and, per result,
-    the measured arrays (numpy) its claims were judged on."""
+    the measured arrays (numpy) its claims were judged on; ``runs`` holds the run of every master seed."""
 
     record: RunRecord
     measurements: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    runs: list[RunRecord] = field(default_factory=list)  # one per master seed (``seeds``), the base seed's first
 
     @property
     def results(self) -> dict[str, dict[str, Any]]:
@@ -53,21 +55,24 @@ def builtin(name: str):
 def run(name: str, profile: str = "quick", device: str = "auto", seed: int = 0, replicas: int | None = None,
         plugins: Iterable[str] = (), store: str | Path | None = None,
         params: Mapping[str, float] | None = None, precision: str = "auto", threads: int | None = None,
-        max_batch: int | None = None, use_cache: bool = True) -> RunResult:
+        max_batch: int | None = None, use_cache: bool = True, adaptive: bool = False, seeds: int = 1) -> RunResult:
     """Verify one result (id or alias) and everything it uses; returns a :class:`RunResult`.
-    ``precision``, ``threads`` and ``max_batch`` are the CLI's ``--precision``, ``--threads`` and
-    ``--max-batch``."""
+    ``precision``, ``threads``, ``max_batch``, ``adaptive`` and ``seeds`` are the CLI's ``--precision``,
+    ``--threads``, ``--max-batch``, ``--adaptive`` and ``--seeds K``: with ``seeds`` > 1 the result is run
+    under the master seeds ``seed``, ``seed + 1``, ..., every record gains ``stability``, and
+    :attr:`RunResult.record` and the measurements are the base seed's (every run is in ``RunResult.runs``)."""
     registry = reg.load(plugins)
     target = reg.resolve(registry, name)
     options = Options(profile=profile, device=resolve_device(device), seed=seed, replicas=replicas,
                       overrides=dict(params or {}), precision=precision, threads=threads, max_batch=max_batch,
-                      use_cache=use_cache)
+                      use_cache=use_cache, adaptive=adaptive)
     database = Store(store or default_path())
     try:
-        runner = Runner(registry, options, database)
-        record = runner.run([target], argv=["verifier.run", name])
-        measured = {r["id"]: runner.measurements_of(r["measurement_key"]) for r in record.results
+        runners = seed_sweep.seed_runners(registry, options, database, seeds)
+        runs = seed_sweep.sweep(runners, database, [target], argv=["verifier.run", name])
+        base = runners[0]
+        measured = {r["id"]: base.measurements_of(r["measurement_key"]) for r in runs[0].results
                     if r.get("measurement_key")}
     finally:
         database.close()
-    return RunResult(record, measured)
+    return RunResult(runs[0], measured, runs)

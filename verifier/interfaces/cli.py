@@ -204,12 +204,13 @@ def _load(args: argparse.Namespace) -> reg.Registry:
     return registry
 
 
-def _open_store(args: argparse.Namespace, running: bool = False) -> Store:
-    """The results store; with ``--store-repair`` a corrupt one is set aside first. A store that cannot be
-    used is an error, except for a run, which goes on in memory (said on stderr)."""
+def _open_store(args: argparse.Namespace, running: bool = False, read_only: bool = False) -> Store:
+    """The results store (``read_only``: opened without writing to it or beside it); with ``--store-repair``
+    a corrupt one is set aside first. A store that cannot be used is an error, except for a run, which goes
+    on in memory (said on stderr)."""
     path = args.store or default_path()
     try:
-        return Store(path)
+        return Store(path, read_only=read_only)
     except StoreError as exc:
         if args.store_repair and exc.repairable:
             print(f"verify: moved the unusable store {path} to {set_aside(path)}; starting a new store", file=sys.stderr)
@@ -218,6 +219,15 @@ def _open_store(args: argparse.Namespace, running: bool = False) -> Store:
             raise
         print(f"verify: warning: {exc.args[0]}; this run goes on in memory: results are not kept", file=sys.stderr)
         return Store(MEMORY)
+
+
+def _read_store(args: argparse.Namespace, missing_ok: bool = False) -> Store:
+    """The store of a command that only reads it (graph, findings, plan, next, report), opened read-only so
+    that a store in a read-only file or folder serves them. A missing store is a one-line error, or with
+    ``missing_ok`` an empty store (every result not run)."""
+    if missing_ok and not Path(args.store or default_path()).exists():
+        return Store(MEMORY)
+    return _open_store(args, read_only=True)
 
 
 def _kept(store: Store, run_id: str) -> str:
@@ -318,7 +328,6 @@ def _options(args: argparse.Namespace, registry: reg.Registry, targets: list[str
 
 def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Registry) -> int:
     from verifier.running import seed_sweep
-    from verifier.running.runner import Runner
 
     targets = _targets(args, registry)
     options = _options(args, registry, targets)
@@ -331,14 +340,9 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
     started = time.perf_counter()
     try:
         progress = (lambda *a: None) if args.quiet else progress_display.make()
-        if args.seeds > 1:
-            runs = seed_sweep.run_seeds(registry, options, store, targets, list(argv), args.seeds, progress,
-                                        executor.map if executor else None)
-            record = runs[0]
-        else:
-            record = Runner(registry, options, store).run(targets, list(argv), progress,
-                                                          executor.map if executor else None)
-            runs = [record]
+        runs = seed_sweep.run_seeds(registry, options, store, targets, list(argv), args.seeds, progress,
+                                    executor.map if executor else None)
+        record = runs[0]  # the base seed's run
         _print_run(args, record)  # first: the table is on screen whatever happens to the files below
         json_path, html_index, failure = _write_outputs(args, record, registry, store, argv)
     finally:
@@ -365,8 +369,8 @@ def _command_boundary(args: argparse.Namespace, argv: Sequence[str], registry: r
     from verifier.running import boundary as boundary_search
 
     rid = reg.resolve(registry, args.result)
-    if args.seeds > 1 or args.html:
-        raise UsageError("boundary: --seeds and --html do not apply (each probe is one run; use --plot PATH)")
+    if args.seeds > 1:
+        raise UsageError("boundary: --seeds does not apply (each probe is one run)")
     options = _options(args, registry, [rid])
     result = registry.results[rid]
     declared = {p.name: p for p in result.parameters}
@@ -388,25 +392,37 @@ def _command_boundary(args: argparse.Namespace, argv: Sequence[str], registry: r
         raise UsageError(f"--range {low} {high}: expected LO < HI")
     if args.probes < 2:
         raise UsageError(f"--probes {args.probes}: expected at least 2 (the two ends of the range)")
+    _check_targets(args, args.html)
     store = _open_store(args)
     try:
-        found, runs = boundary_search.search(registry, options, store, rid, args.along, low, high, args.probes,
-                                             list(argv))
+        found = boundary_search.search(registry, options, store, rid, args.along, low, high, args.probes, list(argv))
+        print("\n".join(report.boundary_lines(rid, found, found["runs"])))
+        if args.json:
+            report.write_json(found, args.json)
+            print(f"JSON {args.json}")
+        if args.plot:
+            from verifier.presentation import plots
+
+            args.plot.parent.mkdir(parents=True, exist_ok=True)  # matplotlib is imported only when a plot is asked for
+            args.plot.write_text(plots.boundary_svg(found["probes"], args.along, found["bracket"],
+                                                    title=f"{rid}: verdict along {args.along}"))
+            print(f"SVG {args.plot}")
+        if args.html:
+            index = _boundary_report(args, found, registry, store)
+            print(f"HTML report of boundary search {found['search_id']} written to {index}")
     finally:
         store.close()
-    document = {"id": rid, **found.to_dict(), "runs": runs}
-    print("\n".join(report.boundary_lines(rid, document, runs)))
-    if args.json:
-        report.write_json(document, args.json)
-        print(f"JSON {args.json}")
-    if args.plot:
-        from verifier.presentation import plots
-
-        args.plot.parent.mkdir(parents=True, exist_ok=True)  # matplotlib is imported only when a plot is asked for
-        args.plot.write_text(plots.boundary_svg(found.probes, args.along, found.bracket,
-                                                title=f"{rid}: verdict along {args.along}"))
-        print(f"SVG {args.plot}")
     return EXIT_OK
+
+
+def _boundary_report(args: argparse.Namespace, found: dict[str, Any], registry: reg.Registry, store: Store) -> Path:
+    """Write the HTML report of a stored boundary search into ``--html DIR``; its index.html (UsageError
+    when it cannot be written: the search stays in the store)."""
+    try:
+        return _html().write_report(store.load_run(found["search_id"]), args.html, registry, store)
+    except OSError as exc:
+        raise UsageError(f"--html {args.html}: could not write it ({exc.strerror or exc}); the search is kept in "
+                         f"the store (`verify report --run {found['search_id']} DIR` writes it again)") from None
 
 
 def _print_run(args: argparse.Namespace, record: Any) -> None:
@@ -423,8 +439,8 @@ def _print_run(args: argparse.Namespace, record: Any) -> None:
 def _check_targets(args: argparse.Namespace, html_dir: Path | None, html_option: str = "--html") -> None:
     """Every output path the options name, checked before anything runs (UsageError naming the first bad one)."""
     try:
-        for option, path in (("--json", getattr(args, "json", None)), ("--junit", args.junit), ("--ctrf", args.ctrf),
-                             ("--summary-md", args.summary_md)):
+        for option, path in (("--json", getattr(args, "json", None)), ("--junit", getattr(args, "junit", None)),
+                             ("--ctrf", getattr(args, "ctrf", None)), ("--summary-md", getattr(args, "summary_md", None))):
             if path:
                 output_paths.check_file(option, path)
         if html_dir:
@@ -453,7 +469,7 @@ def _command_report(args: argparse.Namespace, registry: reg.Registry) -> int:
     if not (html_dir or args.junit or args.ctrf or args.summary_md):
         raise UsageError("nothing to write: give --html DIR, --junit PATH, --ctrf PATH or --summary-md PATH")
     _check_targets(args, html_dir, "report" if args.dir else "--html")
-    store = _open_store(args)
+    store = _read_store(args)
     try:
         try:
             run = store.load_run(args.run)
@@ -478,7 +494,7 @@ def _command_report(args: argparse.Namespace, registry: reg.Registry) -> int:
 def _command_graph(args: argparse.Namespace, registry: reg.Registry) -> int:
     root = reg.resolve(registry, args.result)
     graph = registry.graph()
-    store = _open_store(args)
+    store = _read_store(args, missing_ok=True)
     try:
         records = {node: store.latest(node) for node in graph.nodes}
     finally:
@@ -489,7 +505,7 @@ def _command_graph(args: argparse.Namespace, registry: reg.Registry) -> int:
 
 
 def _command_findings(args: argparse.Namespace) -> int:
-    store = _open_store(args)
+    store = _read_store(args)
     try:
         try:
             run = store.load_run(args.run)
@@ -506,7 +522,7 @@ def _command_plan(args: argparse.Namespace, registry: reg.Registry) -> int:
     rid = reg.resolve(registry, args.result)
     if args.effect is not None and not args.effect > 0:
         raise UsageError(f"--effect must be a positive number, got {args.effect}")
-    store = _open_store(args)
+    store = _read_store(args, missing_ok=True)
     try:
         record = store.latest(rid)
     finally:
@@ -519,7 +535,7 @@ def _command_plan(args: argparse.Namespace, registry: reg.Registry) -> int:
 
 def _command_next(args: argparse.Namespace, registry: reg.Registry) -> int:
     graph = registry.graph()
-    store = _open_store(args)
+    store = _read_store(args, missing_ok=True)
     try:
         records = {node: store.latest(node) for node in graph.nodes}
         costs = {node: _stored_cost(store, record) for node, record in records.items() if record}

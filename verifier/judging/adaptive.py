@@ -79,7 +79,7 @@ def stream(claim: Claim, params: Mapping[str, float], data: Mapping[str, np.ndar
     if (reason := static_reason(claim)) is not None:
         raise NotAdaptive(reason)
     if claim.at:
-        data = shapes.select(data, declared or {}, claim.at)
+        data = shapes.select(data, declared or {}, claim.at, claim.label)
     if isinstance(claim, Bound):
         bound = _one_number(claim.bound, params, data, "bound")
         lo, hi = (float(v) for v in claim.support)

@@ -248,7 +248,7 @@ def judge_empirical(claim: Claim, params: Mapping[str, float], data: Mapping[str
     a mean over an array with a leading replica axis and grid cells after it is taken per replica first
     (the interval counts replicas, never cells); ``declared`` shapes let ``claim.at`` pick a grid point."""
     if claim.at:
-        data = shapes.select(data, declared or {}, claim.at)
+        data = shapes.select(data, declared or {}, claim.at, claim.label)
     own = _judge(claim, params, data, alpha, replicas)
     control_claim, control_note = controls.informative(claim, claim.control(), params, data, replicas)
     control = _judge(control_claim, params, data, alpha, replicas) if control_claim is not None else None

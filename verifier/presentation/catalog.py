@@ -45,7 +45,7 @@ def describe_lines(entry: Any) -> list[str]:
                                        for profile in profiles), p.description] for p in entry.parameters]
         lines += _table(rows)
     lines += ["", (f"measurements ({len(entry.measurements)}): axes 'replica' first, then lengths, parameter names "
-                   "or grid axes a claim can select with at={axis: index}")]
+                   "or grid axes a claim can select with at={axis: index} or at={axis: label}")]
     if entry.measurements:
         rows = [["name", "shape", "meaning"]]
         rows += [[m.name, _shape(m.shape), m.description] for m in entry.measurements]

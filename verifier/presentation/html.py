@@ -7,6 +7,8 @@ the claimed values, deciding intervals and negative controls, plots as inline SV
 the finite-size reading and readings, measurements, and a footer with seeds, device, versions, spec
 hash and the command that reproduces the page), ``run.json`` and ``static/`` (KaTeX, CSS, a small
 script: typesetting, the graph's filter and zoom). The pages use relative links only and open from disk (file://) with no server.
+A stored ``verify boundary`` search is shown with its probes and their plot inline: on the index of its
+own run, and on its result's page of any report whose store holds it.
 
 Everything the JSON holds is rendered without a registry or a store. A registry adds the parameter
 descriptions, claim formulas, papers' citations, results not run and each result's ``plots``; a
@@ -30,13 +32,19 @@ import networkx as nx
 import numpy as np
 from markupsafe import Markup
 
-from verifier.judging import acceptance
+from verifier.judging import acceptance, shapes
 from verifier.judging import findings as found
 from verifier.presentation import atomic, plots
 from verifier.presentation.graph_layout import dependency_graph, graph_view
 from verifier.presentation.latex import claim_latex, measure_latex, symbol_latex
 from verifier.presentation.templating import TEMPLATES
-from verifier.presentation.terminal import FINDING_HEADINGS, interval, number
+from verifier.presentation.terminal import (
+    FINDING_HEADINGS,
+    boundary_summary,
+    interval,
+    number,
+    probe_decided,
+)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -159,8 +167,37 @@ class _Context:
                         citation=f"{', '.join(paper.authors)} ({paper.year})" + (f". {extra}" if extra else ""))
         return view
 
+    def boundaries(self, rid: str) -> list[dict[str, Any]]:
+        """The newest stored boundary search of a result along each parameter, as report sections."""
+        if self.store is None:
+            return []
+        newest: dict[str, Mapping[str, Any]] = {}
+        for search in self.store.boundaries(rid):
+            newest.setdefault(search["parameter"], search)
+        return [boundary_view(search) for _, search in sorted(newest.items())]
+
     def verdict_of(self, rid: str) -> str:
         return next((r.get("verdict", "ERROR") for r in self.records if r["id"] == rid), "not run")
+
+
+def boundary_view(search: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored boundary search as a report section: its probes (value, verdict, deciding intervals, run),
+    the sentence on the bracket, and the probes' plot as inline SVG (the page needs no other file)."""
+    parameter = search["parameter"]
+    title = f"{search['id']}: verdict along {parameter}"
+    try:
+        plot = _figure(plots.boundary_svg([tuple(p) for p in search["probes"]], parameter,
+                                          tuple(search["bracket"]) if search.get("bracket") else None, title=title),
+                       "Each probe's verdict against the parameter, numbered in the order the probes ran; the last "
+                       "bracket on the change of verdict shaded.", "plot boundary")
+    except Exception as exc:  # noqa: BLE001 - a plot must never break the page
+        plot = _plot_error(title, exc)
+    probes = [{"index": index, "value": probe["value"], "verdict": probe["verdict"], "decided": probe_decided(probe),
+               "run_id": probe["run_id"], "cached": probe.get("cache_hit", False)}
+              for index, probe in enumerate(search.get("runs") or [], 1)]
+    return {"id": search["id"], "parameter": parameter, "low": search["low"], "high": search["high"],
+            "search_id": search.get("search_id", ""), "summary": boundary_summary(search), "probes": probes,
+            "figure": plot}
 
 
 def _reproduce(ctx: _Context, record: Mapping[str, Any]) -> str:
@@ -208,7 +245,8 @@ def render_index(ctx: _Context) -> str:
         family=family, family_alpha=", ".join(number(a) for a in family.get("alpha") or []) or "-",
         shared_readings=list((run.get("readings") or {}).values()),
         plugin_problems=run.get("plugin_problems") or [],
-        environment=run.get("environment") or {}, rerender=_rerender(ctx))
+        environment=run.get("environment") or {}, rerender=_rerender(ctx),
+        boundary=boundary_view(run["boundary"]) if run.get("boundary") else None)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -251,9 +289,10 @@ def _claim_views(ctx: _Context, record: Mapping[str, Any], data: Mapping[str, np
                                            "plot estimate"))
             except Exception as exc:  # noqa: BLE001 - a plot must never break the page
                 figures.append(_plot_error(outcome.get("label", "claim"), exc))
-        if claim is not None and data is not None and getattr(claim, "empirical", False):
+        judged = _judged_arrays(spec, claim, data) if claim is not None and data is not None else None
+        if judged is not None and getattr(claim, "empirical", False):
             try:
-                svg = plots.claim_plot(claim, params, data, outcome, alpha, record.get("replicas"))
+                svg = plots.claim_plot(claim, params, judged, outcome, alpha, record.get("replicas"))
                 if svg:
                     figures.append(_figure(svg, f"Per-replica values of claim '{outcome.get('label', '')}' against the "
                                                 "claimed value (dashed) and the negative control (dotted).", "plot auto"))
@@ -263,6 +302,21 @@ def _claim_views(ctx: _Context, record: Mapping[str, Any], data: Mapping[str, np
                       "tex": claim_latex(claim, measured) if claim is not None else "",
                       "level": 100 * (1 - float(outcome.get("alpha") or alpha))})
     return views
+
+
+def _judged_arrays(spec: Any, claim: Any, data: Mapping[str, np.ndarray]) -> Mapping[str, np.ndarray] | None:
+    """The arrays a claim was judged on: at its grid point when it selects one (``at``), read through the
+    shapes the spec and a plugin's check function declare; None when they do not resolve it (a check named
+    by import path is not loaded here), so that no other column is drawn as the claim's."""
+    if not getattr(claim, "at", None):
+        return data
+    declared = dict(spec.shapes)
+    if callable(spec.check):
+        declared = {**dict(getattr(spec.check, "shapes", {}) or {}), **declared}
+    try:
+        return shapes.select(data, declared, claim.at, claim.label)
+    except shapes.SelectionError:
+        return None
 
 
 def _measurement_rows(record: Mapping[str, Any], data: Mapping[str, np.ndarray] | None) -> list[dict[str, Any]]:
@@ -360,7 +414,7 @@ def render_result(ctx: _Context, record: Mapping[str, Any]) -> str:
         measurement_note=(f"Interval: {number(100 * (1 - alpha))}% Student-t interval of the replica means (per replica, "
                           "the mean over its other axes), from the stored arrays." if data is not None else
                           "Intervals over replicas need the stored measurement arrays (render with the results store)."),
-        plots=_plot_views(ctx, record, data), footer=_footer_rows(ctx, record),
+        plots=_plot_views(ctx, record, data), boundaries=ctx.boundaries(record["id"]), footer=_footer_rows(ctx, record),
         environment=ctx.run.get("environment") or {}, reproduce=_reproduce(ctx, record), rerender=_rerender(ctx))
 
 

@@ -396,17 +396,25 @@ def boundary_lines(rid: str, found: dict[str, Any], runs: list[dict[str, Any]]) 
     lines = [header]
     rows = [["#", parameter, "verdict", "decided on [CI]", "run", ""]]
     for index, probe in enumerate(runs, 1):
-        decided = "; ".join(f"{number(c['estimate'])} {interval(c['ci'])} {c.get('relation') or ''}".strip()
-                            for c in probe["claims"] if c.get("statistic") != "sympy")
-        rows.append([str(index), number(probe["value"]), probe["verdict"], decided or "-", probe["run_id"],
+        rows.append([str(index), number(probe["value"]), probe["verdict"], probe_decided(probe), probe["run_id"],
                      "(cached)" if probe["cache_hit"] else ""])
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines.extend("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows)
-    if found["changes"]:
-        low, high = found["bracket"]
-        lines.append(f"boundary: the verdict changes from {found['below']} to {found['above']} between {parameter} = "
-                     f"{number(low)} and {number(high)} (the last bracketing probes; each probe is one stochastic "
-                     f"run, so this interval is not a confidence interval)")
-    else:
-        lines.append(f"no change in [{number(found['low'])}, {number(found['high'])}]: both ends are {found['below']}")
+    lines.append(boundary_summary(found))
     return lines
+
+
+def probe_decided(probe: dict[str, Any]) -> str:
+    """The deciding intervals of a boundary probe's empirical claims ("-" when it has none)."""
+    return "; ".join(f"{number(c['estimate'])} {interval(c['ci'])} {c.get('relation') or ''}".strip()
+                     for c in probe["claims"] if c.get("statistic") != "sympy") or "-"
+
+
+def boundary_summary(found: dict[str, Any]) -> str:
+    """The one sentence on where a boundary search found the verdict to change, or that it did not."""
+    if not found["changes"]:
+        return f"no change in [{number(found['low'])}, {number(found['high'])}]: both ends are {found['below']}"
+    low, high = found["bracket"]
+    return (f"boundary: the verdict changes from {found['below']} to {found['above']} between {found['parameter']} = "
+            f"{number(low)} and {number(high)} (the last bracketing probes; each probe is one stochastic run, so "
+            f"this interval is not a confidence interval)")

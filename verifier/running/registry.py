@@ -25,11 +25,12 @@ from typing import Iterable
 import sympy as sp
 
 from verifier.judging import graph as dag
+from verifier.judging import shapes
 from verifier.running import spec_index
 from verifier.running.check_code import load_check, spec_hash
 from verifier.running.spec_index import Entry, LazyResults
 from verifier.spec.claims import Claim
-from verifier.spec.results import Kind, Result
+from verifier.spec.results import Axis, Kind, Result
 
 ENTRY_POINT_GROUP = "theory_verifier.specs"
 BUILTIN_PACKAGE = "theorems"
@@ -184,13 +185,65 @@ def _gather(plugins: Iterable[str], autoload: bool) -> tuple[list[tuple[Result, 
     return found, problems
 
 
-def _check_axes(result: Result) -> set[str]:
-    """The axis names its check function declares in a ``shapes`` attribute (none when it cannot be loaded)."""
+def _check_shapes(result: Result) -> dict[str, tuple]:
+    """The shapes its check function declares in a ``shapes`` attribute (none when it cannot be loaded)."""
     try:
-        declared = getattr(load_check(result.check), "shapes", {}) or {} if result.check is not None else {}
+        return dict(getattr(load_check(result.check), "shapes", {}) or {}) if result.check is not None else {}
     except (ImportError, AttributeError):
-        return set()
-    return {axis for axes in declared.values() for axis in axes if isinstance(axis, str)}
+        return {}
+
+
+def _selection_problems(result: Result) -> list[str]:
+    """What is wrong with each claim's ``at``: an axis no measurement declares, a value neither an index (an
+    int) nor a label (a float or a string), a label on an axis without labels (a string label needs an
+    ``Axis`` declaration: a measurement of labels holds numbers)."""
+    declared = dict(result.shapes)
+    wanted = [(axis, value) for claim in result.claims for axis, value in (getattr(claim, "at", None) or {}).items()]
+    if any(axis not in shapes.axis_names(declared) or _at_problem("", axis, value, declared) for axis, value in wanted):
+        declared = {**_check_shapes(result), **declared}  # the check function may declare them
+    problems = []
+    for claim in result.claims:
+        at = getattr(claim, "at", None) or {}
+        unknown = sorted(set(at) - shapes.axis_names(declared))
+        if unknown:
+            problems.append(f"claim {claim.label!r} selects axis {', '.join(unknown)}, which no measurement "
+                            "declares in shapes")
+        problems.extend(problem for axis, value in at.items() if axis not in unknown
+                        and (problem := _at_problem(claim.label, axis, value, declared)))
+    return problems
+
+
+def _at_problem(claim: str, axis: str, value: object, declared: dict[str, tuple]) -> str:
+    """What is wrong with one ``at`` entry of a claim on a declared axis ('' when nothing)."""
+    if not (shapes.is_index(value) or shapes.is_label(value)):
+        return f"claim {claim!r}: at {axis}={value!r}: expected an int (an index), or a finite float or a string (a label)"
+    try:
+        named = shapes.declared_labels(axis, declared)
+    except ValueError as exc:
+        return str(exc)
+    if shapes.is_index(value) or named is not None or (not isinstance(value, str) and shapes.has_labels(axis, declared)):
+        return ""
+    if isinstance(value, str):
+        return (f"claim {claim!r}: at {axis}={value!r} is a label, but axis {axis!r} has no named columns: declare it "
+                f"as Axis({axis!r}, labels) in shapes")
+    return (f"claim {claim!r}: at {axis}={value!r} is a label, but axis {axis!r} has no labels: declare it as "
+            f"Axis({axis!r}, labels) in shapes, or a measurement {axis!r} with the shape ({axis!r},) holding them")
+
+
+def _axis_problems(name: str, axes: tuple) -> list[str]:
+    """What is wrong with the labelled axes (``Axis``) of one measurement's declared shape."""
+    problems = []
+    for axis in axes:
+        if not isinstance(axis, Axis):
+            continue
+        labels = axis.labels
+        if not (isinstance(axis.name, str) and isinstance(labels, tuple) and labels
+                and all(isinstance(v, str) or shapes.is_label(v) or shapes.is_index(v) for v in labels)):
+            problems.append(f"{name!r}: expected Axis(name, labels) with a name and a non-empty tuple of strings "
+                            f"or numbers, got {axis!r}")
+        elif len(set(labels)) != len(labels):
+            problems.append(f"{name!r}: axis {axis.name!r} repeats a label in {labels!r}")
+    return problems
 
 
 def validate(result: Result) -> list[tuple[str, str]]:
@@ -231,23 +284,23 @@ def validate(result: Result) -> list[tuple[str, str]]:
             unknown = sorted(s.name for s in sp.sympify(expr).free_symbols if s.name not in known)
             if unknown:
                 errors.append(("claims", f"claim {claim.label!r} uses {', '.join(unknown)}: not a parameter nor a measured quantity"))
-    axes_declared = set()
     for name, axes in result.shapes.items():
         if name not in result.measures:
             errors.append(("shapes", f"{name!r} is not a measured quantity (measures)"))
-        if not isinstance(axes, tuple) or not all(isinstance(a, (str, int)) and not isinstance(a, bool) for a in axes):
-            errors.append(("shapes", f"{name!r}: expected a tuple of axis names or lengths, got {axes!r}"))
+        if not isinstance(axes, tuple) or not all(isinstance(a, (str, int, Axis)) and not isinstance(a, bool) for a in axes):
+            errors.append(("shapes", f"{name!r}: expected a tuple of axis names, lengths or Axis, got {axes!r}"))
             continue
         if "replica" in axes[1:]:
             errors.append(("shapes", f"{name!r}: the replica axis must come first, got {axes!r}"))
-        axes_declared |= {a for a in axes if isinstance(a, str)}
-    for claim in result.claims:
-        unknown_axes = sorted(set(getattr(claim, "at", None) or {}) - axes_declared)
-        if unknown_axes:  # the check function may declare them (its ``shapes`` attribute)
-            unknown_axes = sorted(set(unknown_axes) - _check_axes(result))
-        if unknown_axes:
-            errors.append(("claims", f"claim {claim.label!r} selects axis {', '.join(unknown_axes)}, which no "
-                                     "measurement declares in shapes"))
+        errors.extend(("shapes", problem) for problem in _axis_problems(name, axes))
+    if not any(field == "shapes" for field, _ in errors):
+        for axis in sorted(shapes.axis_names(result.shapes)):
+            try:
+                shapes.declared_labels(axis, result.shapes)
+            except ValueError as exc:
+                errors.append(("shapes", str(exc)))
+    if not any(field == "shapes" for field, _ in errors):
+        errors.extend(("claims", problem) for problem in _selection_problems(result))
     for assumption in result.assumptions:
         unknown = sorted(s.name for s in assumption.free_symbols if s.name not in parameters)
         if unknown:

@@ -11,6 +11,7 @@ import json
 import os
 import sqlite3
 import time
+import urllib.parse
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -31,6 +32,7 @@ CREATE TABLE IF NOT EXISTS measurements (
 
 
 MEMORY = ":memory:"  # a store that keeps nothing after the process ends
+BOUNDARY = "boundary"  # the status of a run that records a `verify boundary` search (its probes are runs of their own)
 
 
 class StoreError(Exception):
@@ -70,6 +72,27 @@ def _check_path(path: Path) -> None:
         raise StoreError(f"--store {path}: is not writable; {ELSEWHERE}")
 
 
+def _check_readable(path: Path) -> None:
+    """What the file system says about a store to be read only: a folder, a missing file, an unreadable one."""
+    if path.is_dir():
+        raise StoreError(f"--store {path}: is a directory; {ELSEWHERE}")
+    if not path.exists():
+        raise StoreError(f"--store {path}: does not exist (no run has stored results there); {ELSEWHERE}")
+    if not os.access(path, os.R_OK):
+        raise StoreError(f"--store {path}: is not readable; {ELSEWHERE}")
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write to the store file nor create anything beside it. While a writer has
+    the store open its ``-wal`` file exists, and the store is read through it (``mode=ro``); otherwise the
+    file is all there is and is opened ``immutable`` (a WAL-mode reader would create ``-wal`` and ``-shm``
+    files, which a read-only folder refuses), so a writer that starts during a read goes unseen."""
+    uri = f"file:{urllib.parse.quote(str(path.resolve()))}?mode=ro"
+    if not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
+    return sqlite3.connect(uri, uri=True, timeout=60, isolation_level=None)
+
+
 def _expected_columns() -> dict[str, tuple[str, ...]]:
     """Each table's columns as :data:`SCHEMA` defines them (read back from an in-memory database)."""
     db = sqlite3.connect(":memory:")
@@ -90,24 +113,30 @@ def default_path() -> Path:
 
 
 class Store:
-    """A SQLite file holding runs, result records (JSON) and cached measurements (npz)."""
+    """A SQLite file holding runs, result records (JSON) and cached measurements (npz).
 
-    def __init__(self, path: Path | str):
+    ``read_only`` (the commands that only read: graph, findings, plan, next, report) opens an existing
+    store without writing to it or beside it, so a store in a read-only file or folder can be read; a
+    missing store is then a :class:`StoreError` instead of a new file."""
+
+    def __init__(self, path: Path | str, read_only: bool = False):
         self.path = Path(path)
         self.problem: str | None = None  # why this store fell back to memory during its life, if it did
         if str(path) != MEMORY:
-            _check_path(self.path)
+            (_check_readable if read_only else _check_path)(self.path)
         try:
-            self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            self._db = (_connect_read_only(self.path) if read_only and str(path) != MEMORY
+                        else sqlite3.connect(self.path, timeout=60, isolation_level=None))
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"--store {self.path}: cannot be opened ({exc}); {ELSEWHERE}") from None
         try:
             self._check_columns()  # before anything is written to a file that may not be ours
             if self._db.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok":  # a few ms for 100 MB
                 raise sqlite3.DatabaseError("database disk image is malformed")
-            self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA busy_timeout=60000")
-            self._db.executescript(SCHEMA)
+            if not read_only:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.executescript(SCHEMA)
         except (sqlite3.DatabaseError, StoreError) as exc:
             self._db.close()
             if isinstance(exc, StoreError):
@@ -176,6 +205,20 @@ class Store:
         self._write("UPDATE runs SET finished = ?, status = ? WHERE run_id = ?",
                     (time.time() if finished is None else finished, status, run_id))
 
+    def save_boundary(self, run_id: str, argv: list[str], environment: Mapping[str, Any],
+                      details: Mapping[str, Any], started: float, finished: float) -> None:
+        """Record a finished boundary search as a run of its own (status :data:`BOUNDARY`, no results):
+        ``details`` holds its options, targets and the search (``boundary``)."""
+        self._write("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (run_id, started, finished, BOUNDARY, json.dumps(argv), json.dumps(environment),
+                     json.dumps(details, default=str)))
+
+    def boundaries(self, result_id: str) -> list[dict[str, Any]]:
+        """The stored boundary searches of a result (each with its run id as ``search_id``), newest first."""
+        rows = self._rows("SELECT details FROM runs WHERE status = ? ORDER BY started DESC", (BOUNDARY,))
+        searches = [json.loads(details).get("boundary") or {} for (details,) in rows]
+        return [search for search in searches if search.get("id") == result_id]
+
     def save_result(self, run_id: str, record: Mapping[str, Any]) -> None:
         self._write("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
                     (run_id, record["id"], record["verdict"], time.time(), json.dumps(record)))
@@ -190,8 +233,9 @@ class Store:
             yield json.loads(record)
 
     def load_run(self, run_id: str | None = None) -> dict[str, Any]:
-        """A stored run in the shape of ``RunRecord.to_dict()`` (plus ``argv``): ``run_id``, or with None
-        or ``"latest"`` the most recent run that stored a result. LookupError when there is none."""
+        """A stored run in the shape of ``RunRecord.to_dict()`` (plus ``argv``, and ``boundary`` for a boundary
+        search): ``run_id``, or with None or ``"latest"`` the most recent run that stored a result. LookupError
+        when there is none."""
         if run_id in (None, "latest"):
             rows = self._rows("SELECT r.run_id FROM runs r WHERE EXISTS (SELECT 1 FROM results s WHERE "
                               "s.run_id = r.run_id) ORDER BY r.started DESC LIMIT 1")
@@ -207,7 +251,8 @@ class Store:
         return {"run_id": run_id, "options": details.get("options", {}), "environment": environment,
                 "targets": details.get("targets", []), "interrupted": status == "interrupted",
                 "plugin_problems": details.get("plugin_problems", []),
-                "results": list(self.run_records(run_id)), "argv": argv, "started": row[4], "finished": row[5]}
+                "results": list(self.run_records(run_id)), "argv": argv, "started": row[4], "finished": row[5],
+                **({"boundary": details["boundary"]} if status == BOUNDARY else {})}
 
     def load_measurements(self, key: str) -> dict[str, np.ndarray] | None:
         rows = self._rows("SELECT payload FROM measurements WHERE key = ?", (key,))

@@ -33,8 +33,9 @@ class Claim:
     # where this claim's formula comes from, when it differs from its result's (e.g. a FOUND statement
     # read through a RECONSTRUCTED constant)
     provenance: Provenance | None = field(default=None, kw_only=True)
-    # read one grid point: {axis name: index} over the measurements that declare that axis (Result.shapes)
-    at: Mapping[str, int] | None = field(default=None, kw_only=True)
+    # read one grid point of the measurements that declare the axis (Result.shapes): {axis name: index} (an
+    # int) or {axis name: label} (a float, matched against the measurement named after the axis)
+    at: Mapping[str, int | float] | None = field(default=None, kw_only=True)
     empirical: ClassVar[bool] = True
 
     def expressions(self) -> tuple[sp.Basic, ...]:

@@ -68,6 +68,19 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class Axis:
+    """A grid axis of a measurement's declared shape (``Result.shapes``) whose columns are named, e.g.
+    ``("replica", Axis("model", ("joint", "uni1", "uni2")))``: its length is the number of labels, and a
+    claim selects a column by label, ``at={"model": "joint"}``, as well as by index."""
+
+    name: str
+    labels: tuple[str | float, ...]
+
+    def __str__(self) -> str:
+        return f"{self.name}[{', '.join(map(str, self.labels))}]"
+
+
+@dataclass(frozen=True)
 class Result:
     """One definition, lemma, theorem, proposition or corollary of a paper.
 
@@ -92,9 +105,9 @@ class Result:
     assumptions: tuple[sp.Basic, ...] = ()
     claims: tuple[Claim, ...] = ()
     measures: Mapping[str, str] = field(default_factory=dict)
-    # optional, per measurement: its axes ("replica" first, then ints, parameter names or grid-axis names);
-    # what the check returns is validated against it (verifier.judging.shapes)
-    shapes: Mapping[str, tuple[str | int, ...]] = field(default_factory=dict)
+    # optional, per measurement: its axes ("replica" first, then ints, parameter names, grid-axis names or
+    # labelled grid axes, Axis); what the check returns is validated against it (verifier.judging.shapes)
+    shapes: Mapping[str, tuple[str | int | Axis, ...]] = field(default_factory=dict)
     check: str | Callable[..., Mapping] | None = None
     replicas: Mapping[str, int] = field(default_factory=dict)
     uses: tuple[str, ...] = ()
