@@ -16,6 +16,8 @@ Lemma A.14's probabilities, Fact A.5's fresh-data probability).
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sympy as sp
 
 from theorems.huang2022 import (
@@ -48,10 +50,20 @@ _k = sp.Symbol("k_ladder")
 _eta, _sigma0, _s = sp.symbols("eta_at_k sigma0_at_k s_at_k")
 k, q, rho_thr, sigma0, mu1, mu2, k_min = sp.symbols("k q rho_thr sigma0 mu1 mu2 k_min", positive=True)
 
-_PARAMETERS = tuple(
-    Parameter("k", "k_ref: the class count at which the other parameters hold; n, d, eta, steps, record_every, "
-                   "sigma0 and s are scaled from it to every k of the ladder", lower=3, integer=True)
-    if p.name == "k" else p for p in _TRAINING_PARAMETERS) + (
+_SCALED = ("n", "d", "sigma0", "eta", "steps", "record_every", "s")
+
+
+def _at_k_ref(p: Parameter) -> Parameter:
+    """A training parameter as the ladder reads it: k is k_ref, and the sizes scaled with k hold at k_ref."""
+    if p.name == "k":
+        return Parameter("k", "k_ref: the class count at which the other parameters hold; n, d, eta, steps, "
+                              "record_every, sigma0 and s are scaled from it to every k of the ladder", lower=3, integer=True)
+    if p.name in _SCALED:
+        return replace(p, description=f"{p.description}, at k_ref (scaled with k along the ladder)")
+    return p
+
+
+_PARAMETERS = tuple(_at_k_ref(p) for p in _TRAINING_PARAMETERS) + (
     Parameter("k_min", "smallest k of the ladder", lower=3, integer=True),
     Parameter("k_max", "largest k of the ladder", lower=4, integer=True),
     Parameter("ladder_points", "rungs, geometrically spaced from k_min to k_max (rounded)", lower=2, integer=True),
@@ -94,7 +106,7 @@ ORDER_READING = Reading(
           "and o(1) are read as o(1): C = x must decay (slope below 0). The control claims one power of k more "
           "(order f(k)/k), which the data must reject for a PASS. 'For every t <= T' and the maxima over neurons "
           "and samples are those of the single-size results (huang2022-appendix-orders). On k in [4, 10] a slope "
-          "of 0.3 is that of (ln k)^0.55 (the log-log slope of (ln k)^a is a/ln k), on [4, 32] of (ln k)^0.73: a "
+          "of 0.3 is that of (ln k)^0.55 (the log-log slope of (ln k)^a is a/ln k), on [4, 32] of (ln k)^0.68: a "
           "FAIL says the constant grows faster than that, which a factor sqrt(ln k) (maxima of poly(k) Gaussians) "
           "does not, and a full ln k factor at these k may",
     why="the paper's O~ hide polylog(k) factors of unstated degree and constants; the single-size results fix "
