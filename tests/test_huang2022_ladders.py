@@ -128,6 +128,8 @@ def test_the_ladder_specs_register_and_link_to_their_nodes(registry) -> None:
         for profile in ("quick", "full"):                         # the ladder stays inside the stated regime
             params = result.parameter_values(profile)
             assert symbolic.check_assumptions(result.assumptions, params) == []
+            ks = mcl.ladder_ks(params["k_min"], params["k_max"], params["ladder_points"])
+            assert all(mcl.ladder_params(params, k)["s"] <= k - 2 for k in ks)  # every rung is a valid training
     assert registry.results["huang2022/lemma-a.13-k-ladder"].source.label == "RECONSTRUCTED (R-low)"
 
 
