@@ -52,13 +52,41 @@ def _split(g: torch.Generator, x: torch.Tensor, y: torch.Tensor, p: Mapping[str,
     return images, y, noisy, captions, test
 
 
+class _SymmetricInfoNCE(torch.autograd.Function):
+    """``0.5 (mean_i CE(row i, i) + mean_i CE(column i, i))`` of logits ``L = a b^T / T`` of unit rows ``a``,
+    ``b`` ``(R, N, m)``, per replica ``(R,)``, with its gradient written out: ``dL = (softmax over rows +
+    softmax over columns - 2 I) / (2 N)``, then through the product.
+
+    Since ``|L| <= 1/T``, ``E = exp(L - 1/T)`` lies in ``[e^(-2/T), 1]``: one exponential serves both
+    directions (``log-sum-exp = 1/T + log sum E``), without underflow in float32 for ``T >= 0.025`` (the
+    declared range of the temperature). The same values as two ``F.cross_entropy`` calls
+    (tests/test_huang2024.py compares both and their gradients); there the column direction ran through a
+    strided ``nll_loss2d`` and autograd made about 60 passes over the ``R N^2`` logits per loss, the cost of
+    Table 1's check (issue 21); here 4 forward and 4 backward."""
+
+    @staticmethod
+    def forward(ctx, a: torch.Tensor, b: torch.Tensor, temperature: float) -> torch.Tensor:
+        shift = 1.0 / temperature
+        e = torch.bmm(a, b.transpose(1, 2)).mul_(shift).sub_(shift).exp_()
+        by_row, by_column = e.sum(2), e.sum(1)                                  # (R, N) each
+        matched = (a * b).sum(-1) * shift - shift                               # L_ii - 1/T
+        ctx.save_for_backward(a, b, e, by_row, by_column)
+        ctx.shift = shift
+        return 0.5 * ((by_row.log() - matched).mean(1) + (by_column.log() - matched).mean(1))
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, None]:
+        a, b, e, by_row, by_column = ctx.saved_tensors
+        scale = (grad * (0.5 * ctx.shift / a.shape[1])).view(-1, 1, 1)         # d loss / d(a b^T), up to dL
+        d = torch.mul(e, by_row.reciprocal().unsqueeze(2)).addcmul_(e, by_column.reciprocal().unsqueeze(1))
+        d.diagonal(dim1=1, dim2=2).sub_(2.0)
+        d.mul_(scale)
+        return torch.bmm(d, b), torch.bmm(d.transpose(1, 2), a), None
+
+
 def _info_nce(a: torch.Tensor, b: torch.Tensor, temperature: float) -> torch.Tensor:
     """Symmetric InfoNCE between matched rows of a and b, per replica: (R, N, m) -> (R,)."""
-    a, b = F.normalize(a, dim=-1), F.normalize(b, dim=-1)
-    logits = a @ b.transpose(1, 2) / temperature
-    target = torch.arange(a.shape[1], device=a.device).expand(a.shape[0], -1)
-    return 0.5 * (F.cross_entropy(logits.transpose(1, 2), target, reduction="none").mean(1)
-                  + F.cross_entropy(logits, target, reduction="none").mean(1))
+    return _SymmetricInfoNCE.apply(F.normalize(a, dim=-1), F.normalize(b, dim=-1), temperature)
 
 
 def _probe_errors(features: torch.Tensor, noisy: torch.Tensor, truth: torch.Tensor, test: torch.Tensor,

@@ -339,6 +339,35 @@ def test_colored_digits_check_runs_on_the_shipped_digits():
     assert ((0 <= out["multi_test_acc"]) & (out["multi_test_acc"] <= 1)).all()
 
 
+def test_symmetric_info_nce_equals_two_cross_entropies_and_their_gradient():
+    """Issue 21: the hand-written InfoNCE of the coloured-digits check (values and gradient) against
+    torch's ``F.cross_entropy`` over rows and over columns, in float64."""
+    import torch
+    import torch.nn.functional as F
+
+    from checks.colored_digits import _info_nce
+
+    gen = torch.Generator().manual_seed(7)
+    a = torch.randn(3, 50, 8, generator=gen, dtype=torch.float64, requires_grad=True)
+    b = torch.randn(3, 50, 8, generator=gen, dtype=torch.float64, requires_grad=True)
+    weights = torch.rand(3, generator=gen, dtype=torch.float64)
+
+    def reference(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        logits = F.normalize(a, dim=-1) @ F.normalize(b, dim=-1).transpose(1, 2) / 0.2
+        target = torch.arange(50).expand(3, -1)
+        return 0.5 * (F.cross_entropy(logits.transpose(1, 2), target, reduction="none").mean(1)
+                      + F.cross_entropy(logits, target, reduction="none").mean(1))
+
+    ours, theirs = _info_nce(a, b, 0.2), reference(a, b)
+    torch.testing.assert_close(ours, theirs, rtol=1e-12, atol=1e-12)
+    grads = torch.autograd.grad((ours * weights).sum(), (a, b))
+    expected = torch.autograd.grad((theirs * weights).sum(), (a, b))
+    for got, want in zip(grads, expected):
+        torch.testing.assert_close(got, want, rtol=1e-10, atol=1e-12)
+    small_b = b.detach()[:, :6]
+    assert torch.autograd.gradcheck(lambda x: _info_nce(x, small_b, 0.2), (a.detach()[:, :6].clone().requires_grad_(),))
+
+
 def test_table_1_substitute_reports_both_ood_accuracies(tmp_path, capsys):
     """The coloured-digits case: both OOD accuracies are reported with intervals; a colour-only probe
     is fooled by the reversed colours, so the data do carry the spurious feature."""

@@ -503,7 +503,7 @@ _CD_PARAMETERS = (
     Parameter("hidden", "width of the ReLU encoder", lower=1, integer=True),
     Parameter("steps", "full-batch Adam steps", lower=1, integer=True),
     Parameter("lr", "Adam learning rate", lower=0),
-    Parameter("temperature", "InfoNCE temperature", lower=0),
+    Parameter("temperature", "InfoNCE temperature (>= 0.025: exp(-2/T) stays a float32 normal number)", lower=0.025),
     Parameter("p_spurious", "probability that an image has its class's colour (train) / the reversed colour (test)", lower=0, upper=1),
     Parameter("label_noise", "fraction of labels flipped to a random class", lower=0, upper=1),
     Parameter("aug_noise", "std of the Gaussian pixel noise of the single-modal augmentation", lower=0),
