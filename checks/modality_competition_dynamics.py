@@ -51,6 +51,14 @@ class _Dynamics:
         rr = torch.arange(2, device=dev)
         loser = init_win.unsqueeze(1) == (1 - rr).view(1, 2, 1)                 # (R, 2, k): r loses class j
         self.loser = loser.index_select(2, cls).unsqueeze(-1)                  # (R, 2, km, 1)
+        # the recorded steps' masks, combined once: (R, 2, km, n), or (R, 1, km, n) without a modality
+        self.mask_nonfeature = (self.zs & ~self.present).contiguous()          # IH A.4 (ii)
+        self.mask_loser = (self.zi & self.own & self.loser).contiguous()       # IH A.4 (vi)
+        self.mask_feature = (self.zs & self.present).contiguous()              # IH A.4 (i)
+        self.mask_noise_upper = (self.zi & (~self.own | ~self.ins_r)).contiguous()
+        self.mask_memo = (self.zi & self.own & self.ins_r).contiguous()
+        self.mask_offclass = (self.zi & ~self.own).contiguous()
+        self.mask_own_zi = (self.zi & self.own).contiguous()
         self.feat_own = torch.nn.functional.one_hot(cls, k).bool()             # (km, k)
         # sufficiency per network (joint: Z_s, uni r: x^r sufficient), (R, 3, n)
         self.suff_net = torch.stack((zs, ~b.insuff[:, 0], ~b.insuff[:, 1]), dim=1)
@@ -160,11 +168,11 @@ class _Dynamics:
         upd = lambda key, val: M.__setitem__(key, torch.maximum(M[key], val))  # noqa: E731
         low = lambda key, val: M.__setitem__(key, torch.minimum(M[key], val))  # noqa: E731
         # Induction Hypothesis A.4
-        nonfeature = _masked_max(Pj.abs(), self.zs & ~self.present, all_dims)
+        nonfeature = _masked_max(Pj.abs(), self.mask_nonfeature, all_dims)
         upd("ih_nonfeature", nonfeature)                                                          # (ii)
-        upd("ih_loser_preact", _masked_max(Pj, self.zi & self.own & self.loser, all_dims))     # (vi)
+        upd("ih_loser_preact", _masked_max(Pj, self.mask_loser, all_dims))     # (vi)
         upd("ih_feature_resid", _masked_max((Pj - dj.unsqueeze(-1) * self.z_own).abs(),
-                                            self.zs & self.present, all_dims))                # (i)
+                                            self.mask_feature, all_dims))                # (i)
         upd("ih_offdiag", off[:, :, 0].amax(1))                                                 # (viii)
         upd("uni_offdiag", off[:, :, 1].amax(1))
         g_joint = gamma[:, :, 0].amax(1)                                       # Gamma_j = max_r Gamma_{j,r}
@@ -176,14 +184,15 @@ class _Dynamics:
         if t == 0:
             self.final["init_preact"] = Pj.abs().amax(dim=all_dims)
         # Lemma A.19 / Claim A.8 / Claim A.9 (a): noise correlations on the training data
-        upd("noise_suff", _masked_max(Nj.abs(), self.zs, all_dims))
-        noise_upper = _masked_max(Nj, self.zi & (~self.own | ~self.ins_r), all_dims)
+        noise_suff = _masked_max(Nj.abs(), self.zs, all_dims)
+        upd("noise_suff", noise_suff)
+        noise_upper = _masked_max(Nj, self.mask_noise_upper, all_dims)
         upd("noise_upper", noise_upper)
-        upd("memo_max", _masked_max(Nj, self.zi & self.own & self.ins_r, all_dims))
-        upd("memo_neg", _masked_max(-Nj, self.zi & self.own & self.ins_r, all_dims))
-        upd("offclass_noise", _masked_max(Nj, self.zi & ~self.own, all_dims))
+        upd("memo_max", _masked_max(Nj, self.mask_memo, all_dims))
+        upd("memo_neg", _masked_max(-Nj, self.mask_memo, all_dims))
+        upd("offclass_noise", _masked_max(Nj, self.mask_offclass, all_dims))
         self.memo_runmax = Nj.clone() if self.memo_runmax is None else torch.maximum(self.memo_runmax, Nj)
-        upd("memo_drop", _masked_max(self.memo_runmax - Nj, self.zi & self.own, all_dims))
+        upd("memo_drop", _masked_max(self.memo_runmax - Nj, self.mask_own_zi, all_dims))
         memo = Nj.clamp(min=0).unflatten(2, (k, m)).sum(3)                     # (R, 2, k, n)
         memo_y = memo.gather(2, self.y.view(R, 1, 1, n).expand(R, 2, 1, n)).squeeze(2)
         memo_zi = _masked_max(memo_y, self.zi.view(R, 1, n), (1, 2))
@@ -206,7 +215,7 @@ class _Dynamics:
         # trajectories (float32, kept with the run for plots)
         for key, val in (("gamma_uni_traj", gamma[:, :, 1].transpose(1, 2)), ("offdiag_traj", off[:, :, 0]),
                          ("diag_min_traj", dj.amin(-1)), ("phi_traj", phi),
-                         ("noise_suff_traj", _masked_max(Nj.abs(), self.zs, all_dims)),
+                         ("noise_suff_traj", noise_suff),
                          ("memo_traj", memo_zi), ("psi_cum_traj", self.psi_cum[:, 0]),
                          ("ih_offdiag_traj", off[:, :, 0].amax(1) / s0), ("ih_nonfeature_traj", nonfeature / s0),
                          ("noise_upper_traj", noise_upper / s0)):
