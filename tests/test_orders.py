@@ -55,3 +55,21 @@ def test_the_constant_is_reported_at_the_largest_size_whatever_the_ladder_order(
     expected = (data["q"][:, -1] / SIZES[-1]).mean()                  # C at k = 160
     assert forward.observed == pytest.approx(expected) and backward.observed == pytest.approx(expected)
     assert forward.verdict == backward.verdict == "PASS"
+
+
+def test_the_polylog_allowance_of_o_tilde_follows_the_ladder_and_its_degree():
+    """A constant growing like ln k: O~ with one log factor admitted passes, with none it fails; the degree
+    may be a symbol set by a reading (here through the parameters), and sizes <= 1 have no ln ln."""
+    noise = np.random.default_rng(4).normal(1.0, 0.02, (16, SIZES.size))
+    data = {"q": 3.0 * SIZES * np.log(SIZES) * noise, "k": SIZES}
+    degree = sp.Symbol("polylog_degree")
+    claim = Order("q = O~(k)", quantity=q, order=k, notation="O~", size=k, polylog_degree=degree)
+    one_log = judge_empirical(claim, {"polylog_degree": 1.0}, data, 0.05, 16)
+    no_log = judge_empirical(claim, {"polylog_degree": 0.0}, data, 0.05, 16)
+    per_degree = np.polyfit(np.log(SIZES), np.log(np.log(SIZES)), 1)[0]      # 0.285 on [10, 160]
+    assert one_log.estimate == pytest.approx(per_degree, abs=0.02)
+    assert one_log.verdict == "PASS" and one_log.region[1] == pytest.approx(0.1 + per_degree)
+    assert "admits a factor (ln size)^1" in one_log.detail
+    assert no_log.verdict == "FAIL" and no_log.region[1] == pytest.approx(0.1)
+    small = {"q": data["q"], "k": SIZES / 20}                                 # sizes 0.5 ... 8
+    assert judge_empirical(claim, {"polylog_degree": 1.0}, small, 0.05, 16).verdict == "ERROR"

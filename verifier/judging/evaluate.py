@@ -223,14 +223,35 @@ def _judge_order(claim: Order, params, data, alpha, replicas) -> _Judgement:
         return _Judgement(Verdict.INCONCLUSIVE, implied, (-math.inf, math.inf), "implied constant", implied, math.nan,
                           f"holds with {summary} at this single size; the paper states no constant, so no verdict "
                           "without a ladder of sizes")
+    tol, allowance = _slope_tolerance(claim, sizes, params, data)
+    if tol is None:
+        return _Judgement(Verdict.ERROR, implied, (-math.inf, math.inf), "implied constant", implied, math.nan,
+                          allowance)
     trend = acceptance.slope_interval(np.log(sizes), np.log(constant), alpha, within_rows=constant.ndim == 2)
-    tol = claim.slope_tolerance
     region = {"upper": (-math.inf, tol), "vanishing": (-math.inf, -tol if tol else 0.0),
               "lower": (-tol, math.inf), "both": (-tol, tol)}[NOTATIONS[claim.notation]]
     verdict = acceptance.decide(trend, *region)
     return _Judgement(verdict, trend, region, "slope of log C against log size", implied, 0.0,
                       f"{summary} at the largest size; its log-log slope along the ladder is "
-                      f"{trend.estimate:.3g} [{trend.lo:.3g}, {trend.hi:.3g}]")
+                      f"{trend.estimate:.3g} [{trend.lo:.3g}, {trend.hi:.3g}]{allowance}")
+
+
+def _slope_tolerance(claim: Order, sizes: np.ndarray, params, data) -> tuple[float | None, str]:
+    """The slope an implied constant may have along the ladder ``sizes`` (see :class:`Order`), and the
+    sentence that says where a ~ notation's allowance comes from; ``(None, reason)`` when it has none."""
+    if claim.tol is not None:
+        return claim.tol, ""
+    if not claim.notation.endswith("~"):
+        return (0.0 if claim.notation == "o" else 0.1), ""
+    degree = float(_values(claim.polylog_degree, params, data))
+    ladder = np.unique(sizes)
+    if ladder.min() <= 1.0 or not math.isfinite(degree) or degree < 0:
+        return None, (f"a {claim.notation} ladder needs sizes above 1 and a polylog degree >= 0 (sizes from "
+                      f"{ladder.min():.4g}, degree {degree:g})")
+    per_degree = float(np.polyfit(np.log(ladder), np.log(np.log(ladder)), 1)[0])
+    tol = 0.1 + degree * per_degree
+    return tol, (f"; {claim.notation} admits a factor (ln size)^{degree:g}, a slope of {degree * per_degree:.3g} "
+                 f"on these sizes: tolerance {tol:.3g}")
 
 
 _JUDGES = {Bound: _judge_bound, Ordering: _judge_ordering, Approx: _judge_approx,
