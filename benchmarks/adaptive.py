@@ -9,8 +9,9 @@ with a declared ``support``) with both verdicts; then the seconds of both whole 
 
 The two verdicts of a claim must agree wherever the fixed run was decisive. A sequential test may stay
 undecided where the fixed-n interval decides (it pays for stopping early with some power at the full
-count: marked ``adaptive undecided``), but it may never reach the opposite verdict (``CONTRADICTS``:
-the exit code is then 1).
+count: marked ``adaptive undecided``; ``(family correction)`` when the sequential test did decide but the
+run's e-Holm correction, over the e-values of every claim of the run, took the FAIL back), but it may
+never reach the opposite verdict (``CONTRADICTS``: the exit code is then 1).
 
     python benchmarks/adaptive.py huang2024/lemma-b.1 --profile quick --device cpu
     python benchmarks/adaptive.py huang2022/lemma-a.3 huang2024/lemma-c.11 --replicas 64 --json adaptive.json
@@ -33,14 +34,14 @@ DECISIVE = ("PASS", "FAIL")
 
 
 def judge(targets: list[str], profile: str, device: str, precision: str, seed: int,
-          adaptive: bool, replicas: int | None = None) -> tuple[dict[str, dict[str, Any]], float]:
+          adaptive: bool, replicas: int | None = None, correction: str = "holm") -> tuple[dict[str, dict[str, Any]], float]:
     """The records of one run of ``targets`` (by id) and its wall-clock seconds."""
     from verifier.running import registry as reg
     from verifier.running.runner import Options, Runner
 
     registry = reg.load()
     options = Options(profile=profile, device=device, precision=precision, seed=seed, use_cache=False,
-                      readings="default", adaptive=adaptive, replicas=replicas)
+                      readings="default", adaptive=adaptive, replicas=replicas, correction=correction)
     start = time.perf_counter()
     record = Runner(registry, options, None).run(targets, argv=["benchmarks/adaptive.py"])
     return {item["id"]: item for item in record.results}, time.perf_counter() - start
@@ -62,14 +63,17 @@ def compare(fixed: dict[str, dict[str, Any]], adaptive: dict[str, dict[str, Any]
     return rows
 
 
-def agreement(fixed: str, adaptive: str) -> str:
-    """How a claim's adaptive verdict stands to its fixed one."""
+def agreement(fixed: str, adaptive: str, before_correction: str | None = None) -> str:
+    """How a claim's adaptive verdict stands to its fixed one (``before_correction``: the adaptive verdict
+    before the run's family correction turned a FAIL into INCONCLUSIVE, if it did)."""
     if fixed == adaptive:
         return "agree"
     if fixed not in DECISIVE:
         return "fixed undecided"
     if adaptive in DECISIVE:
         return "CONTRADICTS"
+    if before_correction == fixed:
+        return "adaptive undecided (family correction)"
     return "adaptive undecided"
 
 
@@ -90,7 +94,8 @@ def claim_rows(fixed: dict[str, dict[str, Any]], adaptive: dict[str, dict[str, A
                          "fixed_verdict": claim["verdict"], "adaptive_verdict": sequential["verdict"],
                          "used": sequential.get("replicas_used"), "maximum": sequential.get("replicas_maximum"),
                          "fixed_replicas": item.get("replicas"),
-                         "agreement": agreement(claim["verdict"], sequential["verdict"])})
+                         "agreement": agreement(claim["verdict"], sequential["verdict"],
+                                                sequential.get("verdict_before_correction"))})
     return rows
 
 
@@ -125,7 +130,7 @@ def table(rows: list[dict[str, Any]], totals: tuple[float, float], claims: list[
                  f"({saved:.1f} s, {saved / totals[0] if totals[0] else 0:.0%} saved); verdicts differ: "
                  f"{sum(r['fixed_verdict'] != r['adaptive_verdict'] for r in rows)} of {len(rows)} results")
     if claims is not None:
-        counts = {k: sum(c["agreement"] == k for c in claims)
+        counts = {k: sum(c["agreement"].startswith(k) for c in claims)
                   for k in ("agree", "fixed undecided", "adaptive undecided", "CONTRADICTS")}
         lines.append(f"claims with a sequential test: {len(claims)}; " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     return "\n".join(lines)
@@ -138,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--replicas", type=int, default=None, metavar="N",
                         help="the maximum replica count of both runs (default: each result's, for the profile)")
+    parser.add_argument("--correction", default="holm", choices=("holm", "bonferroni", "bh", "none"),
+                        help="the runs' family correction (an adaptive run's is e-Holm / e-BH over the e-values)")
     parser.add_argument("--all-claims", action="store_true",
                         help="list the sequential claims of the results used as well, not only of those named")
     parser.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the rows as JSON")
@@ -151,13 +158,16 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [r for r in args.results if r not in reg.load().results]
     if unknown:
         parser.error(f"unknown result {unknown[0]!r} (expected a full id such as huang2024/lemma-b.1)")
-    fixed, fixed_s = judge(args.results, args.profile, device, args.precision, args.seed, False, args.replicas)
-    adaptive, adaptive_s = judge(args.results, args.profile, device, args.precision, args.seed, True, args.replicas)
+    fixed, fixed_s = judge(args.results, args.profile, device, args.precision, args.seed, False, args.replicas,
+                           args.correction)
+    adaptive, adaptive_s = judge(args.results, args.profile, device, args.precision, args.seed, True, args.replicas,
+                                 args.correction)
     rows = compare(fixed, adaptive)
     claims = claim_rows(fixed, adaptive, None if args.all_claims else args.results)
     print(table(rows, (fixed_s, adaptive_s), claims))
     if args.json:
-        args.json.write_text(json.dumps({"profile": args.profile, "replicas": args.replicas, "rows": rows,
+        args.json.write_text(json.dumps({"profile": args.profile, "replicas": args.replicas,
+                                         "correction": args.correction, "rows": rows,
                                          "claims": claims, "seconds": {"fixed": fixed_s, "adaptive": adaptive_s}},
                                         indent=1))
     return 1 if any(c["agreement"] == "CONTRADICTS" for c in claims) else 0

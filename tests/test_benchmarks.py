@@ -96,6 +96,7 @@ def test_adaptive_benchmark_pairs_claims_and_flags_a_contradiction():
     assert [(c["claim"], c["agreement"], c["used"]) for c in claims] == [
         ("a", "agree", 16), ("b", "adaptive undecided", 16), ("d", "fixed undecided", 16)]
     assert agreement("PASS", "FAIL") == "CONTRADICTS" and agreement("FAIL", "PASS") == "CONTRADICTS"
+    assert agreement("FAIL", "INCONCLUSIVE", "FAIL") == "adaptive undecided (family correction)"
     rows = compare(fixed, adaptive)
     assert rows[0]["fixed_seconds"] == 4.0 and rows[0]["adaptive_seconds"] == 2.0 and rows[0]["not_adaptive"] == ["c"]
     text = table(rows, (10.0, 4.0), claims)
