@@ -161,3 +161,21 @@ def test_a_fraction_near_its_ceiling_gets_the_half_way_control(results):
         outcome = judge_empirical(claim, dict(result.profiles["quick"]), {"c11_pair_frac": values}, 0.05, values.size)
         assert outcome.control["claimed"] == pytest.approx(1 - delta / 2)
         assert "declared range [0, 1]" in outcome.control["note"]
+
+
+def test_lu2023s_unimodal_errors_get_a_control_fixed_before_the_data(results):
+    """Theorem 7 (ii): error >= 2/5 with control_factor 1.5. Before the range was declared, errors all below
+    0.6 moved the control to mean + 2 sd (0.51 at the quick profile), which 8 replicas reject whatever they
+    are; now it is error >= 0.6 whatever the data: precise errors near 0.5 reject it, errors spread around
+    0.55 do not."""
+    result = results["lu2023/theorem-7"]
+    params = dict(result.profiles["quick"])
+    for claim in result.claims[1:3]:
+        name = str(claim.quantity)
+        assert claim.support == (0, 1) and claim.explicit_control is None
+        precise = judge_empirical(claim, params, {name: _precise(0.5)}, 0.05, 8)
+        assert precise.control["claimed"] == pytest.approx(0.6) and "note" not in precise.control
+        assert precise.control["rejected"] and precise.verdict == "PASS"
+        spread = judge_empirical(claim, params, {name: 0.55 + 0.5 * SPREAD}, 0.05, 8)
+        assert spread.control["claimed"] == pytest.approx(0.6) and not spread.control["rejected"]
+        assert spread.verdict == "INCONCLUSIVE"
