@@ -1,12 +1,20 @@
 """Fixed against adaptive verification: replicas, seconds and verdicts side by side (issue 22, point 1).
 
 Each named result (and what it uses) is judged twice in this process, without a store or cache: once
-at the profile's replica count, once with ``--adaptive`` (rounds of max(8, replicas/8) until every
-claim is decided by its anytime-valid test). Per result it prints the verdicts, the replicas each run
-used and the claims that had no sequential test; then the seconds of both whole runs.
+at the profile's replica count (or ``--replicas``), once with ``--adaptive`` (rounds of
+max(8, replicas/8) until every claim is decided by its anytime-valid test). Per result it prints the
+verdicts, the replicas each run used, the seconds its check took in each run and the claims that had
+no sequential test; then, claim by claim, every claim that has one (a Probability, or a Bound on a mean
+with a declared ``support``) with both verdicts; then the seconds of both whole runs.
+
+The two verdicts of a claim must agree wherever the fixed run was decisive. A sequential test may stay
+undecided where the fixed-n interval decides (it pays for stopping early with some power at the full
+count: marked ``adaptive undecided``; ``(family correction)`` when the sequential test did decide but the
+run's e-Holm correction, over the e-values of every claim of the run, took the FAIL back), but it may
+never reach the opposite verdict (``CONTRADICTS``: the exit code is then 1).
 
     python benchmarks/adaptive.py huang2024/lemma-b.1 --profile quick --device cpu
-    python benchmarks/adaptive.py huang2022/lemma-a.14 huang2024/lemma-b.1 --json adaptive.json
+    python benchmarks/adaptive.py huang2022/lemma-a.3 huang2024/lemma-c.11 --replicas 64 --json adaptive.json
 """
 from __future__ import annotations
 
@@ -22,24 +30,26 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks._options import add_device_and_precision, resolved_device
 
+DECISIVE = ("PASS", "FAIL")
+
 
 def judge(targets: list[str], profile: str, device: str, precision: str, seed: int,
-          adaptive: bool) -> tuple[dict[str, dict[str, Any]], float]:
+          adaptive: bool, replicas: int | None = None, correction: str = "holm") -> tuple[dict[str, dict[str, Any]], float]:
     """The records of one run of ``targets`` (by id) and its wall-clock seconds."""
     from verifier.running import registry as reg
     from verifier.running.runner import Options, Runner
 
     registry = reg.load()
     options = Options(profile=profile, device=device, precision=precision, seed=seed, use_cache=False,
-                      readings="default", adaptive=adaptive)
+                      readings="default", adaptive=adaptive, replicas=replicas, correction=correction)
     start = time.perf_counter()
     record = Runner(registry, options, None).run(targets, argv=["benchmarks/adaptive.py"])
     return {item["id"]: item for item in record.results}, time.perf_counter() - start
 
 
 def compare(fixed: dict[str, dict[str, Any]], adaptive: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per empirical result: verdicts and replicas of both runs, and its claims without a
-    sequential test."""
+    """One row per empirical result: verdicts, replicas and check seconds of both runs, and its claims
+    without a sequential test."""
     rows = []
     for rid, item in fixed.items():
         other = adaptive[rid]
@@ -48,24 +58,81 @@ def compare(fixed: dict[str, dict[str, Any]], adaptive: dict[str, dict[str, Any]
         rows.append({"result": rid, "fixed_verdict": item["verdict"], "adaptive_verdict": other["verdict"],
                      "fixed_replicas": item["replicas"], "adaptive_replicas": other["replicas"],
                      "maximum": other.get("replicas_maximum", item["replicas"]),
+                     "fixed_seconds": item.get("check_seconds"), "adaptive_seconds": other.get("check_seconds"),
                      "not_adaptive": sorted((other.get("adaptive") or {}).get("not_adaptive", {}))})
     return rows
 
 
-def table(rows: list[dict[str, Any]], totals: tuple[float, float]) -> str:
-    """Results side by side, then the totals. Seconds are those of the whole runs: results that read
-    the same check share its replicas (an adaptive run extends the prefix another result stopped at)."""
-    header = f"{'result':32} {'fixed':>13} {'adaptive':>13} {'replicas':>9} {'used':>9}  claims not adaptive"
+def agreement(fixed: str, adaptive: str, before_correction: str | None = None) -> str:
+    """How a claim's adaptive verdict stands to its fixed one (``before_correction``: the adaptive verdict
+    before the run's family correction turned a FAIL into INCONCLUSIVE, if it did)."""
+    if fixed == adaptive:
+        return "agree"
+    if fixed not in DECISIVE:
+        return "fixed undecided"
+    if adaptive in DECISIVE:
+        return "CONTRADICTS"
+    if before_correction == fixed:
+        return "adaptive undecided (family correction)"
+    return "adaptive undecided"
+
+
+def claim_rows(fixed: dict[str, dict[str, Any]], adaptive: dict[str, dict[str, Any]],
+               results: list[str] | None = None) -> list[dict[str, Any]]:
+    """One row per claim judged by a sequential test in the adaptive run (of ``results``, or of every
+    result of the runs): both verdicts, the replicas the adaptive run used, and how the two stand."""
+    rows = []
+    for rid, item in fixed.items():
+        if results is not None and rid not in results:
+            continue
+        other = {c["label"]: c for c in adaptive[rid].get("claims", [])}
+        for claim in item.get("claims", []):
+            sequential = other.get(claim["label"])
+            if sequential is None or "sequential" not in sequential:
+                continue
+            rows.append({"result": rid, "claim": claim["label"], "kind": claim["kind"],
+                         "fixed_verdict": claim["verdict"], "adaptive_verdict": sequential["verdict"],
+                         "used": sequential.get("replicas_used"), "maximum": sequential.get("replicas_maximum"),
+                         "fixed_replicas": item.get("replicas"),
+                         "agreement": agreement(claim["verdict"], sequential["verdict"],
+                                                sequential.get("verdict_before_correction"))})
+    return rows
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def table(rows: list[dict[str, Any]], totals: tuple[float, float], claims: list[dict[str, Any]] | None = None) -> str:
+    """Results side by side, the claims with a sequential test, then the totals. Seconds per result are
+    its check's (a result that reads a check another result ran reuses its replicas, and may show that
+    run's seconds); the totals are those of the whole runs."""
+    header = (f"{'result':32} {'fixed':>13} {'adaptive':>13} {'replicas':>9} {'used':>9} {'check s':>8} "
+              f"{'adaptive s':>10}  claims not adaptive")
     lines = [header, "-" * len(header)]
     for r in rows:
         lines.append(f"{r['result']:32} {r['fixed_verdict']:>13} {r['adaptive_verdict']:>13} {r['fixed_replicas']:>9} "
-                     f"{r['adaptive_replicas']:>4}/{r['maximum']:<4}  {len(r['not_adaptive'])}")
+                     f"{r['adaptive_replicas']:>4}/{r['maximum']:<4} {_seconds(r.get('fixed_seconds')):>8} "
+                     f"{_seconds(r.get('adaptive_seconds')):>10}  {len(r['not_adaptive'])}")
+    if claims:
+        lines += ["", f"{'claims with a sequential test':72} {'fixed':>12} {'adaptive':>12} {'used':>9}  agreement",
+                  "-" * 120]
+        for c in claims:
+            label = f"{c['result'].split('/')[-1]}: {c['claim']}"
+            label = label if len(label) <= 72 else label[:69] + "..."
+            lines.append(f"{label:72} {c['fixed_verdict']:>12} {c['adaptive_verdict']:>12} "
+                         f"{c['used']:>4}/{c['maximum']:<4}  {c['agreement']}")
     fixed_total = sum(r["fixed_replicas"] for r in rows)
     used_total = sum(r["adaptive_replicas"] for r in rows)
+    saved = totals[0] - totals[1]
     lines.append(f"replicas judged: {used_total} of {fixed_total} ({1 - used_total / max(fixed_total, 1):.0%} fewer); "
                  f"whole runs: {totals[0]:.1f} s fixed, {totals[1]:.1f} s adaptive "
-                 f"({1 - totals[1] / totals[0]:.0%} saved); verdicts differ: "
-                 f"{sum(r['fixed_verdict'] != r['adaptive_verdict'] for r in rows)} of {len(rows)}")
+                 f"({saved:.1f} s, {saved / totals[0] if totals[0] else 0:.0%} saved); verdicts differ: "
+                 f"{sum(r['fixed_verdict'] != r['adaptive_verdict'] for r in rows)} of {len(rows)} results")
+    if claims is not None:
+        counts = {k: sum(c["agreement"].startswith(k) for c in claims)
+                  for k in ("agree", "fixed undecided", "adaptive undecided", "CONTRADICTS")}
+        lines.append(f"claims with a sequential test: {len(claims)}; " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     return "\n".join(lines)
 
 
@@ -74,22 +141,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("results", nargs="+", help="result ids, e.g. huang2024/lemma-b.1")
     parser.add_argument("--profile", default="quick")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--replicas", type=int, default=None, metavar="N",
+                        help="the maximum replica count of both runs (default: each result's, for the profile)")
+    parser.add_argument("--correction", default="holm", choices=("holm", "bonferroni", "bh", "none"),
+                        help="the runs' family correction (an adaptive run's is e-Holm / e-BH over the e-values)")
+    parser.add_argument("--all-claims", action="store_true",
+                        help="list the sequential claims of the results used as well, not only of those named")
     parser.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the rows as JSON")
     add_device_and_precision(parser)
     args = parser.parse_args(argv)
+    if args.replicas is not None and args.replicas < 1:
+        parser.error("--replicas must be a positive integer")
     device = resolved_device(parser, args.device)
     from verifier.running import registry as reg
 
     unknown = [r for r in args.results if r not in reg.load().results]
     if unknown:
         parser.error(f"unknown result {unknown[0]!r} (expected a full id such as huang2024/lemma-b.1)")
-    fixed, fixed_s = judge(args.results, args.profile, device, args.precision, args.seed, adaptive=False)
-    adaptive, adaptive_s = judge(args.results, args.profile, device, args.precision, args.seed, adaptive=True)
+    fixed, fixed_s = judge(args.results, args.profile, device, args.precision, args.seed, False, args.replicas,
+                           args.correction)
+    adaptive, adaptive_s = judge(args.results, args.profile, device, args.precision, args.seed, True, args.replicas,
+                                 args.correction)
     rows = compare(fixed, adaptive)
-    print(table(rows, (fixed_s, adaptive_s)))
+    claims = claim_rows(fixed, adaptive, None if args.all_claims else args.results)
+    print(table(rows, (fixed_s, adaptive_s), claims))
     if args.json:
-        args.json.write_text(json.dumps({"rows": rows, "seconds": {"fixed": fixed_s, "adaptive": adaptive_s}}, indent=1))
-    return 0
+        args.json.write_text(json.dumps({"profile": args.profile, "replicas": args.replicas,
+                                         "correction": args.correction, "rows": rows,
+                                         "claims": claims, "seconds": {"fixed": fixed_s, "adaptive": adaptive_s}},
+                                        indent=1))
+    return 1 if any(c["agreement"] == "CONTRADICTS" for c in claims) else 0
 
 
 if __name__ == "__main__":

@@ -73,3 +73,31 @@ def test_quick_family_row_times_the_batch_and_the_loop():
     timed = next(row for row in rows if row[0].startswith("Gaussian maxima"))
     assert timed[1].endswith("s batched)") and float(timed[1].split("x")[0]) > 0
     assert all(row[1] == "error: skipped in this test" and row[2] is False for row in rows if row is not timed)
+
+
+def test_adaptive_benchmark_pairs_claims_and_flags_a_contradiction():
+    """benchmarks/adaptive.py pairs each claim judged by a sequential test with its fixed-n verdict: an
+    adaptive run may stay undecided where the fixed one decided, never reach the opposite verdict."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.adaptive import agreement, claim_rows, compare, table
+
+    def item(verdict, claims, replicas, adaptive=False):
+        return {"id": "p/r", "verdict": verdict, "replicas": replicas, "check_seconds": 2.0 if adaptive else 4.0,
+                "claims": [{"label": label, "kind": "Bound", "verdict": v,
+                            **({"sequential": {}, "replicas_used": replicas, "replicas_maximum": 64} if seq else {})}
+                           for label, v, seq in claims],
+                **({"replicas_maximum": 64, "adaptive": {"not_adaptive": {"c": "no support"}}} if adaptive else {})}
+
+    fixed = {"p/r": item("PASS", [("a", "PASS", False), ("b", "FAIL", False), ("c", "PASS", False),
+                                  ("d", "INCONCLUSIVE", False)], 64)}
+    adaptive = {"p/r": item("INCONCLUSIVE", [("a", "PASS", True), ("b", "INCONCLUSIVE", True), ("c", "PASS", False),
+                                             ("d", "PASS", True)], 16, adaptive=True)}
+    claims = claim_rows(fixed, adaptive)
+    assert [(c["claim"], c["agreement"], c["used"]) for c in claims] == [
+        ("a", "agree", 16), ("b", "adaptive undecided", 16), ("d", "fixed undecided", 16)]
+    assert agreement("PASS", "FAIL") == "CONTRADICTS" and agreement("FAIL", "PASS") == "CONTRADICTS"
+    assert agreement("FAIL", "INCONCLUSIVE", "FAIL") == "adaptive undecided (family correction)"
+    rows = compare(fixed, adaptive)
+    assert rows[0]["fixed_seconds"] == 4.0 and rows[0]["adaptive_seconds"] == 2.0 and rows[0]["not_adaptive"] == ["c"]
+    text = table(rows, (10.0, 4.0), claims)
+    assert "16/64" in text and "6.0 s, 60% saved" in text and "adaptive undecided 1" in text and "CONTRADICTS 0" in text

@@ -229,7 +229,7 @@ THEOREM_1 = _sweep_result(
         Bound("setting: no training residual reaches the truncation (truncated ERM = least squares)",
               quantity=S("trunc_frac"), relation="<=", bound=sp.Rational(1, 1000),
               explicit_control=Bound("control: half of the residuals are truncated", quantity=S("trunc_frac"),
-                                     relation=">=", bound=sp.Rational(1, 2))),
+                                     relation=">=", bound=sp.Rational(1, 2), support=(0, 1)), support=(0, 1)),
         Limit("RHS - gamma_S -> 0 as m -> oo (R_m = c/sqrt(m))",
               expr=_THM1_EXCESS, var=_mp, point=sp.oo, value=0),
     ),

@@ -151,14 +151,14 @@ def _zero_training_error(label: str, quantity: sp.Symbol) -> Bound:
     """Thm 5.1 / 5.2 (train): the training error is 0, with the reading above."""
     return Bound(label, quantity=quantity, relation="<=", bound=1 / (2 * n), statistic="proportion", trials=n,
                  explicit_control=Bound(f"control: {label}", quantity=quantity, relation=">=", bound=1 / n,
-                                        statistic="proportion", trials=n))
+                                        statistic="proportion", trials=n, support=(0, 1)), support=(0, 1))
 
 
 def _encoder_lower_bound(label: str, error: sp.Symbol, p_other: sp.Symbol, realised: sp.Basic) -> Bound:
     """Thm 5.2 (R2): encoder error >= (1 - o(1)) p_{3-r}; control: >= 1.5 x the realised form."""
     return Bound(label, quantity=error, relation=">=", bound=sp.Rational(4, 5) * p_other,
                  explicit_control=Bound(f"control: {label}", quantity=error, relation=">=",
-                                        bound=sp.Rational(3, 2) * realised))
+                                        bound=sp.Rational(3, 2) * realised, support=(0, 1)), support=(0, 1))
 
 
 def _converged(label: str, late: sp.Symbol, half: sp.Symbol) -> Approx:
@@ -396,10 +396,11 @@ COROLLARY_5_3 = _training_result(
     readings=(P_ESTIMATOR,),
     claims=(
         Bound("joint error >= (1 - o(1)) (p1 mu1 + p2 mu2)", quantity=_e_joint, relation=">=",
-              bound=sp.Rational(4, 5) * (_p_hat1 * mu1 + _p_hat2 * mu2)),
+              bound=sp.Rational(4, 5) * (_p_hat1 * mu1 + _p_hat2 * mu2), support=(0, 1)),
         Bound("with the mu1 mu2 mass: joint error >= (1 - o(1)) (p1 mu1 + p2 mu2 + (1 - p1 - p2) mu1 mu2)",
               quantity=_e_joint, relation=">=",
               bound=sp.Rational(4, 5) * (_p_hat1 * mu1 + _p_hat2 * mu2 + (1 - _p_hat1 - _p_hat2) * mu1 * mu2),
+              support=(0, 1),
               provenance=Provenance(Origin.RECONSTRUCTED, "high", "the notes' section 4.1: the proof drops the "
                                     "samples with both modalities insufficient")),
         Ordering("joint error >= 0.9 x best uni-modal error (no better than the best, margin 10%)",
@@ -587,7 +588,7 @@ FACT_A_5 = _dynamics_result(
         _ot("joint encoders on Z_s: |F - approximation| <= O(1/polylog k)", "fa5_train_dev_joint", rho_thr, 2.0),
         _ot("uni-modal networks: |F - approximation| <= O(1/polylog k)", "fa5_train_dev_uni", rho_thr, 2.0),
         Bound("fresh data: P[|F - approximation| > varrho] <= e^{-ln^2 k}", quantity=sp.Symbol("fa5_test_fail_joint"),
-              relation="<=", bound=1 - _WHP, statistic="proportion", trials=2 * k * sp.Symbol("n_test")),
+              relation="<=", bound=1 - _WHP, statistic="proportion", trials=2 * k * sp.Symbol("n_test"), support=(0, 1)),
     ),
 )
 

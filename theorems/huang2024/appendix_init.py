@@ -96,7 +96,7 @@ def _whp(label: str, excess: sp.Basic, control_label: str, control_excess: sp.Ba
     failures are rare."""
     return Bound(label, quantity=_fails(excess), relation="<=", bound=value, statistic="proportion", trials=1,
                  explicit_control=Probability(f"control: {control_label}", event=_fails(control_excess),
-                                              relation="<=", value=value))
+                                              relation="<=", value=value), support=(0, 1))
 
 
 _WHP_READING = ("'With probability >= 1 - delta' (delta = 0.1) is read on the event the statement quantifies "

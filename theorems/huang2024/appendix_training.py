@@ -49,7 +49,7 @@ LEMMA_C_3 = _result(
             "n, m, sigma0: a FAIL here says the lemma needs it.",
     claims=(Bound("fraction of sign changes <= 1/(2m)", quantity=S["flipped_single"], relation="<=", bound=_HALF_NEURON,
                   explicit_control=Bound("control: multi-modal sign changes <= 1/(2m)", quantity=S["flipped_multi"],
-                                         relation="<=", bound=_HALF_NEURON)),),
+                                         relation="<=", bound=_HALF_NEURON, support=(0, 1)), support=(0, 1)),),
 )
 LEMMA_C_7 = _result(
     "PHASE", ("rho_moved_neg", "rho_moved_pos", "rho_neg_rel"),
@@ -64,7 +64,8 @@ LEMMA_C_7 = _result(
     claims=(Bound("fraction of I_- pairs with rho != 0 <= 0.01", quantity=S["rho_moved_neg"], relation="<=",
                   bound=sp.Rational(1, 100),
                   explicit_control=Bound("control: fraction of I_+ pairs with rho != 0 <= 0.01",
-                                         quantity=S["rho_moved_pos"], relation="<=", bound=sp.Rational(1, 100))),),
+                                         quantity=S["rho_moved_pos"], relation="<=", bound=sp.Rational(1, 100),
+                                         support=(0, 1)), support=(0, 1)),),
 )
 LEMMA_D_3 = _result(
     "PHASE", ("mismatch_init", "mismatch_end", "resynced_multi"),
@@ -78,7 +79,8 @@ LEMMA_D_3 = _result(
     claims=(Bound("mismatched fraction at the end <= 1/(2m)", quantity=S["mismatch_end"], relation="<=",
                   bound=_HALF_NEURON,
                   explicit_control=Bound("control: mismatched fraction at initialisation <= 1/(2m)",
-                                         quantity=S["mismatch_init"], relation="<=", bound=_HALF_NEURON)),),
+                                         quantity=S["mismatch_init"], relation="<=", bound=_HALF_NEURON, support=(0, 1)),
+                  support=(0, 1)),),
 )
 
 _RATE_READING = (
@@ -112,7 +114,7 @@ LEMMA_C_11 = _result(
             "steps its window needs). Recorded beside it: the growth rate of the mean Psi over the window "
             "(rate_noise_single), which the note's recursion B_+- <- B_+- + b (B_+- - B_-+/2) expects below 0.96 b.",
     claims=(Bound("fraction of pairs meeting (22) at t = window_frac T1 >= 1 - delta", quantity=S["c11_pair_frac"],
-                  relation=">=", bound=1 - delta),),
+                  relation=">=", bound=1 - delta, support=(0, 1)),),
 )
 LEMMA_D_4 = _result(
     "STAGE", ("rate_signal_multi", "T1_multi"),

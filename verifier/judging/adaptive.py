@@ -7,7 +7,8 @@ whose quantity is one value per replica (betting e-processes on quantity - bound
 within a replica are taken as independent, as the fixed-n Clopper-Pearson interval takes them). Its verdict is then read from the e-values of
 :mod:`verifier.judging.sequential` after every round of replicas: FAIL as soon as the evidence that
 it fails reaches 2 / alpha, PASS as soon as the evidence that it holds does and its negative control
-FAILs the same way. Every other claim is judged at the full replica count by its fixed-n interval.
+(the one the fixed-n judge uses, :func:`verifier.judging.controls.informative`) FAILs the same way.
+Every other claim is judged at the full replica count by its fixed-n interval.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from verifier.judging import sequential, shapes, symbolic
+from verifier.judging import controls, sequential, shapes, symbolic
 from verifier.judging.verdicts import Verdict
 from verifier.spec.claims import Bound, Claim, Probability
 
@@ -120,7 +121,10 @@ def judge(claim: Claim, params: Mapping[str, float], data: Mapping[str, np.ndarr
     """The claim's anytime verdict on its first ``replicas`` replicas (NotAdaptive when it has none)."""
     own_stream = stream(claim, params, data, replicas, declared)
     own = own_stream.decision()
-    control_claim = claim.control()
+    # the control the fixed-n judge uses (a declared range fixes it before the data are seen), so that an
+    # adaptive PASS is earned against the same false variant as a fixed one
+    selected = shapes.select(data, declared or {}, claim.at) if claim.at else data
+    control_claim, _ = controls.informative(claim, claim.control(), params, selected, replicas)
     control = None
     if control_claim is not None:
         try:

@@ -58,9 +58,12 @@ class Bound(Claim):
     ``statistic="proportion"`` treats ``quantity`` as an error rate over ``trials`` points per replica
     and judges a Clopper-Pearson interval of the pooled count (``bound`` must then be a constant).
     The control tightens the bound by ``control_factor`` (divides an upper bound, multiplies a lower
-    one) unless ``explicit_control`` is given. A lower bound's tightened control that lies beyond every
-    measured value (``accuracy >= 1.5``) is moved, when judged, to the measurement's mean plus
-    ``control_margin`` standard deviations of its replicas (:mod:`verifier.judging.controls`).
+    one) unless ``explicit_control`` is given. With ``support`` declared, a default control that lies
+    outside the range (``accuracy >= 1.5``), is not stricter than the claim (a negative bound), or lies
+    farther than half-way to the range's end is moved, when judged, half-way from the bound to the
+    range's end (``hi`` for ``>=``, ``lo`` for ``<=``). Without it, a lower bound's tightened control
+    that lies beyond every measured value is moved to the measurement's mean plus ``control_margin``
+    standard deviations of its replicas (:mod:`verifier.judging.controls`).
     """
 
     quantity: Expr = sp.S.Zero
