@@ -104,3 +104,34 @@ def test_corrections_and_the_intersection_union_test():
     assert multiplicity.intersection_union([0.01, None, 0.2]) == 0.2
     with pytest.raises(ValueError, match="holm"):
         multiplicity.adjust(p, "sidak")
+
+
+READING_PLUGIN = PLUGIN.replace(
+    'from verifier import Bound, Kind, Paper, Parameter, Result',
+    'from verifier import Bound, Kind, Paper, Parameter, Result\n'
+    'from verifier.spec.readings import Reading\n'
+    'LEVEL = Reading(name="level", word="O(1)", means="c = 1", symbol="c", value=1.0,\n'
+    '                alternatives={"c = 0.99": 0.99, "c = 0": 0.0})',
+).replace('claims=(Bound("mean <= 1", quantity=x, relation="<=", bound=1),))',
+          'readings=(LEVEL,) if slug == "lemma-borderline" else (),\n'
+          '                      claims=(Bound("mean <= 1", quantity=x, relation="<=",\n'
+          '                                    bound=sp.Symbol("c") if slug == "lemma-borderline" else 1),))')
+
+
+def test_reading_variants_are_held_to_the_same_family_correction(tmp_path, capsys):
+    """A variant's FAIL that would not survive the run's Holm correction is INCONCLUSIVE, as its default
+    reading's claim is: the result then depends on the reading only through the variant that truly fails."""
+    path = tmp_path / "family_reading_plugin.py"
+    path.write_text(READING_PLUGIN)
+    run, printed = _run(tmp_path, capsys, str(path), "--readings", "all")
+    borderline = next(r for r in run["results"] if r["id"] == "family/lemma-borderline")
+    assert borderline["claims"][0]["verdict_before_correction"] == "FAIL" and borderline["verdict"] == "INCONCLUSIVE"
+    variants = {v["label"]: v for v in borderline["reading_variants"]}
+    assert variants["c = 0.99"]["claims"] == ["INCONCLUSIVE"]          # p_fail about 0.008: not after Holm over 21
+    assert variants["c = 0.99"]["p_fail"][0] < 0.05
+    assert variants["c = 0"]["claims"] == ["FAIL"]                     # mean 1.49 against 0: survives
+    assert borderline["reading_dependent"] is True
+    run_none, _ = _run(tmp_path, capsys, str(path), "--readings", "all", "--correction", "none")
+    uncorrected = next(r for r in run_none["results"] if r["id"] == "family/lemma-borderline")
+    assert {v["label"]: v["verdict"] for v in uncorrected["reading_variants"]} == {"c = 0.99": "FAIL", "c = 0": "FAIL"}
+    assert uncorrected["reading_dependent"] is False                   # FAIL under every reading

@@ -301,11 +301,17 @@ class Runner:
         family = [(item, claim) for item in record.results for claim in item.get("claims", [])
                   if claim.get("p_fail") is not None]
         method = self.options.correction
-        adjusted = multiplicity.adjust([claim["p_fail"] for _, claim in family], method)
         sequential_claims = sum("sequential" in claim for _, claim in family)
-        if sequential_claims and method in ("holm", "bh"):  # e-Holm / e-BH on e = 1 / p_fail (2 / alpha-scaled)
-            e_values = [math.inf if claim["p_fail"] == 0 else 1 / claim["p_fail"] for _, claim in family]
-            adjusted = sequential.e_holm(e_values) if method == "holm" else sequential.e_bh(e_values)
+        by_e_values = bool(sequential_claims) and method in ("holm", "bh")
+
+        def adjust(p_values: list[float]) -> list[float]:
+            if not by_e_values:
+                return multiplicity.adjust(p_values, method)
+            e_values = [math.inf if p == 0 else 1 / p for p in p_values]  # e-Holm / e-BH on e = 1 / p_fail
+            return sequential.e_holm(e_values) if method == "holm" else sequential.e_bh(e_values)
+
+        adjusted = adjust([claim["p_fail"] for _, claim in family])
+        if by_e_values:
             method = f"e-{method}" if method == "holm" or sequential_claims == len(family) else method
         changed: list[dict[str, Any]] = []
         for (item, claim), p_adjusted in zip(family, adjusted):
@@ -320,11 +326,16 @@ class Runner:
                                 "p_fail_adjusted": p_adjusted})
         record.family = {"method": method, "size": len(family), **({"sequential": sequential_claims} if sequential_claims else {}),
                          "alpha": sorted({item["alpha"] for item, _ in family}), "changed": changed}
-        if not changed:
-            return
         for item in record.results:
-            if item["own_verdict"] != Verdict.ERROR.value:
+            if changed and item["own_verdict"] != Verdict.ERROR.value:
                 _own_verdict(item, item["assumptions_violated"])
+        _correct_variants(record, family, adjust)
+        if not changed:
+            if self.store:
+                for item in record.results:
+                    if "reading_variants" in item:
+                        self.store.save_result(record.run_id, item)
+            return
         self._links.clear()
         verdicts: dict[str, Verdict] = {}
         for item in record.results:
@@ -426,32 +437,59 @@ def _reading_variants(result: Result, judged: Mapping[str, float], data: Mapping
                       adaptive_judge: bool = False) -> list[dict[str, Any]]:
     """The claims judged again, on the same measurements, under each admissible alternative reading (in an
     adaptive run, by the same sequential test where the claim has one)."""
-    def judge_one(claim: Any, values: Mapping[str, float], arrays: Mapping[str, np.ndarray]) -> str:
+    def judge_one(claim: Any, values: Mapping[str, float], arrays: Mapping[str, np.ndarray]) -> tuple[str, float | None]:
+        """The claim's verdict under these values, and its p_fail (for the run's family correction)."""
         if not claim.empirical:
-            return judge_symbolic_cached(claim).verdict
+            return judge_symbolic_cached(claim).verdict, None
         if adaptive_judge and claim.label not in item["adaptive"]["not_adaptive"]:
             try:
                 verdict = adaptive.judge(claim, values, arrays, result.alpha, item["replicas"], declared).verdict
-                return Verdict.INCONCLUSIVE.value if verdict == "undecided" else verdict
+                return (Verdict.INCONCLUSIVE.value if verdict == "undecided" else verdict), None
             except (adaptive.NotAdaptive, ValueError, KeyError, TypeError):  # as in measure_adaptive: fixed-n
                 pass
-        return judge_empirical(claim, values, arrays, result.alpha, item.get("replicas"), declared).verdict
+        outcome = judge_empirical(claim, values, arrays, result.alpha, item.get("replicas"), declared)
+        return outcome.verdict, outcome.p_fail
 
-    def judge_all(values: Mapping[str, float], arrays: Mapping[str, np.ndarray]) -> list[str]:
-        return [judge_one(c, values, arrays) for c in result.claims]
+    def variant(values: Mapping[str, float], arrays: Mapping[str, np.ndarray], **fields: Any) -> dict[str, Any]:
+        judged_claims = [judge_one(c, values, arrays) for c in result.claims]
+        verdicts = [verdict for verdict, _ in judged_claims]
+        return {**fields, "claims": verdicts, "p_fail": [p for _, p in judged_claims],
+                "verdict": combine([Verdict(v) for v in verdicts]).value}
 
     variants = []
     for reading in result.readings:
         for label, value in reading.alternatives.items():
-            verdicts = judge_all({**judged, reading.symbol: float(value)}, data)
-            variants.append({"reading": reading.name, "label": label, "symbol": reading.symbol, "value": float(value),
-                             "claims": verdicts, "verdict": combine([Verdict(v) for v in verdicts]).value})
+            variants.append(variant({**judged, reading.symbol: float(value)}, data, reading=reading.name, label=label,
+                                    symbol=reading.symbol, value=float(value)))
         for label, aliases in reading.alternative_aliases.items():
-            verdicts = judge_all(judged, _aliased(data, aliases))
-            variants.append({"reading": reading.name, "label": label, "symbol": ", ".join(aliases),
-                             "value": ", ".join(aliases.values()), "claims": verdicts,
-                             "verdict": combine([Verdict(v) for v in verdicts]).value})
+            variants.append(variant(judged, _aliased(data, aliases), reading=reading.name, label=label,
+                                    symbol=", ".join(aliases), value=", ".join(aliases.values())))
     return variants
+
+
+def _correct_variants(record: RunRecord, family: list[tuple[dict[str, Any], dict[str, Any]]],
+                      adjust: Callable[[list[float]], list[float]]) -> None:
+    """Hold each reading variant's FAILs to the run's family correction as its default reading's claims are:
+    a variant claim's p_fail takes the place of its claim's in the family (or joins it), and a FAIL whose
+    adjusted p does not fall below alpha is INCONCLUSIVE; then whether the result depends on the reading
+    is decided again, against the corrected data verdict."""
+    position = {(id(item), id(claim)): index for index, (item, claim) in enumerate(family)}
+    p_values = [claim["p_fail"] for _, claim in family]
+    for item in record.results:
+        for variant in item.get("reading_variants") or []:
+            for index, (verdict, p_fail) in enumerate(zip(variant["claims"], variant.get("p_fail") or [])):
+                if verdict != Verdict.FAIL.value or p_fail is None:
+                    continue
+                claims = item.get("claims", [])
+                at = position.get((id(item), id(claims[index]))) if index < len(claims) else None
+                trial = list(p_values) if at is not None else [*p_values, p_fail]
+                at = len(p_values) if at is None else at
+                trial[at] = p_fail
+                if adjust(trial)[at] >= item["alpha"]:
+                    variant["claims"][index] = Verdict.INCONCLUSIVE.value
+            variant["verdict"] = combine([Verdict(v) for v in variant["claims"]]).value
+        if "reading_variants" in item:
+            item["reading_dependent"] = any(v["verdict"] != item["data_verdict"] for v in item["reading_variants"])
 
 
 def adaptive_rounds(maximum: int) -> list[int]:
