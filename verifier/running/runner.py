@@ -329,12 +329,7 @@ class Runner:
         for item in record.results:
             if changed and item["own_verdict"] != Verdict.ERROR.value:
                 _own_verdict(item, item["assumptions_violated"])
-        _correct_variants(record, family, adjust)
-        if not changed:
-            if self.store:
-                for item in record.results:
-                    if "reading_variants" in item:
-                        self.store.save_result(record.run_id, item)
+        if not _correct_variants(record, family, adjust) and not changed:
             return
         self._links.clear()
         verdicts: dict[str, Verdict] = {}
@@ -468,11 +463,12 @@ def _reading_variants(result: Result, judged: Mapping[str, float], data: Mapping
 
 
 def _correct_variants(record: RunRecord, family: list[tuple[dict[str, Any], dict[str, Any]]],
-                      adjust: Callable[[list[float]], list[float]]) -> None:
+                      adjust: Callable[[list[float]], list[float]]) -> bool:
     """Hold each reading variant's FAILs to the run's family correction as its default reading's claims are:
     a variant claim's p_fail takes the place of its claim's in the family (or joins it), and a FAIL whose
     adjusted p does not fall below alpha is INCONCLUSIVE; then whether the result depends on the reading
-    is decided again, against the corrected data verdict."""
+    is decided again, against the corrected data verdict. True when a variant's verdict changed."""
+    changed = False
     position = {(id(item), id(claim)): index for index, (item, claim) in enumerate(family)}
     p_values = [claim["p_fail"] for _, claim in family]
     for item in record.results:
@@ -487,9 +483,13 @@ def _correct_variants(record: RunRecord, family: list[tuple[dict[str, Any], dict
                 trial[at] = p_fail
                 if adjust(trial)[at] >= item["alpha"]:
                     variant["claims"][index] = Verdict.INCONCLUSIVE.value
+                    changed = True
             variant["verdict"] = combine([Verdict(v) for v in variant["claims"]]).value
         if "reading_variants" in item:
-            item["reading_dependent"] = any(v["verdict"] != item["data_verdict"] for v in item["reading_variants"])
+            dependent = any(v["verdict"] != item["data_verdict"] for v in item["reading_variants"])
+            changed |= dependent != item.get("reading_dependent")
+            item["reading_dependent"] = dependent
+    return changed
 
 
 def adaptive_rounds(maximum: int) -> list[int]:
