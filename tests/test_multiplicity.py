@@ -135,3 +135,14 @@ def test_reading_variants_are_held_to_the_same_family_correction(tmp_path, capsy
     uncorrected = next(r for r in run_none["results"] if r["id"] == "family/lemma-borderline")
     assert {v["label"]: v["verdict"] for v in uncorrected["reading_variants"]} == {"c = 0.99": "FAIL", "c = 0": "FAIL"}
     assert uncorrected["reading_dependent"] is False                   # FAIL under every reading
+
+
+@pytest.mark.parametrize("method, reference", [("holm", "holm"), ("bonferroni", "bonferroni"), ("bh", "fdr_bh")])
+def test_adjusted_p_values_equal_statsmodels(method: str, reference: str):
+    """The numpy corrections against statsmodels' multipletests, with ties, zeros and ones."""
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(11)
+    for p in (rng.uniform(size=40) ** 3, np.array([0.01, 0.01, 0.04, 0.0, 1.0, 0.03, 0.2]), np.array([0.5])):
+        np.testing.assert_allclose(multiplicity.adjust(p, method), multipletests(p, method=reference)[1], rtol=1e-12)
+    assert multiplicity.adjust([], method) == []
