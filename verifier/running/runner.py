@@ -285,7 +285,7 @@ class Runner:
                 if not claim.empirical or index in static:
                     continue
                 try:
-                    judgements[index] = adaptive.judge(claim, judged, arrays, result.alpha, replicas, declared)
+                    judgements[index] = adaptive.judge(claim, judged, arrays, result.alpha, replicas, declared, maximum)
                 except (adaptive.NotAdaptive, ValueError, KeyError, TypeError) as exc:  # the fixed-n judge reports
                     reasons[index] = str(exc)                                          # a claim that cannot be read
             if replicas >= maximum or (not reasons and all(j.decided for j in judgements.values())):
@@ -431,7 +431,8 @@ def _reading_variants(result: Result, judged: Mapping[str, float], data: Mapping
             return judge_symbolic_cached(claim).verdict
         if adaptive_judge and claim.label not in item["adaptive"]["not_adaptive"]:
             try:
-                verdict = adaptive.judge(claim, values, arrays, result.alpha, item["replicas"], declared).verdict
+                verdict = adaptive.judge(claim, values, arrays, result.alpha, item["replicas"], declared,
+                                         item["adaptive"]["maximum"]).verdict
                 return Verdict.INCONCLUSIVE.value if verdict == "undecided" else verdict
             except (adaptive.NotAdaptive, ValueError, KeyError, TypeError):  # as in measure_adaptive: fixed-n
                 pass
