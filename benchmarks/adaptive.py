@@ -4,8 +4,9 @@ Each named result (and what it uses) is judged twice in this process, without a 
 at the profile's replica count (or ``--replicas``), once with ``--adaptive`` (rounds of
 max(8, replicas/8) until every claim is decided by its anytime-valid test). Per result it prints the
 verdicts, the replicas each run used, the seconds its check took in each run and the claims that had
-no sequential test; then, claim by claim, every claim that has one (a Probability, or a Bound on a mean
-with a declared ``support``) with both verdicts; then the seconds of both whole runs.
+no sequential test; then, claim by claim, every claim that has one (a Probability, a Bound on a mean
+with a declared ``support``, or a pooled-proportion Bound read per replica) with both verdicts; then the
+seconds of both whole runs.
 
 The two verdicts of a claim must agree wherever the fixed run was decisive. A sequential test may stay
 undecided where the fixed-n interval decides (it pays for stopping early with some power at the full

@@ -9,7 +9,7 @@ import pytest
 import sympy as sp
 
 from verifier.interfaces.cli import main
-from verifier.judging import adaptive
+from verifier.judging import adaptive, sequential
 from verifier.running.runner import adaptive_rounds
 from verifier.running.store import Store
 from verifier.spec.claims import Bound, Ordering, Probability
@@ -46,20 +46,57 @@ PLUGIN = textwrap.dedent('''
 ''')
 
 
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("adaptive")
-    plugin = folder / "seq_plugin.py"
-    plugin.write_text(PLUGIN)
+PROPORTIONS_PLUGIN = textwrap.dedent('''
+    import numpy as np
+    import sympy as sp
+    from verifier import Bound, Kind, Paper, Result
+
+    PAPER = Paper(key="pooled", title="Pooled proportions", authors=("A",), year=2026)
+    fails = sp.Symbol("fails")
+
+    def shared_failures(params, replicas, seeds, device):
+        """20 dependent 0/1 failures per replica: they share the replica's own rate, uniform on [0.1, 0.3]."""
+        rngs = [np.random.default_rng(s) for s in seeds]
+        return {"fails": np.stack([(r.random(20) < r.uniform(0.1, 0.3)).astype(float) for r in rngs])}
+
+    def result(slug, claim):
+        return Result(id=f"pooled/{slug}", kind=Kind.LEMMA, number=slug, title=slug, paper=PAPER, statement="x",
+                      profiles={"quick": {}, "full": {}}, replicas={"quick": 256, "full": 256},
+                      measures={"fails": "0/1 failures, (replicas, 20)"}, check=shared_failures,
+                      tag="FOUND (primary)", claims=(claim,))
+
+    def pooled(label, bound, **control):
+        return Bound(label, quantity=fails, relation="<=", bound=bound, statistic="proportion", trials=1, **control)
+
+    RESULTS = [result("lemma-rare", pooled("P[fail] <= 0.6", 0.6, control_factor=6)),
+               result("lemma-often", pooled("P[fail] <= 0.05", 0.05)),
+               result("lemma-near-zero", pooled("P[fail] <= 0.01", 0.01))]
+''')
+
+
+def _fixed_and_adaptive(folder, plugin_text: str, paper: str) -> dict:
+    """`verify paper` of a plugin, fixed and --adaptive, each in its own store: records by slug, runs, stores."""
+    plugin = folder / f"{paper}_plugin.py"
+    plugin.write_text(plugin_text)
     out = {}
     for mode, extra in (("fixed", []), ("adaptive", ["--adaptive"])):
         path = folder / f"{mode}.json"
-        main(["paper", "seq", "--plugin", str(plugin), "--no-autoload", "--device", "cpu", "--store",
+        main(["paper", paper, "--plugin", str(plugin), "--no-autoload", "--device", "cpu", "--store",
               str(folder / f"{mode}.sqlite"), "--json", str(path), "--readings", "default", *extra])
         out[mode] = {r["id"].split("/")[1]: r for r in json.loads(path.read_text())["results"]}
         out[mode + "_run"] = json.loads(path.read_text())
         out[mode + "_store"] = Store(folder / f"{mode}.sqlite")
     return out
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    return _fixed_and_adaptive(tmp_path_factory.mktemp("adaptive"), PLUGIN, "seq")
+
+
+@pytest.fixture(scope="module")
+def pooled_runs(tmp_path_factory):
+    return _fixed_and_adaptive(tmp_path_factory.mktemp("pooled"), PROPORTIONS_PLUGIN, "pooled")
 
 
 def test_rounds_follow_the_maximum():
@@ -73,8 +110,10 @@ def test_clear_claims_stop_early_with_the_verdicts_of_the_fixed_run(runs):
     assert false["verdict"] == runs["fixed"]["lemma-false"]["verdict"] == "FAIL"
     for item in (clear, false):
         claim = item["claims"][0]
-        assert item["replicas"] == claim["replicas_used"] == 32 and claim["replicas_maximum"] == 256
-        assert item["adaptive"] == {"round": 32, "used": 32, "maximum": 256, "not_adaptive": {}}
+        # well before the maximum: the first or second round (the data, like the seeds, depend on the plugin's
+        # module name, which carries a hash of its temporary path)
+        assert item["replicas"] == claim["replicas_used"] in (32, 64) and claim["replicas_maximum"] == 256
+        assert item["adaptive"] == {"round": 32, "used": item["replicas"], "maximum": 256, "not_adaptive": {}}
         assert claim["p_fail"] == pytest.approx(min(1.0, 2 / float(claim["sequential"]["e_fail"])))
         assert "--adaptive" in item["reproduce"]
     assert float(clear["claims"][0]["sequential"]["e_pass"]) >= 40 and clear["claims"][0]["control"]["rejected"]
@@ -97,6 +136,46 @@ def test_a_claim_without_a_sequential_test_runs_at_the_maximum_and_says_so(runs)
     assert item["adaptive"]["not_adaptive"] == {"rate <= 0.8 (no support)": "no support (range of its quantity) is declared"}
     assert claim["verdict"] == runs["fixed"]["lemma-unbounded"]["claims"][0]["verdict"] == "PASS"
     assert "not adaptive (no support" in claim["detail"]
+
+
+def test_pooled_proportions_stop_early_on_their_per_replica_proportions(pooled_runs):
+    # 20 dependent failures per replica (a shared rate), mean 0.2: "<= 0.6" PASSes and "<= 0.05" FAILs well
+    # before the maximum of 256 replicas, with the fixed run's verdicts
+    rare, often = pooled_runs["adaptive"]["lemma-rare"], pooled_runs["adaptive"]["lemma-often"]
+    assert rare["verdict"] == pooled_runs["fixed"]["lemma-rare"]["verdict"] == "PASS"
+    assert often["verdict"] == pooled_runs["fixed"]["lemma-often"]["verdict"] == "FAIL"
+    for item, bound in ((rare, 0.6), (often, 0.05)):
+        claim = item["claims"][0]
+        assert item["replicas"] == claim["replicas_used"] <= 64 and claim["replicas_maximum"] == 256
+        assert claim["sequential"]["test"] == adaptive.PROPORTIONS
+        assert claim["statistic"] == "mean of per-replica proportions (confidence sequence)"
+        fails = pooled_runs["adaptive_store"].load_measurements(item["measurement_key"])["fails"]
+        assert fails.shape == (item["replicas"], 20)
+        proportions = fails.mean(axis=1)                  # the test reads one proportion per replica
+        expected = sequential.mean_decision(proportions, 0.0, 1.0, -np.inf, bound)
+        assert float(claim["sequential"]["e_pass"]) == pytest.approx(expected.e_pass)
+        assert float(claim["sequential"]["e_fail"]) == pytest.approx(expected.e_fail)
+        lo, hi = claim["ci"]                              # the confidence sequence of the mean proportion
+        assert lo < proportions.mean() < hi and proportions.mean() == pytest.approx(claim["estimate"])
+    assert float(rare["claims"][0]["sequential"]["e_pass"]) >= 40 and rare["claims"][0]["control"]["rejected"]
+    control = rare["claims"][0]["control"]["description"]                       # the fixed run's control
+    assert control == pooled_runs["fixed"]["lemma-rare"]["claims"][0]["control"]["description"]
+    assert control.startswith("E[fails] <= 0.1")
+    assert float(often["claims"][0]["sequential"]["e_fail"]) >= 40 and 0.05 < often["claims"][0]["ci"][0]
+    assert pooled_runs["adaptive_run"]["family"] == {**pooled_runs["adaptive_run"]["family"], "method": "e-holm",
+                                                     "size": 3, "sequential": 2, "changed": []}
+
+
+def test_a_pooled_proportion_bound_too_near_zero_for_the_maximum_is_judged_at_fixed_n(pooled_runs):
+    # "<= 0.01" needs about 800 replicas of proportion 0 to PASS by one proportion per replica: at most 256 are
+    # run, so it is judged as the fixed run judges it, and says why
+    item = pooled_runs["adaptive"]["lemma-near-zero"]
+    claim = item["claims"][0]
+    assert item["replicas"] == 256 and "sequential" not in claim
+    assert claim["verdict"] == pooled_runs["fixed"]["lemma-near-zero"]["claims"][0]["verdict"] == "FAIL"
+    assert item["adaptive"]["not_adaptive"] == {"P[fail] <= 0.01": (
+        "its bound 0.01 lies too close to 0 or 1 for one proportion per replica to decide it both ways within 256 "
+        "replicas")}
 
 
 def test_the_first_replicas_are_those_of_a_fixed_run(runs):
@@ -146,12 +225,27 @@ def test_which_claims_have_a_sequential_test():
     assert adaptive.stream(Probability("p", event=e, value=0.4), {}, data, 8).test == adaptive.MIXTURE
     pooled = adaptive.stream(Probability("k", event=grid, value=0.4), {}, data, 8)  # (replica, k) events: pooled
     assert pooled.values.shape == (24,) and pooled.region == (0.4, np.inf)
+    # a pooled proportion: each replica's count over its trials x cells (error rates 0.5, 2/3, 0.5 of 6 trials)
+    rates = np.tile([0.5, 4 / 6, 0.5], (8, 1))
+    proportion = Bound("pp", quantity=sp.Symbol("rates"), bound=0.3, relation=">=", statistic="proportion", trials=6)
+    per_replica = adaptive.stream(proportion, {}, {**data, "rates": rates}, 8)
+    assert per_replica.test == adaptive.PROPORTIONS and per_replica.region == (0.3, np.inf)
+    assert per_replica.values == pytest.approx(np.full(8, 10 / 18)) and (per_replica.lo, per_replica.hi) == (0.0, 1.0)
+    assert adaptive.reachable(per_replica, 0.05, 64)
+    near_zero = Bound("pz", quantity=q, bound=0.01, statistic="proportion", trials=10)
+    assert not adaptive.reachable(adaptive.stream(near_zero, {}, data, 8), 0.05, 256)
+    with pytest.raises(adaptive.NotAdaptive, match="its bound 0.01 lies too close to 0 or 1 .* within 256 replicas"):
+        adaptive.judge(near_zero, {}, data, 0.05, 8, maximum=256)
     for claim, reason in ((Bound("n", quantity=q, bound=1), "no support"),
                           (Bound("g", quantity=grid, bound=1, support=(0, 2)), "not one value per replica"),
                           (Bound("v", quantity=q, bound=q, support=(0, 1)), "bound is not one finite number"),
                           (Bound("o", quantity=q, bound=0.5, support=(0.2, 1)), "outside its declared support"),
-                          (Bound("pp", quantity=q, bound=0.5, statistic="proportion", trials=10, support=(0, 1)),
-                           "Bound claim of a pooled proportion has no sequential test"),
+                          (Bound("pw", quantity=wide, bound=0.5, statistic="proportion", trials=10),
+                           r"shape \(3, 8\), with no leading replica axis \(8,\)"),
+                          (Bound("pt", quantity=q, bound=0.5, statistic="proportion", trials=2.5),
+                           r"trials \(2.5\) are not a positive whole number"),
+                          (Bound("p1", quantity=q * 2, bound=0.5, statistic="proportion", trials=10),
+                           r"a replica's proportion lies outside \[0, 1\]"),
                           (Probability("pv", event=e, value=q), "value is not one finite number"),
                           (Probability("pt", event=wide, value=0.5), "neither pooled nor with a leading replica axis"),
                           (Ordering("r", lesser=q, greater=q), "Ordering claim has no sequential test")):
@@ -159,3 +253,25 @@ def test_which_claims_have_a_sequential_test():
             adaptive.stream(claim, {}, data, 8)
     with pytest.raises(ValueError, match=r"support must be \(lo, hi\) with lo < hi, got \(1, 0\)"):
         Bound("bad", quantity=q, bound=1, support=(1, 0))
+
+
+def test_a_fail_stops_the_rounds_only_at_the_level_the_family_correction_will_ask():
+    """A sequential FAIL at alpha alone keeps sampling while the run's correction (e-Holm: m / alpha for its
+    strongest claim) would take it back; a PASS needs no correction; without a correction alpha suffices."""
+    from types import SimpleNamespace
+
+    from verifier.running.runner import Runner
+
+    def judged(e_fail: float, e_pass: float = 1.0) -> adaptive.Sequential:
+        own = sequential.Decision(e_fail, e_pass, 32)
+        verdict = own.verdict(0.05)
+        return adaptive.Sequential(verdict, own, None, "betting", (0.0, 1.0))
+
+    runner = Runner.__new__(Runner)
+    runner._family_size, runner.options = 4, SimpleNamespace(correction="holm")
+    assert judged(100.0).verdict == "FAIL" and not runner._settled(judged(100.0), 0.05)   # p 0.02 > 0.05 / 4
+    assert runner._settled(judged(1000.0), 0.05)                                          # p 0.002 < 0.0125
+    assert runner._settled(judged(1.0, 1000.0), 0.05)                                     # a PASS stops
+    assert not runner._settled(judged(1.0), 0.05)                                         # undecided
+    runner.options = SimpleNamespace(correction="none")
+    assert runner._settled(judged(100.0), 0.05)

@@ -80,6 +80,21 @@ def test_peeking_keeps_the_error_rate_for_a_probability() -> None:
     assert float(naive.mean()) > 2 * ALPHA
 
 
+def test_peeking_keeps_the_error_rate_for_a_pooled_proportion_read_per_replica() -> None:
+    # "P[fail] <= 0.2" on its boundary: each replica's 20 trials share the replica's own failure rate (its
+    # trained network), Beta(1, 4) with mean 0.2, so the trials are dependent within a replica
+    rng = np.random.default_rng(8)
+    trials = 20
+    counts = rng.binomial(trials, rng.beta(1.0, 4.0, size=(STREAMS, MAXIMUM)))
+    e = sequential.betting_e(counts / trials, 0.2, 0.0, 1.0, "above")[:, LOOKS]   # one proportion per replica
+    assert float((e >= 1 / ALPHA).any(axis=1).mean()) <= TOLERANCE
+    # the negative control: Robbins' mixture over the pooled trials, as if independent, peeked the same way
+    pooled = np.cumsum(counts, axis=1)[:, LOOKS]
+    mixture = sequential.running_max(sequential.beta_binomial_e(pooled, np.broadcast_to(trials * (LOOKS + 1.0),
+                                                                                         pooled.shape), 0.2))
+    assert float((mixture >= 1 / ALPHA).any(axis=1).mean()) > 3 * ALPHA
+
+
 def test_a_clearly_false_claim_is_decided_early() -> None:
     rng = np.random.default_rng(4)
     x = 0.25 + 0.75 * rng.beta(2, 2, size=(500, MAXIMUM))   # mean 0.625 against "mean <= 0.5"

@@ -1,31 +1,50 @@
 """Claims judged by anytime-valid tests, for ``verify --adaptive`` (issue 22, point 1).
 
 A claim can stop early only when each replica gives it values whose range is known in advance:
-a ``Bound`` with ``statistic="mean"`` whose ``support`` is declared, whose bound is one number and
-whose quantity is one value per replica (betting e-processes on quantity - bound), or a
-``Probability`` of 0/1 outcomes (Robbins' beta-binomial mixtures on the pooled count; outcomes
-within a replica are taken as independent, as the fixed-n Clopper-Pearson interval takes them). Its verdict is then read from the e-values of
-:mod:`verifier.judging.sequential` after every round of replicas: FAIL as soon as the evidence that
-it fails reaches 2 / alpha, PASS as soon as the evidence that it holds does and its negative control
-(the one the fixed-n judge uses, :func:`verifier.judging.controls.informative`) FAILs the same way.
-Every other claim is judged at the full replica count by its fixed-n interval.
+
+- a ``Bound`` with ``statistic="mean"`` whose ``support`` is declared, whose bound is one number and
+  whose quantity is one value per replica: betting e-processes on quantity - bound;
+- a ``Bound`` with ``statistic="proportion"`` (an error rate over ``trials`` points per replica, judged
+  at fixed n by the pooled Clopper-Pearson interval): betting e-processes on each replica's proportion,
+  a mean of values in [0, 1], against the bound. Not a Bernoulli or beta-binomial mixture over the
+  pooled trials: the trials of one replica share its trained network (or its draw of weights), so
+  they are not independent and a mixture over them is not a supermartingale under the null; the
+  replicas are independent (their own seeds), so a bounded-mean test on one proportion per replica is
+  valid whatever the dependence inside a replica. Its estimand, the mean of the per-replica
+  proportions, is the pooled proportion the fixed-n interval judges. Such a bound may sit close to 0
+  (zero training error read as below 1/(2n)), where no test on one value per replica in [0, 1] can
+  decide with few replicas; the claim is then sequential only when data at the ends of [0, 1] could
+  decide it both ways within the run's maximum (:func:`reachable`), otherwise it is judged at the
+  maximum by its fixed-n interval, as before;
+- a ``Probability`` of 0/1 outcomes: Robbins' beta-binomial mixtures on the pooled count (outcomes
+  within a replica are taken as independent, as the fixed-n Clopper-Pearson interval takes them).
+
+Its verdict is then read from the e-values of :mod:`verifier.judging.sequential` after every round of
+replicas: FAIL as soon as the evidence that it fails reaches 2 / alpha, PASS as soon as the evidence
+that it holds does and its negative control (the one the fixed-n judge uses,
+:func:`verifier.judging.controls.informative`) FAILs the same way. Every other claim is judged at the
+full replica count by its fixed-n interval.
 """
 from __future__ import annotations
 
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+import sympy as sp
 
 from verifier.judging import controls, sequential, shapes, symbolic
 from verifier.judging.verdicts import Verdict
 from verifier.spec.claims import Bound, Claim, Probability
 
 BETTING = "betting e-process (Waudby-Smith & Ramdas 2023)"
+PROPORTIONS = "betting e-process on per-replica proportions (Waudby-Smith & Ramdas 2023)"
 MIXTURE = "beta-binomial mixture (Robbins 1970)"
+# the decision statistic of a test whose confidence sequence is not of the fixed-n judge's statistic
+_STATISTICS = {PROPORTIONS: "mean of per-replica proportions"}
 
 
 @dataclass(frozen=True)
@@ -64,14 +83,40 @@ def _per_replica(expr: Any, params: Mapping[str, float], data: Mapping[str, np.n
     return values
 
 
+def _replica_proportions(claim: Bound, params: Mapping[str, float], data: Mapping[str, np.ndarray],
+                         replicas: int) -> np.ndarray:
+    """Each replica's proportion of a pooled-proportion Bound: its count (the quantity times ``trials``,
+    rounded, as the fixed-n judge counts) over its trials, summed over the cells after the replica axis."""
+    trials = _one_number(sp.sympify(claim.trials), params, data, "trials")
+    if trials < 1 or trials != round(trials):
+        raise NotAdaptive(f"its trials ({trials:g}) are not a positive whole number")
+    quantity = np.asarray(symbolic.evaluate(claim.quantity, params, data), dtype=float)
+    if quantity.ndim == 0 or quantity.shape[0] != replicas:
+        raise NotAdaptive(f"its measurement has shape {quantity.shape}, with no leading replica axis ({replicas},)")
+    if not np.all(np.isfinite(quantity)):
+        raise NotAdaptive("its measurement has NaN/inf values")
+    counts = np.rint(quantity * trials).reshape(replicas, -1)
+    proportions = counts.sum(axis=1) / (trials * counts.shape[1])
+    if np.any((proportions < 0) | (proportions > 1)):
+        raise NotAdaptive("a replica's proportion lies outside [0, 1]")
+    return proportions
+
+
 def static_reason(claim: Claim) -> str | None:
     """Why the claim can have no sequential test whatever its data (None when it may have one)."""
-    if isinstance(claim, Probability):
+    if isinstance(claim, Probability) or (isinstance(claim, Bound) and claim.statistic == "proportion"):
         return None
-    if isinstance(claim, Bound) and claim.statistic == "mean":
+    if isinstance(claim, Bound):
         return None if claim.support is not None else "no support (range of its quantity) is declared"
-    return (f"a {type(claim).__name__} claim{' of a pooled proportion' if isinstance(claim, Bound) else ''} has no "
-            "sequential test (only a Bound with a declared support or a Probability)")
+    return (f"a {type(claim).__name__} claim has no sequential test (only a Bound with a declared support or of a "
+            "pooled proportion, or a Probability)")
+
+
+def reachable(found: Stream, alpha: float, maximum: int) -> bool:
+    """Whether the stream's test could decide both ways within ``maximum`` replicas: PASS on values all at
+    one end of its range and FAIL on values all at the other (the most favourable data for each side)."""
+    verdicts = {replace(found, values=np.full(maximum, end)).decision().verdict(alpha) for end in (found.lo, found.hi)}
+    return verdicts == {"PASS", "FAIL"}
 
 
 def stream(claim: Claim, params: Mapping[str, float], data: Mapping[str, np.ndarray], replicas: int,
@@ -81,6 +126,10 @@ def stream(claim: Claim, params: Mapping[str, float], data: Mapping[str, np.ndar
         raise NotAdaptive(reason)
     if claim.at:
         data = shapes.select(data, declared or {}, claim.at, claim.label)
+    if isinstance(claim, Bound) and claim.statistic == "proportion":
+        bound = _one_number(claim.bound, params, data, "bound")
+        region = (-math.inf, bound) if claim.relation == "<=" else (bound, math.inf)
+        return Stream(_replica_proportions(claim, params, data, replicas), 0.0, 1.0, region, PROPORTIONS)
     if isinstance(claim, Bound):
         bound = _one_number(claim.bound, params, data, "bound")
         lo, hi = (float(v) for v in claim.support)
@@ -117,9 +166,16 @@ class Sequential:
 
 
 def judge(claim: Claim, params: Mapping[str, float], data: Mapping[str, np.ndarray], alpha: float, replicas: int,
-          declared: Mapping[str, tuple] | None = None) -> Sequential:
-    """The claim's anytime verdict on its first ``replicas`` replicas (NotAdaptive when it has none)."""
+          declared: Mapping[str, tuple] | None = None, maximum: int | None = None) -> Sequential:
+    """The claim's anytime verdict on its first ``replicas`` replicas of at most ``maximum`` (default:
+    ``replicas``); NotAdaptive when it has none, or when it is a pooled proportion that even the most
+    favourable data could not decide both ways within the maximum (:func:`reachable`)."""
     own_stream = stream(claim, params, data, replicas, declared)
+    limit = replicas if maximum is None else maximum
+    if own_stream.test == PROPORTIONS and not reachable(own_stream, alpha, limit):
+        bound = next(edge for edge in own_stream.region if math.isfinite(edge))
+        raise NotAdaptive(f"its bound {bound:.4g} lies too close to 0 or 1 for one proportion per replica to decide it "
+                          f"both ways within {limit} replicas")
     own = own_stream.decision()
     # the control the fixed-n judge uses (a declared range fixes it before the data are seen), so that an
     # adaptive PASS is earned against the same false variant as a fixed one
@@ -159,7 +215,8 @@ def apply(outcome: dict[str, Any], judged: Sequential, used: int, maximum: int) 
                    "rejected": rejected}
     return {**outcome, "verdict": verdict, "detail": detail, "control": control,
             "p_fail": judged.own.p_fail, "p_pass": judged.own.p_pass, "ci": [_finite(v) for v in judged.cs],
-            "statistic": re.sub(r" \(.*\)$", "", outcome.get("statistic", "")) + " (confidence sequence)",
+            "statistic": _STATISTICS.get(judged.test, re.sub(r" \(.*\)$", "", outcome.get("statistic", "")))
+            + " (confidence sequence)",
             "replicas_used": used, "replicas_maximum": maximum,
             "sequential": {"test": judged.test, "e_fail": _finite(judged.own.e_fail),
                            "e_pass": _finite(judged.own.e_pass), "threshold": 2 / outcome["alpha"],

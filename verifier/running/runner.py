@@ -127,6 +127,7 @@ class Runner:
         self.graph = registry.graph()
         self._measurements: dict[str, tuple[dict[str, np.ndarray], float, bool, list[str]]] = {}
         self._links: dict[str, chain.Link] = {}  # what each judged result tells those that use it
+        self._family_size = 1  # the run's empirical claims (set by run): the family the correction covers
 
     def plan(self, targets: Iterable[str]) -> list[str]:
         return dag.closure(self.graph, targets)
@@ -137,6 +138,7 @@ class Runner:
         """Judge the targets and what they use, in order; with ``run_many`` (an executor's ``map``) all
         check runs are launched together first."""
         order = self.plan(targets)
+        self._family_size = sum(claim.empirical for rid in order for claim in self.registry.results[rid].claims)
         if run_many is not None and not self.options.adaptive:  # adaptive runs decide how many replicas as they go
             self.prefetch(order, run_many)
         record = RunRecord(uuid.uuid4().hex[:12], self.options, describe(self.options.device), targets,
@@ -285,14 +287,24 @@ class Runner:
                 if not claim.empirical or index in static:
                     continue
                 try:
-                    judgements[index] = adaptive.judge(claim, judged, arrays, result.alpha, replicas, declared)
+                    judgements[index] = adaptive.judge(claim, judged, arrays, result.alpha, replicas, declared, maximum)
                 except (adaptive.NotAdaptive, ValueError, KeyError, TypeError) as exc:  # the fixed-n judge reports
                     reasons[index] = str(exc)                                          # a claim that cannot be read
-            if replicas >= maximum or (not reasons and all(j.decided for j in judgements.values())):
+            if replicas >= maximum or (not reasons and all(self._settled(j, result.alpha) for j in judgements.values())):
                 break
             replicas = maximum if reasons else next(n for n in steps if n > replicas)
         return {"data": data, "seconds": seconds, "hit": hit, "key": key, "replicas": replicas, "maximum": maximum,
                 "round": steps[0], "judgements": judgements, "reasons": reasons}
+
+    def _settled(self, judged: adaptive.Sequential, alpha: float) -> bool:
+        """Whether a claim's sequential judgement may stop its rounds: a PASS (it needs no family correction:
+        a result passes only when all its claims do), or a FAIL whose evidence already meets the level the
+        run's correction will ask of its strongest claim (e-Holm's and e-BH's first step: m / alpha over the
+        run's m empirical claims). A FAIL at alpha alone keeps sampling; stopping there let the correction
+        take it back on 32 replicas when more would have kept it."""
+        if judged.verdict != "FAIL" or self.options.correction == "none":
+            return judged.decided
+        return judged.own.p_fail < alpha / max(1, self._family_size)
 
     def correct_family(self, record: RunRecord) -> None:
         """Adjust every judged claim's p_fail over the run (``Options.correction``); a FAIL that does not
@@ -438,8 +450,10 @@ def _reading_variants(result: Result, judged: Mapping[str, float], data: Mapping
             return judge_symbolic_cached(claim).verdict, None
         if adaptive_judge and claim.label not in item["adaptive"]["not_adaptive"]:
             try:
-                verdict = adaptive.judge(claim, values, arrays, result.alpha, item["replicas"], declared).verdict
-                return (Verdict.INCONCLUSIVE.value if verdict == "undecided" else verdict), None
+                judged_seq = adaptive.judge(claim, values, arrays, result.alpha, item["replicas"], declared,
+                                            item["adaptive"]["maximum"])
+                verdict = Verdict.INCONCLUSIVE.value if judged_seq.verdict == "undecided" else judged_seq.verdict
+                return verdict, judged_seq.own.p_fail
             except (adaptive.NotAdaptive, ValueError, KeyError, TypeError):  # as in measure_adaptive: fixed-n
                 pass
         outcome = judge_empirical(claim, values, arrays, result.alpha, item.get("replicas"), declared)

@@ -75,7 +75,8 @@ class Bound(Claim):
     explicit_control: "Claim | None" = None
     control_margin: float = 2.0  # in replica standard deviations: where an impossible default control is moved
     # the range [lo, hi] every replica's value of ``quantity`` lies in, where it is known (an error rate:
-    # (0, 1)); only then can ``verify --adaptive`` stop early on it (a betting test needs the range)
+    # (0, 1)); only then can ``verify --adaptive`` stop early on a mean (a betting test needs the range; a
+    # pooled proportion's per-replica proportions lie in [0, 1] whatever it declares)
     support: tuple[float, float] | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
