@@ -13,6 +13,7 @@ the family computes in (``--precision``, the engine's policy; checks with a fixe
     python benchmarks/bench.py [--device auto|cpu|cuda] [--replicas 1 16 256 4096] [--family NAME]
                                [--precision auto|float64|float32|tf32] [--max-batch N] [--threads N]
     python benchmarks/bench.py --quick   # issue 21's targets, now | target | met? (benchmarks/targets.py)
+    python benchmarks/bench.py --quick --peer-git PATH   # ... with the zhang2024 authors' code (peer_zhang2024.py)
 
 Parameters come from each family's spec (quick profile) with the overrides listed in FAMILIES, so
 the benchmark follows the specs.
@@ -187,12 +188,21 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     parser.add_argument("--quick", action="store_true",
                         help="only the targets of issue 21, now against target (about 3 minutes on 2 CPU cores)")
+    peer = parser.add_mutually_exclusive_group()
+    peer.add_argument("--peer", type=Path, default=None,
+                      help="--quick: also compare with the zhang2024 authors' code in this folder")
+    peer.add_argument("--peer-git", type=Path, default=None,
+                      help="--quick: the same, their code extracted from this git repository's HEAD")
     args = parser.parse_args()
     if args.quick:
         from benchmarks import targets
 
-        targets.run(resolved_device(parser, args.device), args.precision, args.threads, _subprocess)
+        source = (["--peer", str(args.peer)] if args.peer else ["--peer-git", str(args.peer_git)] if args.peer_git
+                  else None)
+        targets.run(resolved_device(parser, args.device), args.precision, args.threads, _subprocess, source)
         return
+    if args.peer or args.peer_git:
+        parser.error("--peer and --peer-git go with --quick (or run benchmarks/peer_zhang2024.py)")
 
     from verifier.running import registry as reg
     device = resolved_device(parser, args.device)

@@ -4,10 +4,13 @@
 Rows: start-up of `verify list`; `verify theorem corollary-5.3` on a cold store (stopped after
 ``COROLLARY_BUDGET_S``); every family batched against its per-seed loop at ``QUICK_REPLICAS`` replicas
 (the loop timed on ``QUICK_LOOP`` seeds and scaled); the rows a quick run cannot measure say so, and
-`verify all --profile quick` shows its last recorded figure, labelled as recorded.
+`verify all --profile quick` shows its last recorded figure, labelled as recorded. The comparison with the
+zhang2024 authors' per-seed code runs only when their code is given (``--peer`` or ``--peer-git``), at
+``PEER_REPLICAS`` (R = 64 does not fit a quick run), their code timed on ``PEER_MAX`` seeds.
 """
 from __future__ import annotations
 
+import json
 import os
 import resource
 import statistics
@@ -22,6 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 QUICK_REPLICAS = 8
 QUICK_LOOP = 4
 COROLLARY_BUDGET_S = 90
+PEER_REPLICAS = (1, 16)
+PEER_MAX = 2
 # `verify all --profile quick` from a cold store does not fit a quick run: its last recorded figure.
 ALL_QUICK_RECORDED = ("3 min 53 s", "2026-12-04, 125 results, 2-core CPU nearly idle")
 
@@ -78,7 +83,28 @@ def families(device: str, precision: str, threads: int | None,
     return rows
 
 
-def run(device: str, precision: str, threads: int | None, subprocess_call: Callable[[str], dict]) -> None:
+def peer(source: list[str]) -> tuple[str, bool | None]:
+    """`benchmarks/peer_zhang2024.py` at PEER_REPLICAS (``source``: ``["--peer", DIR]`` or ``["--peer-git",
+    PATH]``): the speed-up per R and whether the answers agree. Not met when R = 1 misses its target or the
+    answers differ; otherwise undecided ("-"), since R = 64, the other target, is not run here."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "peer.json"
+        proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "peer_zhang2024.py"), *source,
+                               "--replicas", *map(str, PEER_REPLICAS), "--peer-max", str(PEER_MAX),
+                               "--json", str(out)], cwd=ROOT, capture_output=True, text=True, check=False)
+        if not out.exists():
+            return f"error: {(proc.stderr.strip().splitlines() or ['failed'])[-1][:60]}", False
+        report = json.loads(out.read_text())
+    parts = [f"R = {f['replicas']}: {'~' if f['authors_seeds_timed'] < f['replicas'] else ''}{f['speedup']:.0f}x"
+             for f in report["figures"]]
+    answers = "answers MISMATCH" if report["mismatch"] else "answers agree"
+    now = f"{', '.join(parts)} (their code on {PEER_MAX} seeds, '~' scaled; {answers}; R = 64 not run in --quick)"
+    at_one = next(f["speedup"] for f in report["figures"] if f["replicas"] == 1)
+    return now, (False if at_one < 100 or report["mismatch"] else None)
+
+
+def run(device: str, precision: str, threads: int | None, subprocess_call: Callable[[str], dict],
+        peer_source: list[str] | None = None) -> None:
     """Measure and print every target row: what | now | target | met?"""
     started = time.perf_counter()
     rows: list[tuple[str, str, str, str]] = []
@@ -96,8 +122,11 @@ def run(device: str, precision: str, threads: int | None, subprocess_call: Calla
         "not run in --quick)", "<= 90 s", False)
     for family, now, met in families(device, precision, threads, subprocess_call):
         add(f"{family}, batched vs per-seed loop, R = {QUICK_REPLICAS}, {device}", now, ">= 5x (at R = 256)", met)
-    add("zhang2024 vs the authors' per-seed code", "not run in --quick (no such comparison in benchmarks/)",
-        ">= 100x at R = 1, >= 300x at R = 64", None)
+    if peer_source:
+        now, met = peer(peer_source)
+    else:
+        now, met = "not run (give --peer DIR or --peer-git PATH: benchmarks/peer_zhang2024.py)", None
+    add("zhang2024 vs the authors' per-seed code, CPU", now, ">= 100x at R = 1, >= 300x at R = 64", met)
     import torch
 
     gpu = "not measured (no GPU)" if not torch.cuda.is_available() else "not run in --quick: benchmarks/gpu_session.sh bench"

@@ -101,3 +101,98 @@ def test_adaptive_benchmark_pairs_claims_and_flags_a_contradiction():
     assert rows[0]["fixed_seconds"] == 4.0 and rows[0]["adaptive_seconds"] == 2.0 and rows[0]["not_adaptive"] == ["c"]
     text = table(rows, (10.0, 4.0), claims)
     assert "16/64" in text and "6.0 s, 60% saved" in text and "adaptive undecided 1" in text and "CONTRADICTS 0" in text
+
+
+_FAKE_PEER = {
+    "config.py": '''import argparse
+
+
+def config():
+    parser = argparse.ArgumentParser()
+    for name, kind in (("--epoch", int), ("--lr", float), ("--init", float), ("--hid_width", int), ("--data", str),
+                       ("--dataset_size", int), ("--rho", float), ("--ratio", float), ("--noise", float),
+                       ("--mode", str), ("--depth", int), ("--fuse_depth", int), ("--sweep", str)):
+        parser.add_argument(name, type=kind, default=2)
+    parser.add_argument("--plot_weight", action="store_true")
+    print(parser.parse_args())
+    return parser
+''',
+    "data.py": "def gen_data(args):\n    return {}\n",
+    "util.py": '''import numpy as np
+
+
+def time_half(args, arr, weak=False):
+    half = np.max(arr) / 2 if weak else (1 + args.rho / args.ratio) / 2
+    return np.argmin((arr - half) ** 2)
+''',
+    "main.py": '''"""A stand-in for the authors' main.py: W_A^tot crosses half its value at epoch 100, W_B^tot at
+epoch 100 * ratios[fuse_depth] (ratios.json, written by the test)."""
+import json
+from pathlib import Path
+
+import numpy as np
+
+RATIOS = json.loads((Path(__file__).parent / "ratios.json").read_text())
+
+
+def train(data, args):
+    t_b = round(100 * RATIOS[str(args.fuse_depth)])
+    steps = np.arange(t_b + 200)
+    w_a = (1 + args.rho / args.ratio) / (1 + np.exp(-(steps - 100) / 5.0))
+    w_b = 1 / (1 + np.exp(-(steps - t_b) / 5.0))
+    print("Converged at epoch", len(steps))
+    return {"Ls": np.full(len(steps), 1e-5), "W": np.stack([w_b, w_a], 1)}
+''',
+}
+
+
+def _fake_peer(folder: Path, ratios: dict[str, float]) -> Path:
+    folder.mkdir()
+    for file, text in _FAKE_PEER.items():
+        (folder / file).write_text(text)
+    (folder / "ratios.json").write_text(json.dumps(ratios))
+    return folder
+
+
+def test_peer_benchmark_against_a_fake_authors_module(tmp_path):
+    """benchmarks/peer_zhang2024.py imports the authors' modules from a folder and prints, per R, both
+    sides' seconds and speed-up and both answers; a peer whose t_B/t_A is off by 3x is a MISMATCH (exit 1)."""
+    sys.path.insert(0, str(ROOT))
+    from argparse import Namespace
+
+    from benchmarks.peer_zhang2024 import our_params, run_ours
+
+    config = ["--depth", "2", "--width", "4", "--n", "256", "--init", "0.1", "--lr", "0.04", "--epochs", "3000"]
+    params = our_params(Namespace(depth=2, width=4, n=256, init=0.1, lr=0.04, ratio=2.0, rho=0.0, epochs=3000))
+    ours = run_ours(params, [0, 1])["ratio"].mean(0)
+    for name, scale in (("agreeing", 1.0), ("off", 3.0)):
+        folder = _fake_peer(tmp_path / name, {str(j + 1): scale * r for j, r in enumerate(ours)})
+        out = tmp_path / f"{name}.json"
+        proc = subprocess.run([sys.executable, "benchmarks/peer_zhang2024.py", "--peer", str(folder), "--replicas",
+                               "1", "2", "--peer-max", "2", *config, "--json", str(out)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=300)
+        report = json.loads(out.read_text())
+        rows = report["figures"]
+        assert [r["replicas"] for r in rows] == [1, 2]
+        assert all(r["authors_s"] > 0 and r["ours_s"] > 0 and r["speedup"] > 0 for r in rows)
+        verdicts = [(r["replicas"], a["L_f"], a["verdict"]) for r in rows for a in r["answers"]]
+        assert [v for v in verdicts if v[0] == 1] == [(1, 1, "n/a (one seed)"), (1, 2, "n/a (one seed)")]
+        assert "speed-up" in proc.stdout and "t_B / t_A" in proc.stdout
+        if scale == 1.0:
+            assert proc.returncode == 0, proc.stderr
+            assert [v[2] for v in verdicts if v[0] == 2] == ["agree", "agree"] and not report["mismatch"]
+        else:
+            assert proc.returncode == 1 and "MISMATCH" in proc.stdout and "MISMATCH" in proc.stderr
+            assert [v[2] for v in verdicts if v[0] == 2] == ["MISMATCH", "MISMATCH"] and report["mismatch"]
+
+
+def test_quick_peer_row_reports_speedups_and_a_mismatch(tmp_path):
+    """`bench.py --quick --peer DIR` (targets.peer) runs R = 1 and 16 and is not met when the answers differ."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks import targets
+
+    folder = _fake_peer(tmp_path / "peer", {"1": 100.0, "2": 100.0, "3": 100.0})
+    now, met = targets.peer(["--peer", str(folder)])
+    assert now.startswith("R = 1: ") and ", R = 16: ~" in now and "answers MISMATCH" in now and met is False
+    now, met = targets.peer(["--peer", str(tmp_path / "missing")])
+    assert now.startswith("error: ") and met is False
