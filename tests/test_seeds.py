@@ -86,3 +86,24 @@ def test_a_single_seed_run_has_no_stability(cli, tmp_path):
     cli("theorem", "toy/lemma-edge", "--device", "cpu", "--json", str(tmp_path / "run.json"))
     (record,) = json.loads((tmp_path / "run.json").read_text())["results"]
     assert "stability" not in record
+
+
+def test_a_plugins_seeds_do_not_depend_on_its_folder(tmp_path):
+    """The same plugin file in two folders runs on the same seeds (its module name carries a hash of its
+    path, which the seeds drop), so a moved plugin reproduces its results; built-in checks are unaffected."""
+    from verifier.running import registry as reg
+    from verifier.running import seeds as seeding
+    from verifier.running.check_code import check_name
+
+    names = []
+    for folder in ("one", "two"):
+        path = tmp_path / folder / "toy_plugin.py"
+        path.parent.mkdir()
+        path.write_text("def measure(params, replicas, seeds, device):\n    return {}\n")
+        module = reg._import_path(path)
+        names.append(check_name(module.measure))
+    assert names[0] != names[1]                                              # distinct modules in sys.modules
+    first, second = (seeding.replica_seeds(name, {"a": 1.0}, 0, 3) for name in names)
+    assert first == second
+    assert seeding.replica_seeds("verifier_plugin_other_plugin_0123abcd:measure", {"a": 1.0}, 0, 3) != first
+    assert seeding.replica_seeds("checks.x:measure", {"a": 1.0}, 0, 3) != first

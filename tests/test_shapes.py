@@ -99,6 +99,8 @@ def test_a_claim_reads_one_grid_point_by_its_label():
     by_index = judge_empirical(Bound("acc at column 2 >= 0.65", quantity=acc, relation=">=", bound=0.65,
                                      at={"sigma0": 2}), {}, data, 0.05, 16, declared)
     assert by_label.observed == by_index.observed == pytest.approx(0.7, abs=0.01) and by_label.n == 16
+    assert by_label.detail.startswith("judged at sigma0 = 0.0001") and by_label.at == {"sigma0": 1e-4}
+    assert by_index.detail.startswith("judged at sigma0[2]")             # the record says which column it read
     # a label computed another way matches up to float rounding: sqrt(1e-5 * 1e-4) is column 1 (0.6)
     assert shapes.select(data, declared, {"sigma0": float(np.sqrt(1e-5 * 1e-4))})["acc"].mean() == pytest.approx(0.6, abs=0.01)
     assert shapes.select(data, declared, {"sigma0": 1e-3})["sigma0"] == 1e-3     # the labels are selected too

@@ -60,6 +60,7 @@ class ClaimOutcome:
     estimate: float | None = None       # the decision statistic's estimate (its interval is ``ci``)
     relation: str = ""                  # what the region accepts, on the decision scale: '<= 0', 'within [a, b]'
     power: dict[str, Any] | None = None  # minimum detectable effect, slack, no-power flag (verifier.judging.power)
+    at: dict[str, Any] | None = None     # the grid point a claim's ``at`` selected (axis -> index or label)
 
     def to_dict(self) -> dict[str, Any]:
         return _clean(asdict(self))
@@ -296,6 +297,8 @@ def judge_empirical(claim: Claim, params: Mapping[str, float], data: Mapping[str
                               own.claimed) if tested else None
     if verdict is Verdict.PASS and assessment and assessment["no_power"]:
         detail = "; ".join(part for part in (detail, "no power: " + assessment["reason"]) if part)
+    if claim.at:
+        detail = "; ".join(part for part in (f"judged at {_selection(claim.at)}", detail) if part)
     return ClaimOutcome(
         label=claim.label, kind=type(claim).__name__, description=claim.describe(), verdict=verdict.value,
         observed=own.observed.estimate, observed_ci=(own.observed.lo, own.observed.hi), claimed=own.claimed,
@@ -304,7 +307,17 @@ def judge_empirical(claim: Claim, params: Mapping[str, float], data: Mapping[str
         detail="; ".join(part for part in (detail, _extras(own.extra)) if part),
         p_fail=acceptance.p_fail(own.interval, *own.region) if tested else None,
         p_pass=acceptance.p_pass(own.interval, *own.region) if tested else None,
-        estimate=own.interval.estimate, relation=region_text(own.region), power=assessment)
+        estimate=own.interval.estimate, relation=region_text(own.region), power=assessment,
+        at=dict(claim.at) if claim.at else None)
+
+
+def _selection(at: Mapping[str, Any]) -> str:
+    """The grid point of ``at`` as a reader says it: ``sigma0 = 0.0001`` for a label, ``k[2]`` for an index."""
+    def one(axis: str, value: Any) -> str:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return f"{axis} = {value}"
+        return f"{axis}[{value}]" if isinstance(value, int) else f"{axis} = {value:g}"
+    return ", ".join(one(axis, value) for axis, value in at.items())
 
 
 def region_text(region: tuple[float, float]) -> str:

@@ -112,7 +112,7 @@ def _import_path(path: Path) -> ModuleType:
         if str(root) not in sys.path:
             sys.path.insert(0, str(root))
         return importlib.import_module(".".join(parts))
-    # A stable module name: check names (and so seeds and cache keys) derive from it.
+    # A stable module name: check names (and so cache keys) derive from it; seeds drop its path hash.
     name = f"verifier_plugin_{path.stem}_{hashlib.sha256(str(path).encode()).hexdigest()[:8]}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:

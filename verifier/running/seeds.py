@@ -3,7 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any, Mapping
+
+# A plugin module is imported as verifier_plugin_<file stem>_<hash of its path> (two plugins of one name in
+# two folders must not collide in sys.modules); its seeds drop the path's hash.
+_PLUGIN_MODULE = re.compile(r"^verifier_plugin_(?P<stem>.+)_[0-9a-f]{8}:")
 
 
 def canonical(value: Any) -> str:
@@ -19,6 +24,7 @@ def replica_seeds(check: str, params: Mapping[str, float], base_seed: int, repli
     """One 63-bit seed per replica, derived from (check, parameters, base seed, replica index).
 
     Results that read the same check at the same parameters share its run; a replica's seed does not
-    depend on how many replicas run beside it."""
-    root = digest({"check": check, "params": dict(params), "seed": base_seed})
+    depend on how many replicas run beside it, nor, for a plugin's check, on the folder the plugin lives
+    in (its file name and function name count): a moved plugin reproduces its results."""
+    root = digest({"check": _PLUGIN_MODULE.sub(r"plugin \g<stem>:", check), "params": dict(params), "seed": base_seed})
     return [int(digest([root, index])[:16], 16) >> 1 for index in range(replicas)]
