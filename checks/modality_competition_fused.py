@@ -6,16 +6,16 @@ Why by hand (issue 21, measured on the 2-core CPU at the quick profile's sizes, 
 pre-activations): the plain chain took 3.7-4.2 ms per step, most of it allocating and faulting in
 fresh 4 MB tensors; this one takes about 1.4 ms. ``torch.compile`` of the plain chain ran in 0.8-0.9
 ms but costs 17 s to compile on a cold cache and 3.3 s on a warm one, more than its 3000 steps save.
-The smoothed ReLU is evaluated as ``u^q rho/q + max(p - rho, 0)`` with ``u = clamp(p/rho, 0, 1)``,
-which is Def 4.1 on each of its three pieces; ``tests/test_modality_competition_check.py`` checks
-the two paths against each other on the same seeds.
+The smoothed ReLU is :func:`checks.modality_competition_model.smoothed_relu` written into this
+object's buffers; ``tests/test_modality_competition_check.py`` checks the two paths against each other
+on the same seeds.
 """
 
 from __future__ import annotations
 
 import torch
 
-from checks.modality_competition_model import _NET_OF_ENC
+from checks.modality_competition_model import _NET_OF_ENC, smoothed_relu
 
 
 class FusedForwardBackward:
@@ -43,9 +43,7 @@ class FusedForwardBackward:
     def __call__(self, p: torch.Tensor, onehot: torch.Tensor) -> tuple[torch.Tensor, ...]:
         k, m, n, rho, q = self.k, self.m, self.n, self.rho, self.q
         blocks = (*p.shape[:2], k, m, n)
-        u = torch.mul(p, 1.0 / rho, out=self.u).clamp_(0.0, 1.0)
-        du = torch.mul(u, u, out=self.du) if q == 3 else torch.pow(u, q - 1, out=self.du)   # ReLU~'(p)
-        val = torch.clamp(p, min=rho, out=self.val).sub_(rho).addcmul_(du, u, value=rho / q)  # ReLU~(p)
+        val, du = smoothed_relu(p, rho, q, out=(self.u, self.du, self.val))    # ReLU~(p), ReLU~'(p)
         enc = torch.sum(val.view(blocks), dim=-2, out=self.enc)                # block-sum head C
         out = self.out
         torch.add(enc[:, 0], enc[:, 2], out=out[:, 0])                         # joint F = C(phi^1 + phi^2)

@@ -193,7 +193,8 @@ def _draw(cfg: _Config, seeds: Sequence[int], device: torch.device, dtype: torch
 # ----------------------------------------------------------------------------------------------------
 
 
-def smoothed_relu(p: torch.Tensor, rho: float, q: int) -> tuple[torch.Tensor, torch.Tensor]:
+def smoothed_relu(p: torch.Tensor, rho: float, q: int,
+                  out: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """Smoothed ReLU of Def 4.1 and its derivative, element-wise.
 
     ``ReLU~(z) = 0`` for ``z <= 0``, ``z^q / (q rho^(q-1))`` on ``[0, rho]``, ``z - (1 - 1/q) rho`` above;
@@ -201,10 +202,12 @@ def smoothed_relu(p: torch.Tensor, rho: float, q: int) -> tuple[torch.Tensor, to
 
     Evaluated as ``u^q rho/q + max(p - rho, 0)`` with ``u = clamp(p/rho, 0, 1)``, Def 4.1 on each piece
     in three passes over ``p`` (it runs on every recorded step's and the test set's pre-activations).
+    ``out``: buffers ``(u, derivative, value)`` shaped like ``p`` to write into (the fused training step's).
     """
-    u = torch.mul(p, 1.0 / rho).clamp_(0.0, 1.0)
-    du = u * u if q == 3 else u.pow(q - 1)
-    val = torch.clamp(p, min=rho).sub_(rho).addcmul_(du, u, value=rho / q)
+    u_out, du_out, val_out = out if out is not None else (None, None, None)
+    u = torch.mul(p, 1.0 / rho, out=u_out).clamp_(0.0, 1.0)
+    du = torch.mul(u, u, out=du_out) if q == 3 else torch.pow(u, q - 1, out=du_out)
+    val = torch.clamp(p, min=rho, out=val_out).sub_(rho).addcmul_(du, u, value=rho / q)
     return val, du
 
 
