@@ -51,4 +51,4 @@ def test_broken_entry_and_unwritable_cache_fall_back_to_deciding(tmp_path, monke
     blocker.write_text("")
     monkeypatch.setenv("VERIFY_CACHE_DIR", str(blocker))                               # a file: no folder below
     assert symbolic_cache.judge_symbolic_cached(claim).verdict == "SYMBOLIC"
-    assert not list(tmp_path.glob("**/.tmp-*"))
+    assert not list(tmp_path.glob("**/*.tmp"))

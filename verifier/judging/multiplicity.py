@@ -5,8 +5,8 @@ Each claim's ``p_fail`` (the test dual to its interval, :mod:`verifier.judging.a
 over the run's family: Holm by default (family-wise error at alpha, valid under any dependence between
 claims), Bonferroni, Benjamini-Hochberg (false discovery rate), or none. The adjusted p-values are
 computed here in numpy (importing statsmodels cost 0.7 s of every run); ``tests/test_multiplicity.py``
-checks them against statsmodels' ``multipletests``. A claim FAILs only when its adjusted p-value is below its alpha; one that failed unadjusted and
-no longer does becomes INCONCLUSIVE, and the run says so.
+checks them against statsmodels' ``multipletests``. A claim FAILs only when its adjusted p-value is
+below its alpha; one that failed unadjusted and no longer does becomes INCONCLUSIVE, and the run says so.
 
 A PASS needs no correction: a result passes only when every one of its claims passes, an
 intersection-union test whose level is that of each claim (Berger 1982); its p-value is the largest of

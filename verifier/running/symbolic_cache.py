@@ -9,12 +9,12 @@ one of them is a new entry. Entries live in ``<cache_dir>/symbolic`` (see
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import importlib.metadata
 import json
 import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -58,17 +58,15 @@ def _read(path: Path) -> ClaimOutcome | None:
 
 
 def _write(path: Path, outcome: ClaimOutcome) -> None:
+    """Write the entry whole or not at all (a temporary beside it, then renamed; as the spec index does)."""
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(handle, "w") as stream:
-            json.dump(outcome.to_dict(), stream)
-        os.replace(temporary, path)
+        temporary.write_text(json.dumps(outcome.to_dict()))
+        temporary.replace(path)
     except OSError:
-        try:
-            os.unlink(temporary)
-        except (OSError, UnboundLocalError):
-            pass
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
 
 
 def judge_symbolic_cached(claim: Claim) -> ClaimOutcome:
