@@ -128,10 +128,16 @@ def test_a_stored_boundary_search_is_in_the_html_report(cli, tmp_path, capsys):
     assert main(["report", "--run", found["search_id"], "--html", str(tmp_path / "again"), "--store", str(store),
                  "--plugin", str(tmp_path / "toy_boundary_plugin" / "specs.py")]) == 0
     assert main(["report", "--html", str(tmp_path / "latest"), "--store", str(store),
-                 "--plugin", str(tmp_path / "toy_boundary_plugin" / "specs.py")]) == 0   # the last probe's run
+                 "--plugin", str(tmp_path / "toy_boundary_plugin" / "specs.py")]) == 0   # the search: done last
+    probe = found["runs"][-1]["run_id"]
+    assert main(["report", "--run", probe, "--html", str(tmp_path / "probe"), "--store", str(store),
+                 "--plugin", str(tmp_path / "toy_boundary_plugin" / "specs.py")]) == 0
     capsys.readouterr()
+    # findings reads runs with results; a search's probes are part of it, not the latest run of their own
+    assert main(["findings", "--store", str(store)]) == 2
+    assert "no run with results apart from the probes of boundary searches" in capsys.readouterr().err
     pages = [tmp_path / "html" / "index.html", tmp_path / "again" / "index.html",
-             tmp_path / "latest" / "toyb--lemma-1.html"]
+             tmp_path / "latest" / "index.html", tmp_path / "probe" / "toyb--lemma-1.html"]
     for page in pages:
         text = page.read_text()
         section = text[text.index('<section class="boundary"'):]

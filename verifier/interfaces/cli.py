@@ -186,7 +186,8 @@ def _parser() -> argparse.ArgumentParser:
                           help="folder to write the HTML report into (the same as --html DIR)")
     rerender.add_argument("--html", type=Path, default=None, metavar="DIR",
                           help="folder to write index.html and one page per result into")
-    rerender.add_argument("--run", default="latest", help="run id (default: the latest run with results)")
+    rerender.add_argument("--run", default="latest",
+                          help="run id (default: the run or boundary search that finished last)")
     scaffold = sub.add_parser("new-spec", help="write a ready-to-edit plugin package for a paper")
     scaffold.add_argument("paper", help="paper key, e.g. smith2025")
     scaffold.add_argument("--dir", type=Path, default=Path("."), help="where to create <key>-specs/ (default .)")
@@ -472,7 +473,7 @@ def _command_report(args: argparse.Namespace, registry: reg.Registry) -> int:
     store = _read_store(args)
     try:
         try:
-            run = store.load_run(args.run)
+            run = store.load_run(args.run, searches=True)
         except LookupError as exc:
             raise UsageError(str(exc.args[0])) from None
         target = f"report {html_dir}" if html_dir else "report"

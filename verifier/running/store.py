@@ -232,16 +232,13 @@ class Store:
         for (record,) in self._rows("SELECT record FROM results WHERE run_id = ? ORDER BY created", (run_id,)):
             yield json.loads(record)
 
-    def load_run(self, run_id: str | None = None) -> dict[str, Any]:
+    def load_run(self, run_id: str | None = None, searches: bool = False) -> dict[str, Any]:
         """A stored run in the shape of ``RunRecord.to_dict()`` (plus ``argv``, and ``boundary`` for a boundary
-        search): ``run_id``, or with None or ``"latest"`` the most recent run that stored a result. LookupError
-        when there is none."""
+        search): ``run_id``, or with None or ``"latest"`` the one that finished last among the runs that stored
+        a result (and, with ``searches``, the boundary searches), never a probe of a stored search: the probes
+        are part of their search. LookupError when there is none."""
         if run_id in (None, "latest"):
-            rows = self._rows("SELECT r.run_id FROM runs r WHERE EXISTS (SELECT 1 FROM results s WHERE "
-                              "s.run_id = r.run_id) ORDER BY r.started DESC LIMIT 1")
-            if not rows:
-                raise LookupError(f"the store {self.path} holds no run with results")
-            run_id = rows[0][0]
+            run_id = self._latest_run(searches)
         rows = self._rows("SELECT argv, environment, details, status, started, finished FROM runs WHERE run_id = ?",
                           (run_id,))
         if not rows:
@@ -253,6 +250,18 @@ class Store:
                 "plugin_problems": details.get("plugin_problems", []),
                 "results": list(self.run_records(run_id)), "argv": argv, "started": row[4], "finished": row[5],
                 **({"boundary": details["boundary"]} if status == BOUNDARY else {})}
+
+    def _latest_run(self, searches: bool) -> str:
+        rows = self._rows("SELECT r.run_id, r.status, r.details FROM runs r WHERE r.status = ? OR EXISTS "
+                          "(SELECT 1 FROM results s WHERE s.run_id = r.run_id) "
+                          "ORDER BY COALESCE(r.finished, r.started) DESC", (BOUNDARY,))
+        probes = {probe.get("run_id") for _, status, details in rows if status == BOUNDARY
+                  for probe in (json.loads(details).get("boundary") or {}).get("runs", [])}
+        for run_id, status, _ in rows:
+            if run_id not in probes and (searches or status != BOUNDARY):
+                return run_id
+        raise LookupError(f"the store {self.path} holds no run with results"
+                          + (" apart from the probes of boundary searches (name one with --run)" if probes else ""))
 
     def load_measurements(self, key: str) -> dict[str, np.ndarray] | None:
         rows = self._rows("SELECT payload FROM measurements WHERE key = ?", (key,))
