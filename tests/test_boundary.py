@@ -93,9 +93,17 @@ def test_the_boundary_of_a_toy_claim_lies_in_the_reported_interval(cli, tmp_path
     store = Store(tmp_path / "store.sqlite")
     try:
         probe_run = store.load_run(found["runs"][2]["run_id"])
+        after_search = store.latest("toyb/lemma-1")   # the probes are the search's, not the result's verdict
     finally:
         store.close()
     assert probe_run["options"]["overrides"] == {"x": 0.9} and probe_run["results"][0]["verdict"] == "FAIL"
+    assert after_search is None
+    assert cli("theorem", "toyb/lemma-1")[0] == 0
+    store = Store(tmp_path / "store.sqlite")
+    try:
+        assert store.latest("toyb/lemma-1")["parameters"] == {"a": 2.0, "x": 0.4}
+    finally:
+        store.close()
 
 
 def test_no_change_in_the_range_is_said(cli):

@@ -224,9 +224,17 @@ class Store:
                     (run_id, record["id"], record["verdict"], time.time(), json.dumps(record)))
 
     def latest(self, result_id: str) -> dict[str, Any] | None:
-        """The most recent record of a result, from any run."""
-        rows = self._rows("SELECT record FROM results WHERE result_id = ? ORDER BY created DESC LIMIT 1", (result_id,))
-        return json.loads(rows[0][0]) if rows else None
+        """The most recent record of a result, from any run but a boundary search's probes (each a run at a
+        value of the searched parameter, part of its search)."""
+        rows = self._rows("SELECT run_id, record FROM results WHERE result_id = ? ORDER BY created DESC", (result_id,))
+        probes = self._probe_runs() if rows else set()
+        return next((json.loads(record) for run_id, record in rows if run_id not in probes), None)
+
+    def _probe_runs(self) -> set[str]:
+        """The run ids of the probes of every stored boundary search."""
+        rows = self._rows("SELECT details FROM runs WHERE status = ?", (BOUNDARY,))
+        return {probe.get("run_id") for (details,) in rows
+                for probe in (json.loads(details).get("boundary") or {}).get("runs", [])}
 
     def run_records(self, run_id: str) -> Iterator[dict[str, Any]]:
         for (record,) in self._rows("SELECT record FROM results WHERE run_id = ? ORDER BY created", (run_id,)):
@@ -252,12 +260,11 @@ class Store:
                 **({"boundary": details["boundary"]} if status == BOUNDARY else {})}
 
     def _latest_run(self, searches: bool) -> str:
-        rows = self._rows("SELECT r.run_id, r.status, r.details FROM runs r WHERE r.status = ? OR EXISTS "
+        rows = self._rows("SELECT r.run_id, r.status FROM runs r WHERE r.status = ? OR EXISTS "
                           "(SELECT 1 FROM results s WHERE s.run_id = r.run_id) "
                           "ORDER BY COALESCE(r.finished, r.started) DESC", (BOUNDARY,))
-        probes = {probe.get("run_id") for _, status, details in rows if status == BOUNDARY
-                  for probe in (json.loads(details).get("boundary") or {}).get("runs", [])}
-        for run_id, status, _ in rows:
+        probes = self._probe_runs()
+        for run_id, status in rows:
             if run_id not in probes and (searches or status != BOUNDARY):
                 return run_id
         raise LookupError(f"the store {self.path} holds no run with results"
