@@ -16,11 +16,20 @@ never reach the opposite verdict (``CONTRADICTS``: the exit code is then 1).
 
     python benchmarks/adaptive.py huang2024/lemma-b.1 --profile quick --device cpu
     python benchmarks/adaptive.py huang2022/lemma-a.3 huang2024/lemma-c.11 --replicas 64 --json adaptive.json
+
+``--all`` judges every result (``verify all``). ``--costs COST.json --within S`` (the JSON of
+``benchmarks/profile_cost.py`` for the same profile and device) keeps only the targets whose every check,
+theirs and those of what they use, is projected at no more than ``S`` seconds, and lists the others with
+the check that left them out: the full profile on a machine that cannot run all of it.
+
+    python benchmarks/profile_cost.py --profile full --device cpu --probe 1 --json cost.json
+    python benchmarks/adaptive.py --all --profile full --costs cost.json --within 300 --json full.json
 """
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -46,6 +55,31 @@ def judge(targets: list[str], profile: str, device: str, precision: str, seed: i
     start = time.perf_counter()
     record = Runner(registry, options, None).run(targets, argv=["benchmarks/adaptive.py"])
     return {item["id"]: item for item in record.results}, time.perf_counter() - start
+
+
+def within_budget(targets: list[str], trainings: list[dict[str, Any]], limit: float,
+                  profile: str) -> tuple[list[str], dict[str, tuple[str, float]]]:
+    """The targets whose closure (the target and what it uses) reads only trainings projected at no more
+    than ``limit`` seconds (``trainings``: the rows of ``profile_cost.py --json``; a training that failed
+    there costs infinity), and, for each target left out, its closure's costliest training and that cost."""
+    from verifier.running import registry as reg
+    from verifier.running.runner import Options, Runner
+
+    cost_of: dict[str, tuple[str, float]] = {}
+    for row in trainings:
+        seconds = math.inf if "error" in row else float(row["projected_seconds"])
+        for rid in row["results"]:
+            cost_of[rid] = (row["check"], seconds)
+    runner = Runner(reg.load(), Options(profile=profile), None)
+    kept, left_out = [], {}
+    for rid in targets:
+        reads = [cost_of[r] for r in runner.plan([rid]) if r in cost_of]
+        costliest = max(reads, key=lambda pair: pair[1], default=None)
+        if costliest is not None and costliest[1] > limit:
+            left_out[rid] = costliest
+        else:
+            kept.append(rid)
+    return kept, left_out
 
 
 def compare(fixed: dict[str, dict[str, Any]], adaptive: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -139,7 +173,12 @@ def table(rows: list[dict[str, Any]], totals: tuple[float, float], claims: list[
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("results", nargs="+", help="result ids, e.g. huang2024/lemma-b.1")
+    parser.add_argument("results", nargs="*", help="result ids, e.g. huang2024/lemma-b.1")
+    parser.add_argument("--all", action="store_true", help="every known result, as `verify all` judges them")
+    parser.add_argument("--costs", type=Path, default=None, metavar="COST.json",
+                        help="profile_cost.py's JSON for this profile and device (with --within)")
+    parser.add_argument("--within", type=float, default=None, metavar="S",
+                        help="keep only the targets whose every check is projected at <= S seconds (needs --costs)")
     parser.add_argument("--profile", default="quick")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--replicas", type=int, default=None, metavar="N",
@@ -154,24 +193,58 @@ def main(argv: list[str] | None = None) -> int:
     if args.replicas is not None and args.replicas < 1:
         parser.error("--replicas must be a positive integer")
     device = resolved_device(parser, args.device)
+    if args.all == bool(args.results):
+        parser.error("name the results to judge, or give --all (not both)")
+    if (args.costs is None) != (args.within is None):
+        parser.error("--costs and --within go together")
     from verifier.running import registry as reg
 
-    unknown = [r for r in args.results if r not in reg.load().results]
+    known = reg.load().results
+    unknown = [r for r in args.results if r not in known]
     if unknown:
         parser.error(f"unknown result {unknown[0]!r} (expected a full id such as huang2024/lemma-b.1)")
-    fixed, fixed_s = judge(args.results, args.profile, device, args.precision, args.seed, False, args.replicas,
+    targets = list(known) if args.all else list(args.results)
+    left_out: dict[str, tuple[str, float]] = {}
+    if args.costs is not None:
+        costs = _read_costs(parser, args.costs, args.profile, device)
+        targets, left_out = within_budget(targets, costs, args.within, args.profile)
+        print(f"{len(targets)} results kept, {len(left_out)} left out: a check they read (or one of what they "
+              f"use) is projected over {args.within:g} s in {args.costs}")
+        for rid, (check, seconds) in left_out.items():
+            print(f"  left out {rid}: {check.removeprefix('checks.')} projected {seconds:.0f} s")
+        if not targets:
+            parser.error(f"no target fits within {args.within:g} s")
+    fixed, fixed_s = judge(targets, args.profile, device, args.precision, args.seed, False, args.replicas,
                            args.correction)
-    adaptive, adaptive_s = judge(args.results, args.profile, device, args.precision, args.seed, True, args.replicas,
+    adaptive, adaptive_s = judge(targets, args.profile, device, args.precision, args.seed, True, args.replicas,
                                  args.correction)
     rows = compare(fixed, adaptive)
-    claims = claim_rows(fixed, adaptive, None if args.all_claims else args.results)
+    claims = claim_rows(fixed, adaptive, None if args.all_claims or args.all else targets)
     print(table(rows, (fixed_s, adaptive_s), claims))
     if args.json:
         args.json.write_text(json.dumps({"profile": args.profile, "replicas": args.replicas,
                                          "correction": args.correction, "rows": rows,
-                                         "claims": claims, "seconds": {"fixed": fixed_s, "adaptive": adaptive_s}},
+                                         "claims": claims, "seconds": {"fixed": fixed_s, "adaptive": adaptive_s},
+                                         "targets": targets, "within": args.within,
+                                         "left_out": {rid: {"check": c, "projected_seconds": s}
+                                                      for rid, (c, s) in left_out.items()}},
                                         indent=1))
     return 1 if any(c["agreement"] == "CONTRADICTS" for c in claims) else 0
+
+
+def _read_costs(parser: argparse.ArgumentParser, path: Path, profile: str, device: str) -> list[dict[str, Any]]:
+    """The trainings of ``profile_cost.py --json``, checked to be of this profile and device."""
+    try:
+        data = json.loads(path.read_text())
+        rows, made_for = data["trainings"], (data["profile"], data["device"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        parser.error(f"--costs {path}: expected the JSON of benchmarks/profile_cost.py --json ({exc})")
+    if made_for != (profile, device):
+        parser.error(f"--costs {path} was measured for profile {made_for[0]!r} on {made_for[1]!r}, "
+                     f"not {profile!r} on {device!r}")
+    if any("projected_seconds" not in row and "error" not in row for row in rows):
+        parser.error(f"--costs {path} lists its trainings without timing them (made with --list)")
+    return rows
 
 
 if __name__ == "__main__":

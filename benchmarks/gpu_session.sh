@@ -9,6 +9,9 @@
 #                                             # with SIGINT, which keeps the finished results)
 #   bash benchmarks/gpu_session.sh cost       # each training of the full profile: its first whole batch
 #   bash benchmarks/gpu_session.sh precision  # huang2022 quick in float64 and in float32, verdicts compared
+#   bash benchmarks/gpu_session.sh adaptive   # after `cost` (or COSTS=its cost.json): fixed against
+#                                             # --adaptive on every full-profile result whose trainings are
+#                                             # each projected <= WITHIN s (default 60)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" PYTHONUNBUFFERED=1
@@ -41,8 +44,14 @@ from verifier.interfaces.cli import main; sys.exit(main())' all --profile full -
   precision)
     $py benchmarks/precision.py huang2022 --device cuda 2>&1 | tee "$out/precision.log"
     ;;
+  adaptive)
+    costs="${COSTS:-$out/cost.json}"  # the cost stage's JSON (a copy kept from an earlier command: COSTS=path)
+    if [ ! -f "$costs" ]; then echo "no $costs: run the cost stage first, or set COSTS" >&2; exit 2; fi
+    timeout -k 20 570 $py benchmarks/adaptive.py --all --profile full --device cuda --costs "$costs" \
+      --within "${WITHIN:-60}" --json "$out/adaptive_full.json" 2>&1 | tee "$out/adaptive_full.log"
+    ;;
   *)
-    echo "usage: bash benchmarks/gpu_session.sh bench|full|cost|precision" >&2
+    echo "usage: bash benchmarks/gpu_session.sh bench|full|cost|precision|adaptive" >&2
     exit 2
     ;;
 esac

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -103,6 +105,39 @@ def test_adaptive_benchmark_pairs_claims_and_flags_a_contradiction():
     assert "16/64" in text and "6.0 s, 60% saved" in text and "adaptive undecided 1" in text and "CONTRADICTS 0" in text
 
 
+def test_adaptive_benchmark_keeps_only_what_fits_the_projected_costs(tmp_path, capsys):
+    """`adaptive.py --costs C --within S` keeps a target only when every training of its closure (its own
+    check and those of what it uses) is projected at <= S s; a training that failed to time counts as
+    infinite. Corollary 5.3 uses Lemmas A.1 and A.15, so their cost decides it too."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.adaptive import main, within_budget
+
+    trainings = [
+        {"check": "checks.modality_competition:joint_vs_unimodal", "projected_seconds": 100.0,
+         "results": ["huang2022/claim-a.11", "huang2022/corollary-5.3"]},
+        {"check": "checks.tensor_power:discrete_recursion", "projected_seconds": 900.0,
+         "results": ["huang2022/lemma-a.15"]},
+        {"check": "checks.gaussian_maxima:gaussian_max_facts", "error": "MemoryError: ...",
+         "results": ["huang2022/lemma-a.1"]},
+    ]
+    targets = ["huang2022/claim-a.11", "huang2022/lemma-a.15", "huang2022/corollary-5.3",
+               "huang2022/definition-4.1"]
+    kept, left_out = within_budget(targets, trainings, 500.0, "full")
+    assert kept == ["huang2022/claim-a.11", "huang2022/definition-4.1"]
+    assert left_out == {"huang2022/lemma-a.15": ("checks.tensor_power:discrete_recursion", 900.0),
+                        "huang2022/corollary-5.3": ("checks.gaussian_maxima:gaussian_max_facts", float("inf"))}
+    assert within_budget(targets, trainings, 1000.0, "full")[0] == targets[:2] + targets[3:]
+
+    costs = tmp_path / "cost.json"
+    costs.write_text(json.dumps({"profile": "quick", "device": "cpu", "trainings": trainings}))
+    with pytest.raises(SystemExit):
+        main(["--all", "--profile", "full", "--costs", str(costs), "--within", "60", "--device", "cpu"])
+    assert "measured for profile 'quick' on 'cpu', not 'full' on 'cpu'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--all", "huang2022/claim-a.11", "--device", "cpu"])
+    assert "name the results to judge, or give --all (not both)" in capsys.readouterr().err
+
+
 _FAKE_PEER = {
     "config.py": '''import argparse
 
@@ -129,6 +164,8 @@ def time_half(args, arr, weak=False):
 epoch 100 * ratios[fuse_depth] (ratios.json, written by the test)."""
 import json
 from pathlib import Path
+
+import pytest
 
 import numpy as np
 
