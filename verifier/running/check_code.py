@@ -1,5 +1,11 @@
 """A check's code: loading it from ``"module:function"``, its stable name, and the digest of its source
-that keys the measurement cache and the spec hash."""
+that keys the measurement cache and the spec hash.
+
+The digest of a check named by ``"module:function"`` is read from its files without importing them
+(the module, and the modules of its package it imports, found on disk by their dotted names): a run
+answered from the store then never imports the check's module, and with it torch (about 1.5 s, issue
+21). A check given as a function (a plugin's), or one whose files cannot be found, is versioned from
+its imported modules; both ways give the same digest (``tests/test_check_code.py``)."""
 from __future__ import annotations
 
 import ast
@@ -8,6 +14,8 @@ import importlib.util
 import inspect
 import os
 import sys
+import tokenize
+from pathlib import Path
 from types import ModuleType
 from typing import Callable, Mapping
 
@@ -47,26 +55,108 @@ def _file_stamp(module: ModuleType) -> tuple[int, int] | None:
     return (stat.st_mtime_ns, stat.st_size) if stat else None
 
 
+def _import_statements(source: str) -> list[tuple[str, str, int]]:
+    """The source's import statements as ``(kind, name, level)`` (SyntaxError when it does not parse)."""
+    imports: list[tuple[str, str, int]] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imports += [("import", alias.name, 0) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            imports.append(("from", node.module or "", node.level))
+            imports += [("name", alias.name, 0) for alias in node.names]
+    return imports
+
+
 def _parsed(module: ModuleType) -> tuple[str, list[tuple[str, str, int]]]:
-    """The module's source and its import statements as ``(kind, name, level)``, parsed once per file
-    version (``("", [])`` when the source cannot be read)."""
+    """The module's source and its import statements, parsed once per file version (``("", [])`` when
+    the source cannot be read)."""
     key = (id(module), module.__name__, _file_stamp(module))
     if key not in _SOURCE_CACHE:
         try:
             source = inspect.getsource(module)
-            tree = ast.parse(source)
+            _SOURCE_CACHE[key] = (source, _import_statements(source))
         except (OSError, TypeError, SyntaxError):
             _SOURCE_CACHE[key] = ("", [])
-            return _SOURCE_CACHE[key]
-        imports: list[tuple[str, str, int]] = []
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                imports += [("import", alias.name, 0) for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                imports.append(("from", node.module or "", node.level))
-                imports += [("name", alias.name, 0) for alias in node.names]
-        _SOURCE_CACHE[key] = (source, imports)
     return _SOURCE_CACHE[key]
+
+
+def _parsed_file(path: Path) -> tuple[str, list[tuple[str, str, int]]] | None:
+    """A source file's text (decoded as Python reads it, as ``inspect.getsource`` returns it) and its
+    import statements, parsed once per file version (None when it cannot be read or parsed)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    key = (0, str(path), (stat.st_mtime_ns, stat.st_size))
+    if key not in _SOURCE_CACHE:
+        try:
+            with tokenize.open(path) as handle:
+                source = handle.read()
+            _SOURCE_CACHE[key] = (source, _import_statements(source))
+        except (OSError, SyntaxError, UnicodeDecodeError):
+            return None
+    return _SOURCE_CACHE[key] if _SOURCE_CACHE[key][0] else None
+
+
+def _module_path(name: str) -> Path | None:
+    """The ``.py`` file of module ``name`` found on disk without importing it: the top-level package's
+    location, then one folder per dotted part (None: no such file, e.g. ``name`` is an attribute)."""
+    top, _, rest = name.partition(".")
+    try:
+        spec = importlib.util.find_spec(top)  # a top-level name is found, not executed
+    except (ImportError, ValueError):
+        return None
+    if spec is None:
+        return None
+    if not rest:
+        origin = spec.origin or ""
+        return Path(origin) if origin.endswith(".py") else None
+    for location in spec.submodule_search_locations or ():
+        base = Path(location).joinpath(*rest.split("."))
+        for candidate in (base.parent / f"{base.name}.py", base / "__init__.py"):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def _imported_names(imports: list[tuple[str, str, int]], package: str | None) -> list[str]:
+    """The dotted names an import list may bring in: each imported module, and each ``from`` name as
+    ``module.name`` (a submodule, or an attribute the caller sorts out)."""
+    names: list[str] = []
+    base = ""
+    for kind, name, level in imports:
+        if kind == "import":
+            names.append(name)
+        elif kind == "from":
+            base = importlib.util.resolve_name("." * level + name, package) if level else name
+            names.append(base)
+        else:
+            names.append(f"{base}.{name}")
+    return names
+
+
+def _sources_on_disk(check: str) -> dict[str, str] | None:
+    """The source of the check's module and, transitively, of the modules of its package it imports,
+    by module name, read from their files (None when one of them cannot be found or parsed)."""
+    root = check.partition(":")[0]
+    top = root.split(".")[0]
+    paths: dict[str, Path] = {}
+    todo = [root]
+    while todo:
+        name = todo.pop()
+        path = _module_path(name)
+        parsed = _parsed_file(path) if path is not None else None
+        if parsed is None:
+            return None
+        paths[name] = path
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        try:
+            imported = _imported_names(parsed[1], package)
+        except (ImportError, ValueError):
+            return None
+        todo += [dep for dep in imported if dep.split(".")[0] == top and dep not in paths and dep not in todo
+                 and _module_path(dep) is not None]
+    return {name: _parsed_file(paths[name])[0] for name in sorted(paths)}
 
 
 def _source(module: ModuleType) -> str:
@@ -77,17 +167,7 @@ def _source(module: ModuleType) -> str:
 def _package_imports(module: ModuleType) -> list[str]:
     """Modules of the same top-level package that ``module`` imports (absolute or relative)."""
     package = module.__name__.split(".")[0]
-    _, imports = _parsed(module)
-    names: list[str] = []
-    base = ""
-    for kind, name, level in imports:
-        if kind == "import":
-            names.append(name)
-        elif kind == "from":
-            base = importlib.util.resolve_name("." * level + name, module.__package__) if level else name
-            names.append(base)
-        else:
-            names.append(f"{base}.{name}")
+    names = _imported_names(_parsed(module)[1], module.__package__)
     return [name for name in names if name.split(".")[0] == package and name in sys.modules]
 
 
@@ -107,12 +187,18 @@ def check_modules(check: str | CheckFunction) -> list[ModuleType]:
     return [seen[name] for name in sorted(seen)]
 
 
+def _sources_imported(check: str | CheckFunction) -> dict[str, str]:
+    """The source of the check's modules by module name, from the imported modules."""
+    return {module.__name__: _source(module) for module in check_modules(check)}
+
+
 def check_source_digest(check: str | CheckFunction) -> str:
-    """Hash of the source of the check's modules (its code version)."""
-    modules = check_modules(check)
-    if len(modules) == 1:
-        return seeding.digest(_source(modules[0]))
-    return seeding.digest({module.__name__: _source(module) for module in modules})
+    """Hash of the source of the check's modules (its code version): read from their files for a check
+    named by a string, from the imported modules otherwise."""
+    sources = (_sources_on_disk(check) if isinstance(check, str) else None) or _sources_imported(check)
+    if len(sources) == 1:
+        return seeding.digest(next(iter(sources.values())))
+    return seeding.digest(sources)
 
 
 def spec_hash(result: Result) -> str:

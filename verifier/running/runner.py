@@ -23,12 +23,8 @@ from verifier.judging.evaluate import judge_empirical
 from verifier.judging.verdicts import Verdict, combine
 from verifier.running import batching, compute, executors, overrides
 from verifier.running import seeds as seeding
-from verifier.running.check_code import (
-    check_name,
-    check_source_digest,
-    load_check,
-    spec_hash,
-)
+from verifier.running.check_code import check_name, check_source_digest, spec_hash
+from verifier.running.check_shapes import check_shapes
 from verifier.running.environment import describe
 from verifier.running.registry import Registry
 from verifier.running.store import Store
@@ -530,8 +526,7 @@ def _aliased(data: Mapping[str, np.ndarray], aliases: Mapping[str, str]) -> dict
 def declared_shapes(result: Result) -> dict[str, tuple]:
     """The measurement shapes its check declares (a ``shapes`` attribute of the check function), and the
     result's own declarations over them."""
-    check = load_check(result.check) if result.check is not None else None
-    return {**dict(getattr(check, "shapes", {}) or {}), **dict(result.shapes)}
+    return {**(check_shapes(result.check) if result.check is not None else {}), **dict(result.shapes)}
 
 
 def _own_verdict(item: dict[str, Any], violated: list[str]) -> None:
