@@ -7,7 +7,8 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-from verifier.running.check_code import check_name, load_check
+from verifier.running.check_code import check_name
+from verifier.running.check_shapes import check_shapes
 from verifier.running.registry import Registry, ResolveError, resolve
 from verifier.spec.results import Result
 
@@ -47,7 +48,7 @@ class CheckEntry:
 
 def _shapes(result: Result) -> dict[str, tuple]:
     try:
-        declared = dict(getattr(load_check(result.check), "shapes", {}) or {})
+        declared = check_shapes(result.check)
     except (ImportError, AttributeError):  # a check that cannot be loaded still has its results' declarations
         declared = {}
     return {**declared, **dict(result.shapes)}
