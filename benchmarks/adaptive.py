@@ -44,14 +44,17 @@ DECISIVE = ("PASS", "FAIL")
 
 
 def judge(targets: list[str], profile: str, device: str, precision: str, seed: int,
-          adaptive: bool, replicas: int | None = None, correction: str = "holm") -> tuple[dict[str, dict[str, Any]], float]:
-    """The records of one run of ``targets`` (by id) and its wall-clock seconds."""
+          adaptive: bool, replicas: int | None = None, correction: str = "holm",
+          max_batch: int | None = None) -> tuple[dict[str, dict[str, Any]], float]:
+    """The records of one run of ``targets`` (by id) and its wall-clock seconds (``max_batch``: at most
+    that many replicas per check call, as `verify --max-batch`; the measurements do not depend on it)."""
     from verifier.running import registry as reg
     from verifier.running.runner import Options, Runner
 
     registry = reg.load()
     options = Options(profile=profile, device=device, precision=precision, seed=seed, use_cache=False,
-                      readings="default", adaptive=adaptive, replicas=replicas, correction=correction)
+                      readings="default", adaptive=adaptive, replicas=replicas, correction=correction,
+                      max_batch=max_batch)
     start = time.perf_counter()
     record = Runner(registry, options, None).run(targets, argv=["benchmarks/adaptive.py"])
     return {item["id"]: item for item in record.results}, time.perf_counter() - start
@@ -175,6 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("results", nargs="*", help="result ids, e.g. huang2024/lemma-b.1")
     parser.add_argument("--all", action="store_true", help="every known result, as `verify all` judges them")
+    parser.add_argument("--paper", action="append", default=None, metavar="KEY",
+                        help="every result of this paper, as `verify paper KEY` judges them (repeatable)")
+    parser.add_argument("--max-batch", type=int, default=None, metavar="N",
+                        help="at most N replicas per check call (memory; the measurements do not depend on it)")
     parser.add_argument("--costs", type=Path, default=None, metavar="COST.json",
                         help="profile_cost.py's JSON for this profile and device (with --within)")
     parser.add_argument("--within", type=float, default=None, metavar="S",
@@ -193,8 +200,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.replicas is not None and args.replicas < 1:
         parser.error("--replicas must be a positive integer")
     device = resolved_device(parser, args.device)
-    if args.all == bool(args.results):
-        parser.error("name the results to judge, or give --all (not both)")
+    if sum((args.all, bool(args.results), bool(args.paper))) != 1:
+        parser.error("name the results to judge, or give --all or --paper (one of the three)")
+    if args.max_batch is not None and args.max_batch < 1:
+        parser.error("--max-batch must be a positive integer")
     if (args.costs is None) != (args.within is None):
         parser.error("--costs and --within go together")
     from verifier.running import registry as reg
@@ -203,7 +212,12 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [r for r in args.results if r not in known]
     if unknown:
         parser.error(f"unknown result {unknown[0]!r} (expected a full id such as huang2024/lemma-b.1)")
-    targets = list(known) if args.all else list(args.results)
+    papers = sorted({known[rid].paper.key for rid in known})
+    missing = [key for key in args.paper or () if key not in papers]
+    if missing:
+        parser.error(f"--paper {missing[0]}: no such paper (known: {', '.join(papers)})")
+    targets = (list(known) if args.all else list(args.results) if args.results
+               else [rid for rid in known if known[rid].paper.key in args.paper])
     left_out: dict[str, tuple[str, float]] = {}
     if args.costs is not None:
         costs = _read_costs(parser, args.costs, args.profile, device)
@@ -215,11 +229,11 @@ def main(argv: list[str] | None = None) -> int:
         if not targets:
             parser.error(f"no target fits within {args.within:g} s")
     fixed, fixed_s = judge(targets, args.profile, device, args.precision, args.seed, False, args.replicas,
-                           args.correction)
+                           args.correction, args.max_batch)
     adaptive, adaptive_s = judge(targets, args.profile, device, args.precision, args.seed, True, args.replicas,
-                                 args.correction)
+                                 args.correction, args.max_batch)
     rows = compare(fixed, adaptive)
-    claims = claim_rows(fixed, adaptive, None if args.all_claims or args.all else targets)
+    claims = claim_rows(fixed, adaptive, None if args.all_claims or args.all or args.paper else targets)
     print(table(rows, (fixed_s, adaptive_s), claims))
     if args.json:
         args.json.write_text(json.dumps({"profile": args.profile, "replicas": args.replicas,

@@ -135,7 +135,7 @@ def test_adaptive_benchmark_keeps_only_what_fits_the_projected_costs(tmp_path, c
     assert "measured for profile 'quick' on 'cpu', not 'full' on 'cpu'" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["--all", "huang2022/claim-a.11", "--device", "cpu"])
-    assert "name the results to judge, or give --all (not both)" in capsys.readouterr().err
+    assert "name the results to judge, or give --all or --paper (one of the three)" in capsys.readouterr().err
 
 
 _FAKE_PEER = {
