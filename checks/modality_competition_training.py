@@ -42,6 +42,9 @@ class _Tracker:
         self.loser_cross = torch.where(new, low / rho, self.loser_cross)
 
 
+TEST_CHUNK = 32  # replicas per evaluation of the test set (memory; the outputs do not depend on it)
+
+
 class _Trainer:
     """Exact batched full-batch GD for all networks of all replicas (Eq. 3 / Eq. 5).
 
@@ -66,8 +69,10 @@ class _Trainer:
         self.x_feat = b.x[..., :k].unsqueeze(2)                               # (R, 2, 1, n, k)
         if representation == "coef":
             self.K = b.x @ b.x.transpose(-1, -2)                              # (R, 2, n, n)
-            self.p0 = (w0 @ b.x.transpose(-1, -2).unsqueeze(2)).view(R, 4, km, n)
-            self.p0_test = (w0 @ b.xt.transpose(-1, -2).unsqueeze(2)).view(R, 4, km, cfg.n_test)
+            # both kinds of a modality in one bmm: a broadcast matmul would copy the inputs once per kind
+            w0_rows = b.w0.view(R * 2, 2 * km, d)
+            self.p0 = torch.bmm(w0_rows, b.x.view(R * 2, n, d).transpose(1, 2)).view(R, 4, km, n)
+            self.p0_test = torch.bmm(w0_rows, b.xt.view(R * 2, cfg.n_test, d).transpose(1, 2)).view(R, 4, km, cfg.n_test)
             self.K_test = b.x @ b.xt.transpose(-1, -2)                        # (R, 2, n, n_test)
             self.state = torch.zeros(R, 4, km, n, device=b.x.device, dtype=b.x.dtype)
             # <w_{jl}, e_j> = W0[jl, j] + sum_i A[jl, i] x_i[j]
@@ -141,13 +146,13 @@ class _Trainer:
             p = torch.bmm(w.reshape(r2, 2 * km, self.cfg.d), self.xt[rows].reshape(r2, nt, self.cfg.d).transpose(1, 2))
         return p.view(-1, 4, km, nt)
 
-    def test_outputs(self) -> torch.Tensor:
-        """Encoder outputs on the test set, ``(R, 4, k, n_test)``."""
-        if self.rep == "coef":
-            p = self._apply(self.xt, self.p0_test, self.K_test)
-        else:
-            p = self._apply(self.xt, None, None)
-        return _scores(smoothed_relu(p, self.cfg.rho, self.cfg.q)[0], self.cfg.k, self.cfg.m)
+    def test_outputs(self, chunk: int = TEST_CHUNK) -> torch.Tensor:
+        """Encoder outputs on the test set, ``(R, 4, k, n_test)``, ``chunk`` replicas at a time: all at once,
+        the test pre-activations and the smoothed ReLU's temporaries are four ``(R, 4, km, n_test)``
+        tensors (5 GB at the full profile's 256 replicas per batch); the outputs are ``m`` times smaller."""
+        cfg = self.cfg
+        return torch.cat([_scores(smoothed_relu(self.test_preact(slice(start, start + chunk)), cfg.rho, cfg.q)[0],
+                                  cfg.k, cfg.m) for start in range(0, self.R, chunk)])
 
 
 def _test_errors(enc: torch.Tensor, yt: torch.Tensor) -> torch.Tensor:
