@@ -13,15 +13,23 @@ batch is nearly free up to some size, it over-states large batches; ``--probe 0`
 training's first whole batch, exact per batch. ``--run`` times every training in full (what `verify all --profile P --no-cache` spends in
 its checks).
 
+``--memory`` measures each training in a process of its own and adds its peak resident memory (the
+child's ``ru_maxrss``: the check's arrays, the allocator's reserve and the interpreter, about 0.3 GB),
+the figure to size ``--max-batch`` by on a machine with less memory than the profile was sized for.
+
     python benchmarks/profile_cost.py --profile full --device cpu --probe 2
     python benchmarks/profile_cost.py --profile full --device cuda --probe 0 --json cost.json
+    python benchmarks/profile_cost.py --profile full --device cpu --probe 0 --memory --paper lu2023
 """
 from __future__ import annotations
 
 import argparse
 import json
 import math
+import multiprocessing
+import resource
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,6 +89,27 @@ def _cost(job, replicas: int, batch: int, probe: int, run: bool) -> tuple[float,
     return projected, seconds, timed, f"{per_call:.2f} s + {per_replica:.3f} s/replica", notes + more
 
 
+def _cost_in_child(profile: str, device: str, precision: str, papers: list[str] | None, index: int, probe: int,
+                   run: bool) -> tuple[tuple[float, float, int, str, list[str]], float]:
+    """:func:`_cost` of training ``index`` of :func:`trainings`, and this process's peak resident memory
+    in GB (run in a fresh process, it is that training's)."""
+    job = trainings(profile, device, precision, papers)[index]["job"]
+    replicas, batch = len(job.seeds), job.max_batch or len(job.seeds)
+    figures = _cost(job, replicas, batch, probe, run)
+    return figures, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e9   # Linux: KiB
+
+
+def measure(args: argparse.Namespace, device: str, index: int, job, replicas: int,
+            batch: int) -> tuple[tuple[float, float, int, str, list[str]], float | None]:
+    """The cost figures of one training and, with ``--memory``, its peak memory in GB (measured in a
+    process of its own, started fresh)."""
+    if not args.memory:
+        return _cost(job, replicas, batch, args.probe, args.run), None
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(_cost_in_child, args.profile, device, args.precision, args.paper, index, args.probe,
+                           args.run).result()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", default="full")
@@ -90,6 +119,8 @@ def main() -> None:
                         help="replicas timed per training (0: its first whole batch)")
     parser.add_argument("--run", action="store_true", help="time every training in full instead of projecting")
     parser.add_argument("--list", action="store_true", help="only list the trainings, run nothing")
+    parser.add_argument("--memory", action="store_true",
+                        help="measure each training in a process of its own and report its peak memory")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     args = parser.parse_args()
 
@@ -98,10 +129,11 @@ def main() -> None:
     served = sum(len(j["results"]) for j in jobs)
     print(f"profile {args.profile}, device {device}, precision {args.precision}: {served} empirical results "
           f"read {len(jobs)} distinct trainings")
-    timing = "" if args.list else f" {'timed':>6} {'seconds':>9} {'projected s':>11}  how"
+    timing = "" if args.list else (f" {'timed':>6} {'seconds':>9} {'projected s':>11}"
+                                   + (f" {'peak GB':>8}" if args.memory else "") + "  how")
     print(f"{'check':<46} {'replicas':>8} {'batch':>6} {'results':>7}{timing}")
     rows, total = [], 0.0
-    for entry in jobs:
+    for index, entry in enumerate(jobs):
         job = entry["job"]
         replicas, batch = len(job.seeds), job.max_batch or len(job.seeds)
         label = entry["check"].removeprefix("checks.")
@@ -112,18 +144,19 @@ def main() -> None:
             rows.append(row)
             continue
         try:
-            projected, seconds, timed, how, notes = _cost(job, replicas, batch, args.probe, args.run)
-        except Exception as exc:  # one failing training must not hide the others' figures
+            (projected, seconds, timed, how, notes), peak = measure(args, device, index, job, replicas, batch)
+        except Exception as exc:  # one failing training (or its process, killed for memory) must not hide the others
             print(f"{label:<46} {replicas:>8} {batch:>6} {len(entry['results']):>7}  ERROR {type(exc).__name__}: {exc}")
             rows.append({**row, "error": f"{type(exc).__name__}: {exc}"})
             continue
         total += projected
+        memory = "" if peak is None else f" {peak:>8.2f}"
         print(f"{label:<46} {replicas:>8} {batch:>6} {len(entry['results']):>7} {timed:>6} {seconds:>9.2f} "
-              f"{projected:>11.1f}  {how}", flush=True)
+              f"{projected:>11.1f}{memory}  {how}", flush=True)
         for note in notes:
             print(f"    note: {note}")
         rows.append({**row, "timed_replicas": timed, "seconds": seconds, "projected_seconds": projected,
-                     "projection": how, "notes": notes})
+                     "projection": how, "notes": notes, **({"peak_gb": peak} if peak is not None else {})})
     if not args.list:
         failed = sum("error" in row for row in rows)
         print(f"total {'measured' if args.run else 'projected'}: {total:.0f} s ({total / 60:.1f} min) in the checks"

@@ -44,9 +44,11 @@ def test_profile_cost_lists_shared_trainings():
 
 
 def test_profile_cost_projects_a_paper(tmp_path):
+    """Each training projected from probes of 1 and 2 replicas; with --memory, each in a process of its
+    own, with that process's peak memory (at least the interpreter's, far below the machine's)."""
     out = tmp_path / "cost.json"
     proc = subprocess.run([sys.executable, "benchmarks/profile_cost.py", "--profile", "quick", "--device", "cpu",
-                           "--paper", "huang2021", "--probe", "1", "--json", str(out)],
+                           "--paper", "huang2021", "--probe", "1", "--memory", "--json", str(out)],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     report = json.loads(out.read_text())
@@ -55,7 +57,8 @@ def test_profile_cost_projects_a_paper(tmp_path):
                                              "checks.linear_composite:modality_sweep"}
     assert all(row["timed_replicas"] == 2 and row["projected_seconds"] > 0 for row in rows)
     assert report["total_seconds"] == sum(row["projected_seconds"] for row in rows)
-    assert "total projected" in proc.stdout
+    assert "total projected" in proc.stdout and "peak GB" in proc.stdout
+    assert all(0.1 < row["peak_gb"] < 8 for row in rows)
 
 
 def test_quick_family_row_times_the_batch_and_the_loop():
