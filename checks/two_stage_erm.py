@@ -170,6 +170,7 @@ def _gaussian_norm_mean(C: torch.Tensor, Z: torch.Tensor) -> torch.Tensor:
 # ----------------------------------------------------------------------------------------------------
 
 GA_PARAMS = ("N", "k", "d", "B_W", "draws")
+DRAW_CHUNK = 128  # Monte Carlo draws per batched matmul in gaussian_averages (memory; values unchanged)
 
 
 @fixed_precision("float64", _PRECISION_REASON)
@@ -191,20 +192,29 @@ def gaussian_averages(params: Mapping[str, float], replicas: int, seeds: Sequenc
     check_seeds(replicas, seeds)
     N, k, d, draws = int_param(params, "N"), int_param(params, "k"), int_param(params, "d"), int_param(params, "draws")
     B_W = float(params["B_W"])
-    Ys, Xs, G1, E1, G2, Z2 = [], [], [], [], [], []
-    for g in _generators(seeds):
-        Ys.append(torch.randn(N, k, generator=g, dtype=DTYPE))
-        Xs.append(torch.randn(N, d, generator=g, dtype=DTYPE))
-        G1.append(torch.randn(draws, N, generator=g, dtype=DTYPE))
-        E1.append(torch.randint(0, 2, (draws, N), generator=g).to(DTYPE) * 2 - 1)
-        G2.append(torch.randn(draws, N, k, generator=g, dtype=DTYPE))
-        Z2.append(torch.randn(draws, d, k, generator=g, dtype=DTYPE))
+    R = len(seeds)
+    # drawn straight into the batch's tensors (a list of draws, stacked, was a second copy of the largest,
+    # Gamma: 5 GB at the full profile's 32 replicas)
+    Y, X = torch.empty(R, N, k, dtype=DTYPE), torch.empty(R, N, d, dtype=DTYPE)
+    gam, eps = torch.empty(R, draws, N, dtype=DTYPE), torch.empty(R, draws, N, dtype=DTYPE)
+    Gam, Z = torch.empty(R, draws, N, k, dtype=DTYPE), torch.empty(R, draws, d, k, dtype=DTYPE)
+    for i, g in enumerate(_generators(seeds)):
+        torch.randn(N, k, generator=g, dtype=DTYPE, out=Y[i])
+        torch.randn(N, d, generator=g, dtype=DTYPE, out=X[i])
+        torch.randn(draws, N, generator=g, dtype=DTYPE, out=gam[i])
+        eps[i] = torch.randint(0, 2, (draws, N), generator=g).to(DTYPE) * 2 - 1
+        torch.randn(draws, N, k, generator=g, dtype=DTYPE, out=Gam[i])
+        torch.randn(draws, d, k, generator=g, dtype=DTYPE, out=Z[i])
     dev = torch.device(device)
-    Y, X, gam, eps, Gam, Z = (torch.stack(t).to(dev) for t in (Ys, Xs, G1, E1, G2, Z2))
+    Y, X, gam, eps, Gam, Z = (t.to(dev) for t in (Y, X, gam, eps, Gam, Z))
     G_ball = (gam @ Y).norm(dim=-1).mean(-1)
     rad_ball = (eps @ Y).norm(dim=-1).mean(-1)
     G_ball_jensen = Y.pow(2).sum(dim=(1, 2)).sqrt()
-    G_mat_full = B_W * (X.transpose(1, 2).unsqueeze(1) @ Gam).flatten(-2).norm(dim=-1).mean(-1)
+    # X^T Gamma per draw, DRAW_CHUNK draws at a time: the broadcast matmul copies X^T once per draw
+    # (all 2000 at once: 10 GB at the full profile's 32 replicas)
+    Xt = X.transpose(1, 2).unsqueeze(1)
+    G_mat_full = B_W * torch.cat([(Xt @ Gam[:, start:start + DRAW_CHUNK]).flatten(-2).norm(dim=-1)
+                                  for start in range(0, draws, DRAW_CHUNK)], dim=1).mean(-1)
     G_mat_reduced = B_W * _gaussian_norm_mean(X.transpose(1, 2) @ X, Z)
     G_mat_jensen = B_W * (k * X.pow(2).sum(dim=(1, 2))).sqrt()
     return to_numpy({"G_ball": G_ball, "G_ball_jensen": G_ball_jensen, "rad_ball": rad_ball,
