@@ -200,13 +200,17 @@ def overlap_table(params: Mapping[str, float], replicas: int, seeds: Sequence[in
     if m < width:
         raise ValueError(f"need m >= p(K+1) = {width} training samples")
     def one(_: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """The replica's two Gram matrices: both fits see their sample only through it (noise-free
+        ``y = Z c``, so ``Z^T y = Gram c``; the refit's ``<f, y>`` and ``||f||^2`` with ``f = Z b``); the
+        samples themselves (0.3 GB per replica at the full profile) are dropped as soon as drawn."""
         g = torch.Generator(device="cpu").manual_seed(seed)
-        return torch.randn(m, width, generator=g, dtype=DTYPE), torch.randn(n_refit, width, generator=g, dtype=DTYPE)
+        z_train = torch.randn(m, width, generator=g, dtype=DTYPE)
+        z_refit = torch.randn(n_refit, width, generator=g, dtype=DTYPE)
+        return z_train.T @ z_train, z_refit.T @ z_refit
 
     rows = per_replica(one, seeds)
     dev = torch.device(device)
-    Ztr, Zrf = (torch.stack([row[i] for row in rows]).to(dev) for i in range(2))
-    Gram = Ztr.transpose(1, 2) @ Ztr  # (R, width, width): y = Z c is noise-free, so Z^T y = Gram c
+    Gram, Gram_rf = (torch.stack([row[i] for row in rows]).to(dev) for i in range(2))  # (R, width, width)
     ls_mse, eta_refit, eta_exact, law, paper = [], [], [], [], []
     for j in range(1, K + 1):
         for iw, w in enumerate(W_GRID):
@@ -219,8 +223,9 @@ def overlap_table(params: Mapping[str, float], replicas: int, seeds: Sequence[in
             ls_mse.append((b - c).pow(2).sum(-1))
             bc, bb, cc = (b @ c), b.pow(2).sum(-1), c.pow(2).sum()
             eta_exact.append((cc - bc * bc / bb).clamp_min(0))
-            f_rf, y_rf = (Zrf @ b.unsqueeze(-1)).squeeze(-1), Zrf @ c  # frozen encoder output and target
-            head = (f_rf * y_rf).sum(-1) / f_rf.pow(2).sum(-1)  # least-squares refit of the scalar head
+            # least-squares refit of the scalar head on the frozen encoder's output f = Z_rf b, target Z_rf c
+            Gb = (Gram_rf @ b.unsqueeze(-1)).squeeze(-1)
+            head = (Gb @ c) / (Gb * b).sum(-1)
             eta_refit.append((head[:, None] * b - c).pow(2).sum(-1))  # its risk (exact) minus the oracle's 0
             law.append(torch.full((len(seeds),), (1 - w) ** 2 * (K - j) * p, dtype=DTYPE, device=dev))
             paper.append(torch.full((len(seeds),), PAPER_TABLE_4[j - 1][iw], dtype=DTYPE, device=dev))
@@ -308,15 +313,21 @@ def modality_sweep(params: Mapping[str, float], replicas: int, seeds: Sequence[i
     if len(grid) != G or not (0 < w < 1) or K < 2 or sigma <= 0:
         raise ValueError("need distinct grid points, 0 < w < 1, K >= 2 and sigma > 0")
     width = p * (K + 1)
+    c_cpu = latent_target(K, p, w)
+
     def one(_: int, seed: int) -> tuple[list[tuple[torch.Tensor, ...]], tuple[torch.Tensor, torch.Tensor]]:
+        """The replica's training samples, and its refit sample as the least-squares refit sees it: its
+        Gram matrix and ``Z^T y`` (the sample itself, 0.3 GB per replica at the full profile, is dropped)."""
         g = torch.Generator(device="cpu").manual_seed(seed)
         samples = [(torch.randn(m, width, generator=g, dtype=DTYPE), torch.randn(m, generator=g, dtype=DTYPE),
                     torch.randint(0, 2, (draws, m), generator=g).to(DTYPE) * 2 - 1) for m in grid]
-        return samples, (torch.randn(n_refit, width, generator=g, dtype=DTYPE), torch.randn(n_refit, generator=g, dtype=DTYPE))
+        z_refit = torch.randn(n_refit, width, generator=g, dtype=DTYPE)
+        y_refit = z_refit @ c_cpu + sigma * torch.randn(n_refit, generator=g, dtype=DTYPE)
+        return samples, (z_refit.T @ z_refit, z_refit.T @ y_refit)
 
     per = per_replica(one, seeds)
     dev = torch.device(device)
-    c = latent_target(K, p, w).to(dev)
+    c = c_cpu.to(dev)
     B = math.sqrt(2 * p * K)  # ||theta*|| with theta* = all ones in modality coordinates
     var_y = float(c.pow(2).sum()) + sigma ** 2
     C = trunc ** 2 * var_y
@@ -332,10 +343,8 @@ def modality_sweep(params: Mapping[str, float], replicas: int, seeds: Sequence[i
         res = (1 - w) ** 2 * (K - j) * p
         return truncated_sq_risk(torch.tensor(res + sigma ** 2, dtype=DTYPE, device=dev), C) - r_star
 
-    Zrf = torch.stack([r[1][0] for r in per]).to(dev)
-    yrf = Zrf @ c + sigma * torch.stack([r[1][1] for r in per]).to(dev)
-    Gram_rf = Zrf.transpose(1, 2) @ Zrf
-    Zty_rf = Zrf.transpose(1, 2) @ yrf.unsqueeze(-1)
+    Gram_rf = torch.stack([r[1][0] for r in per]).to(dev)
+    Zty_rf = torch.stack([r[1][1] for r in per]).to(dev).unsqueeze(-1)
 
     def eta_full_refit(j: int) -> torch.Tensor:
         """Freeze a full-rank encoder of M_j (features span x~_M), refit the head by least squares on the

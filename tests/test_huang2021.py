@@ -28,6 +28,30 @@ def test_replica_is_reproducible_whatever_the_batch(fn, params):
             np.testing.assert_array_equal(two[key], value, err_msg=key)
 
 
+def test_the_refit_through_gram_matrices_equals_the_refit_on_the_sample():
+    """overlap_table sees each sample only through its Gram matrix (issue 21: the full profile's samples
+    were 0.3 GB per replica); the frozen-encoder refit computed on the sample itself, from the same
+    replica's draws in the same order, gives the same eta in every cell."""
+    K, p, m, n_refit = (TINY_TABLE[key] for key in ("K", "p", "m", "n_refit"))
+    width = p * (K + 1)
+    g = torch.Generator().manual_seed(21)
+    z_train = torch.randn(m, width, generator=g, dtype=torch.float64).numpy()
+    z_refit = torch.randn(n_refit, width, generator=g, dtype=torch.float64).numpy()
+    expected = []
+    for j in range(1, K + 1):
+        for w in lc.W_GRID:
+            c = lc.latent_target(K, p, w).numpy()
+            idx = lc.reduced_design(K, p, w, j)[0].numpy()
+            b = np.zeros(width)
+            b[idx] = np.linalg.lstsq(z_train[:, idx], z_train @ c, rcond=None)[0]   # ERM on the noise-free sample
+            f, y = z_refit @ b, z_refit @ c
+            head = (f @ y) / (f @ f)
+            expected.append(np.sum((head * b - c) ** 2))
+    got = lc.overlap_table(TINY_TABLE, 1, [21], "cpu")["eta_refit"][0]
+    np.testing.assert_allclose(got, expected, rtol=1e-8, atol=1e-9)
+    assert np.ptp(expected) > 1   # the cells differ: a wrong cell order or a constant would not pass
+
+
 def _modality_design(Z: np.ndarray, K: int, p: int, w: float, j: int) -> np.ndarray:
     """x_M = [w s, (1-w) u_1, ..., w s, (1-w) u_j] in modality coordinates (the note's generator)."""
     s = Z[:, :p]
