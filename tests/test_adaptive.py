@@ -236,6 +236,16 @@ def test_which_claims_have_a_sequential_test():
     assert not adaptive.reachable(adaptive.stream(near_zero, {}, data, 8), 0.05, 256)
     with pytest.raises(adaptive.NotAdaptive, match="its bound 0.01 lies too close to 0 or 1 .* within 256 replicas"):
         adaptive.judge(near_zero, {}, data, 0.05, 8, maximum=256)
+    # a mean near an end of its support: 16 replicas of 0 cannot show "mean <= 0.001" on [0, 1] (a bet gains
+    # at most a factor 1.001 per replica), so it is judged at the maximum, as a fixed run judges it; at 10^4
+    # replicas it can, and is sequential
+    zeros = {"t": np.zeros(16)}
+    tiny = Bound("t", quantity=sp.Symbol("t"), bound=sp.Rational(1, 1000), support=(0, 1))
+    assert not adaptive.reachable(adaptive.stream(tiny, {}, zeros, 16), 0.05, 16)
+    with pytest.raises(adaptive.NotAdaptive, match=r"its bound 0.001 lies too close to an end of its support \[0, 1\] "
+                                                   "for one value per replica to decide it both ways within 16"):
+        adaptive.judge(tiny, {}, zeros, 0.05, 16, maximum=16)
+    assert adaptive.reachable(adaptive.stream(tiny, {}, zeros, 16), 0.05, 10_000)
     for claim, reason in ((Bound("n", quantity=q, bound=1), "no support"),
                           (Bound("g", quantity=grid, bound=1, support=(0, 2)), "not one value per replica"),
                           (Bound("v", quantity=q, bound=q, support=(0, 1)), "bound is not one finite number"),

@@ -15,7 +15,8 @@ A claim can stop early only when each replica gives it values whose range is kno
   (zero training error read as below 1/(2n)), where no test on one value per replica in [0, 1] can
   decide with few replicas; the claim is then sequential only when data at the ends of [0, 1] could
   decide it both ways within the run's maximum (:func:`reachable`), otherwise it is judged at the
-  maximum by its fixed-n interval, as before;
+  maximum by its fixed-n interval, as before (the same holds for a Bound on a mean near an end of its
+  support);
 - a ``Probability`` of 0/1 outcomes: Robbins' beta-binomial mixtures on the pooled count (outcomes
   within a replica are taken as independent, as the fixed-n Clopper-Pearson interval takes them).
 
@@ -168,14 +169,20 @@ class Sequential:
 def judge(claim: Claim, params: Mapping[str, float], data: Mapping[str, np.ndarray], alpha: float, replicas: int,
           declared: Mapping[str, tuple] | None = None, maximum: int | None = None) -> Sequential:
     """The claim's anytime verdict on its first ``replicas`` replicas of at most ``maximum`` (default:
-    ``replicas``); NotAdaptive when it has none, or when it is a pooled proportion that even the most
-    favourable data could not decide both ways within the maximum (:func:`reachable`)."""
+    ``replicas``); NotAdaptive when it has none, or when it is a Bound (on a mean or a pooled proportion)
+    that even the most favourable data could not decide both ways within the maximum (:func:`reachable`):
+    a bound near an end of its range, where a bet on one value per replica gains little per replica (16
+    replicas of 0 move the evidence for ``mean <= 0.001`` on [0, 1] by a factor 1.016)."""
     own_stream = stream(claim, params, data, replicas, declared)
     limit = replicas if maximum is None else maximum
-    if own_stream.test == PROPORTIONS and not reachable(own_stream, alpha, limit):
-        bound = next(edge for edge in own_stream.region if math.isfinite(edge))
-        raise NotAdaptive(f"its bound {bound:.4g} lies too close to 0 or 1 for one proportion per replica to decide it "
-                          f"both ways within {limit} replicas")
+    if own_stream.test in (PROPORTIONS, BETTING) and not reachable(own_stream, alpha, limit):
+        if own_stream.test == PROPORTIONS:
+            bound = next(edge for edge in own_stream.region if math.isfinite(edge))
+            raise NotAdaptive(f"its bound {bound:.4g} lies too close to 0 or 1 for one proportion per replica to "
+                              f"decide it both ways within {limit} replicas")
+        lo, hi = (float(v) for v in claim.support)
+        raise NotAdaptive(f"its bound {lo - own_stream.lo:.4g} lies too close to an end of its support [{lo:g}, "
+                          f"{hi:g}] for one value per replica to decide it both ways within {limit} replicas")
     own = own_stream.decision()
     # the control the fixed-n judge uses (a declared range fixes it before the data are seen), so that an
     # adaptive PASS is earned against the same false variant as a fixed one
