@@ -9,12 +9,10 @@ unwritable cache only costs the import.
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from verifier.running.check_code import (
     CheckFunction,
@@ -22,7 +20,7 @@ from verifier.running.check_code import (
     check_source_digest,
     load_check,
 )
-from verifier.running.spec_index import cache_dir
+from verifier.running.spec_index import cache_dir, write_cache_entry
 from verifier.spec.results import Axis
 
 FORMAT = 1
@@ -53,18 +51,6 @@ def _read(path: Path) -> dict[str, tuple] | None:
         return None
 
 
-def _write(path: Path, shapes: Mapping[str, tuple]) -> None:
-    """Write the entry whole or not at all (a temporary beside it, then renamed)."""
-    temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps({name: [_encode(axis) for axis in axes] for name, axes in shapes.items()}))
-        temporary.replace(path)
-    except (OSError, TypeError, ValueError):
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
-
-
 def check_shapes(check: str | CheckFunction) -> dict[str, tuple]:
     """The shapes the check declares (``{}`` when it declares none): a plugin's function is asked
     directly; a check named ``"module:function"`` is answered from the disk cache when its source is
@@ -76,5 +62,9 @@ def check_shapes(check: str | CheckFunction) -> dict[str, tuple]:
     if cached is not None:
         return cached
     shapes = {name: tuple(axes) for name, axes in (getattr(load_check(check), "shapes", {}) or {}).items()}
-    _write(path, shapes)
+    try:
+        text = json.dumps({name: [_encode(axis) for axis in axes] for name, axes in shapes.items()})
+    except (TypeError, ValueError):  # a declaration JSON cannot hold is answered, just not kept
+        return shapes
+    write_cache_entry(path, text)
     return shapes

@@ -10,6 +10,7 @@ costs the speed-up.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import importlib.metadata
@@ -146,11 +147,18 @@ def load(modules: list[str], package_paths: list[str],
     index = [build(name) for name in modules]
     if any(problem[2] == "import" for module in index for problem in module.problems):
         return index  # may come from the environment (a missing package), not the source: not cached
+    write_cache_entry(path, json.dumps({"modules": modules, "index": [asdict(m) for m in index]}))
+    return index
+
+
+def write_cache_entry(path: Path, text: str) -> None:
+    """Write a cache file whole or not at all (a temporary beside it, then renamed). A cache that cannot
+    be written only costs the time: the error is dropped with the temporary."""
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps({"modules": modules, "index": [asdict(m) for m in index]}))
+        temporary.write_text(text)
         temporary.replace(path)
     except OSError:
-        pass
-    return index
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)

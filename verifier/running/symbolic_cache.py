@@ -9,12 +9,10 @@ one of them is a new entry. Entries live in ``<cache_dir>/symbolic`` (see
 """
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import importlib.metadata
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,7 +20,7 @@ import sympy as sp
 
 from verifier.judging import evaluate, symbolic
 from verifier.judging.evaluate import ClaimOutcome, judge_symbolic
-from verifier.running.spec_index import cache_dir
+from verifier.running.spec_index import cache_dir, write_cache_entry
 from verifier.spec.claims import Claim
 
 FORMAT = 1
@@ -57,18 +55,6 @@ def _read(path: Path) -> ClaimOutcome | None:
         return None
 
 
-def _write(path: Path, outcome: ClaimOutcome) -> None:
-    """Write the entry whole or not at all (a temporary beside it, then renamed; as the spec index does)."""
-    temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps(outcome.to_dict()))
-        temporary.replace(path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
-
-
 def judge_symbolic_cached(claim: Claim) -> ClaimOutcome:
     """:func:`verifier.judging.evaluate.judge_symbolic`, answered from the disk cache when this claim was
     decided before by the same code."""
@@ -77,5 +63,5 @@ def judge_symbolic_cached(claim: Claim) -> ClaimOutcome:
     if cached is not None:
         return cached
     outcome = judge_symbolic(claim)
-    _write(path, outcome)
+    write_cache_entry(path, json.dumps(outcome.to_dict()))
     return outcome
