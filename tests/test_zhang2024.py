@@ -45,10 +45,37 @@ def test_gradients_match_autograd(L, Lf, width):
     loss = dlf._loss(wa, wb, sigma, syx, eyy).sum()
     auto = torch.autograd.grad(loss, layers)
     gt = torch.cat([wa, wb], 2) @ sigma - syx
-    mine = net.gradients(gt[:, :, :1].detach(), gt[:, :, 1:].detach(), cache)
+    with torch.no_grad():
+        factors = net.gradients(gt[:, :, :1].detach(), gt[:, :, 1:].detach(), cache)
+        mine = [a if b is None else a @ b for a, b in factors]
     assert len(mine) == len(auto)
     for a, b in zip(auto, mine):
         torch.testing.assert_close(b, a, rtol=1e-10, atol=1e-12)
+
+
+def test_products_shaped_for_the_cpu_equal_matmul():
+    g = torch.Generator().manual_seed(5)
+    rand = lambda *shape: torch.randn(*shape, generator=g, dtype=torch.float64)  # noqa: E731
+    for a, b in ((rand(6, 40, 1), rand(6, 1, 40)), (rand(6, 40, 40), rand(6, 40, 1)),
+                 (rand(6, 1, 40), rand(6, 40, 40)), (rand(6, 1, 40), rand(6, 40, 1))):
+        torch.testing.assert_close(dlf._mm(a, b), a @ b, rtol=1e-13, atol=1e-13)
+
+
+@pytest.mark.parametrize("L,Lf", [(3, 1), (3, 2), (3, 3), (4, 1), (4, 3), (4, 4)])
+def test_descend_is_one_gradient_step_on_every_layer(L, Lf):
+    # some factors are layers themselves (the product above a layer): updated in place, each must be
+    # read before its own layer moves
+    g = torch.Generator().manual_seed(L * 10 + Lf)
+    sa, sb, ss = dlf._shapes(L, Lf, 8)
+    layers = [torch.randn(4, o, i, generator=g, dtype=torch.float64) for o, i in (*sa, *sb, *ss)]
+    net = dlf._Net(layers[:Lf], layers[Lf:2 * Lf], layers[2 * Lf:])
+    _, _, cache = net.totals()
+    factors = net.gradients(torch.randn(4, 1, 1, generator=g, dtype=torch.float64),
+                            torch.randn(4, 1, 1, generator=g, dtype=torch.float64), cache)
+    expected = [m - 0.05 * (a if b is None else a @ b) for m, (a, b) in zip(layers, factors)]
+    net.descend(factors, 0.05)
+    for want, got in zip(expected, net.layers):
+        torch.testing.assert_close(got, want, rtol=0, atol=1e-14)
 
 
 def test_balanced_init_is_balanced_and_scales_like_u0():
