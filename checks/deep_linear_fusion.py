@@ -276,12 +276,14 @@ def _mm(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """``a @ b`` for batches of matrices, shaped for the CPU's kernels: an outer product (inner dimension 1,
     the rank-one gradients of scalar modalities) as a broadcast product, a matrix times a column as a row
     times the transposed matrix. ``bmm`` with ``k = 1`` or ``n = 1`` was 4-5 times slower at 64 replicas of
-    width 100 (float64, one thread); the column product sums in another order (differences of 1e-14)."""
+    width 100 (float64, one thread); the column product sums in another order (differences of 1e-14).
+    ``torch.bmm`` directly: ``@`` on batches adds a few ``expand``/``reshape`` calls, most of the cost of a
+    product at one replica."""
     if a.shape[-1] == 1:
         return a * b
     if b.shape[-1] == 1:
-        return (b.transpose(-1, -2) @ a.transpose(-1, -2)).transpose(-1, -2)
-    return a @ b
+        return torch.bmm(b.transpose(1, 2), a.transpose(1, 2)).transpose(1, 2)
+    return torch.bmm(a, b)
 
 
 def _products(mats: list[torch.Tensor]) -> list[torch.Tensor]:
