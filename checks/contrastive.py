@@ -257,6 +257,13 @@ def _encoder(xi: torch.Tensor, w0: torch.Tensor, xi_hat: torch.Tensor | None = N
 # ----------------------------------------------------------------------------------------------------
 
 
+def _times(a: torch.Tensor, M: torch.Tensor) -> torch.Tensor:
+    """``a @ M`` for ``a (R, P, m, n)`` and one matrix per replica ``M (R, n, k)``: one ``(P m) x n`` product
+    per replica, instead of ``R P`` products of ``m x n`` after copying ``M`` once per grid point."""
+    R, P, m, n = a.shape
+    return torch.bmm(a.reshape(R, P * m, n), M).view(R, P, m, M.shape[-1])
+
+
 def _signal_preact(enc: _Encoder, gamma: torch.Tensor, rho: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
     """``<w_r, mu> = ||mu|| (w0_r[0] + sum_i rho_{r,i} xi_i[0]/||xi_i||^2) + gamma_r``: ``(R, P, m)``."""
     return scale.view(1, -1, 1) * (enc.u0.unsqueeze(1) + (rho @ enc.e.unsqueeze(1).unsqueeze(-1)).squeeze(-1)) + gamma
@@ -267,7 +274,7 @@ def _noise_preact(enc: _Encoder, gamma: torch.Tensor, rho: torch.Tensor, scale: 
     """``<w_r, xi_k>`` (or ``<w_r, xi^_k>``) from the coefficients: ``(R, P, m, n)``."""
     P0, x0, K = (enc.P0h, enc.xh0, enc.Kh) if augmented else (enc.P0, enc.x0, enc.K)
     return (P0.unsqueeze(1) + gamma.unsqueeze(-1) * x0.view(x0.shape[0], 1, 1, -1) / scale.view(1, -1, 1, 1)
-            + rho @ K.unsqueeze(1))
+            + _times(rho, K))
 
 
 def _margins(a1: torch.Tensor, a2: torch.Tensor, pos1: torch.Tensor, pos2: torch.Tensor, cand1: torch.Tensor,
@@ -397,7 +404,7 @@ def _dist2_star(cfg: _Config, enc: _Encoder, gamma: torch.Tensor, rho: torch.Ten
     else:
         g, coeff = gamma, rho - c
     sc = scale.view(1, -1, 1)
-    quad = ((coeff @ (enc.K / enc.nx2.unsqueeze(-2)).unsqueeze(1)) * coeff).sum(-1)   # sum c_i c_k <xi_i, xi_k>/(..)
+    quad = (_times(coeff, enc.K / enc.nx2.unsqueeze(-2)) * coeff).sum(-1)   # sum c_i c_k <xi_i, xi_k>/(..)
     cross = 2 * g / sc * (coeff * enc.e.unsqueeze(1).unsqueeze(1)).sum(-1)
     return (g ** 2 / sc ** 2 + cross + quad).sum(-1)
 
@@ -410,7 +417,7 @@ def _grad_norm2(g1: torch.Tensor, g2: torch.Tensor, y: torch.Tensor, enc: _Encod
     sc = scale.view(1, -1, 1)
     ga = (g1 * y.view(R, 1, 1, n)).sum(-1)                                        # (R, P, m)
     gb = (g2 * enc.x0.view(R, 1, 1, n)).sum(-1) * sc                              # sum_k g2 <mu, xi_k>
-    gc = ((g2 @ gram.unsqueeze(1)) * g2).sum(-1)
+    gc = (_times(g2, gram) * g2).sum(-1)
     return (ga ** 2 * sc ** 2 + 2 * ga * gb + gc).sum(-1)
 
 
@@ -675,7 +682,7 @@ def _downstream(cfg: _Config, data: dict, enc: _Encoder, gamma: torch.Tensor, rh
     w1 = data["w0"][..., 1].unsqueeze(1) + (rho @ (data["xi"][..., 1] / enc.nx2).view(R, 1, -1, 1)).squeeze(-1)
     noise = (zeta["w0"].transpose(1, 2).unsqueeze(1)
              + gamma.unsqueeze(-1) * zeta["e0"].view(R, 1, 1, -1) / scale.view(1, -1, 1, 1)
-             + (rho / enc.nx2.view(R, 1, 1, -1)) @ zeta["xi"].transpose(1, 2).unsqueeze(1))   # (R, P, m, N)
+             + _times(rho / enc.nx2.view(R, 1, 1, -1), zeta["xi"].transpose(1, 2)))   # (R, P, m, N)
     yk = data["y_probe"].view(R, 1, 1, -1)
     e0_part = s / scale.view(1, -1, 1)                                           # <w_r, e_0>
     kappa = cfg.kappa / math.sqrt(cfg.d)
