@@ -97,3 +97,17 @@ def test_list_and_graph_import_no_paper_module_nor_torch(tmp_path):
     report = json.loads(proc.stderr.strip().splitlines()[-1])
     assert report == {"codes": [0, 0], "heavy": []}, proc.stderr
     assert "huang2022/corollary-5.3" in proc.stdout and "|-- huang2022/claim-a.10 [not run]" in proc.stdout
+
+
+def test_verify_plan_reads_the_power_module_without_scipy():
+    # `verify plan` needs power.POWER and power.replicas_needed only: 1 s of scipy.stats start-up saved
+    probe = textwrap.dedent('''
+        import sys
+        from verifier.judging import power
+        needed = power.replicas_needed(0.2, 16, 0.1)
+        print(needed, sorted({m.split(".")[0] for m in sys.modules} & {"scipy", "torch"}))
+    ''')
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env,
+                          check=False)
+    assert proc.stdout.split() == ["64", "[]"], proc.stderr

@@ -11,11 +11,10 @@ than ``SLACK_LIMIT`` or when its MDE exceeds the claim's scale: it could not hav
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from scipy import stats
-
-from verifier.judging.acceptance import Interval
+if TYPE_CHECKING:  # `verify plan` reads this module: neither acceptance nor scipy.stats is imported for it
+    from verifier.judging.acceptance import Interval
 
 POWER = 0.8
 SLACK_LIMIT = 10.0
@@ -23,6 +22,8 @@ SLACK_LIMIT = 10.0
 
 def _binomial_mde(interval: Interval, edge: float, above: bool, alpha: float) -> float | None:
     """How far beyond ``edge`` the true probability must lie for the exact test to FAIL with POWER."""
+    from scipy import stats
+
     n = interval.n
     if not 0 < edge < 1 or n < 1:
         return None
@@ -47,6 +48,7 @@ def minimum_detectable(interval: Interval, region: tuple[float, float], alpha: f
         return min(sides) if sides else None
     if interval.se is None or interval.dof is None or not math.isfinite(interval.se):
         return None
+    from scipy import stats
     return float((stats.t.ppf(1 - alpha / 2, interval.dof) + stats.t.ppf(POWER, interval.dof)) * interval.se)
 
 

@@ -326,7 +326,7 @@ def print_family(family: dict[str, Any], stream: TextIO | None = None) -> None:
 def plan_lines(record: dict[str, Any], effect: float | None) -> list[str]:
     """For each judged claim of a stored record: the violation detectable now, and the replicas needed
     to detect one of size ``effect`` (default a tenth of the claim's own scale) with power 0.8."""
-    from verifier.judging import power  # scipy.stats: imported for `verify plan` only
+    from verifier.judging import power
 
     replicas = record.get("replicas")
     lines = [f"{record['id']}: {record.get('verdict')} with {replicas} replicas (profile {record.get('profile')}); "
