@@ -111,3 +111,20 @@ def test_verify_plan_reads_the_power_module_without_scipy():
     proc = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env,
                           check=False)
     assert proc.stdout.split() == ["64", "[]"], proc.stderr
+
+
+def test_describe_imports_only_the_modules_of_the_checks_users(tmp_path):
+    reg.load(autoload=False)
+    probe = textwrap.dedent('''
+        import json, sys
+        from verifier.interfaces import cli
+        code = cli.main(["describe", "gaussian_max_facts", "--no-autoload"])
+        papers = sorted(m for m in sys.modules if m.startswith("theorems."))
+        print(json.dumps({"code": code, "papers": papers}), file=sys.stderr)
+    ''')
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "VERIFY_STORE": str(tmp_path / "s.sqlite")}
+    proc = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env,
+                          check=False)
+    report = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0 and [p for p in report["papers"] if "huang2022" not in p] == [], proc.stderr
+    assert "used by 1 result: huang2022/lemma-a.1" in proc.stdout and "reversal_events" in proc.stdout

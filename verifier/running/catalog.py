@@ -7,7 +7,6 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-from verifier.running.check_code import check_name
 from verifier.running.check_shapes import check_shapes
 from verifier.running.registry import Registry, ResolveError, resolve
 from verifier.spec.results import Result
@@ -55,8 +54,9 @@ def _shapes(result: Result) -> dict[str, tuple]:
 
 
 def entry(registry: Registry, name: str) -> CheckEntry:
-    """The description of the check called ``name``, gathered from every result that uses it."""
-    users = [r for _, r in sorted(registry.results.items()) if r.check is not None and check_name(r.check) == name]
+    """The description of the check called ``name``, gathered from every result that uses it (only the
+    modules of those results are imported)."""
+    users = [registry.results[rid] for rid in sorted(registry.results) if registry.entry(rid).check == name]
     parameters: dict[str, ParameterEntry] = {}
     measurements: dict[str, MeasurementEntry] = {}
     for result in users:
@@ -74,8 +74,8 @@ def entry(registry: Registry, name: str) -> CheckEntry:
 
 
 def names(registry: Registry) -> list[str]:
-    """Every check that a loaded result names, sorted."""
-    return sorted({check_name(r.check) for r in registry.results.values() if r.check is not None})
+    """Every check that a result names, sorted (from the spec index: no module imported)."""
+    return sorted({c for rid in registry.results if (c := registry.entry(rid).check) is not None})
 
 
 def find(registry: Registry, name: str) -> str:
@@ -90,13 +90,13 @@ def find(registry: Registry, name: str) -> str:
     if by_function:
         raise ResolveError(f"'{name}' is ambiguous: it names the checks {', '.join(by_function)}; give module:function")
     try:
-        result = registry.results[resolve(registry, name)]
+        result = registry.entry(resolve(registry, name))
     except ResolveError:
         result = None
     if result is not None:
         if result.check is None:
             raise ResolveError(f"{result.id} is decided symbolically: it has no check")
-        return check_name(result.check)
+        return result.check
     candidates = known + [n.rpartition(":")[2] for n in known] + list(registry.results)
     close = difflib.get_close_matches(name, candidates, n=5, cutoff=0.5)
     hint = f"; did you mean: {', '.join(close)}" if close else "; `verify list --checks` shows every check"

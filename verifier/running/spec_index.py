@@ -21,9 +21,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMappin
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from verifier.running.check_code import check_name
 from verifier.spec.results import Result
 
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Entry:
     empirical: bool
     uses: tuple[str, ...] = ()
     assumes: tuple[str, ...] = ()
+    check: str | None = None  # the check's name (module:function), None for a symbolic result
 
     @property
     def alias(self) -> str:
@@ -45,7 +47,7 @@ class Entry:
     @classmethod
     def of(cls, result: Result) -> Entry:
         return cls(result.id, result.kind.value, result.number, result.paper.key, result.empirical,
-                   tuple(result.uses), tuple(result.assumes))
+                   tuple(result.uses), tuple(result.assumes), None if result.check is None else check_name(result.check))
 
 
 @dataclass(frozen=True)
