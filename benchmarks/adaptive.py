@@ -64,7 +64,8 @@ def within_budget(targets: list[str], trainings: list[dict[str, Any]], limit: fl
                   profile: str) -> tuple[list[str], dict[str, tuple[str, float]]]:
     """The targets whose closure (the target and what it uses) reads only trainings projected at no more
     than ``limit`` seconds (``trainings``: the rows of ``profile_cost.py --json``; a training that failed
-    there costs infinity), and, for each target left out, its closure's costliest training and that cost."""
+    there costs infinity, and so does one the file does not list), and, for each target left out, its
+    closure's costliest training and that cost."""
     from verifier.running import registry as reg
     from verifier.running.runner import Options, Runner
 
@@ -73,10 +74,14 @@ def within_budget(targets: list[str], trainings: list[dict[str, Any]], limit: fl
         seconds = math.inf if "error" in row else float(row["projected_seconds"])
         for rid in row["results"]:
             cost_of[rid] = (row["check"], seconds)
-    runner = Runner(reg.load(), Options(profile=profile), None)
+    registry = reg.load()
+    runner = Runner(registry, Options(profile=profile), None)
     kept, left_out = [], {}
     for rid in targets:
-        reads = [cost_of[r] for r in runner.plan([rid]) if r in cost_of]
+        closure = runner.plan([rid])
+        # an empirical result whose training the file does not list (a cost run stopped before it) costs infinity
+        reads = [cost_of.get(r, ("(not in the cost file)", math.inf)) for r in closure
+                 if r in cost_of or registry.entry(r).empirical]
         costliest = max(reads, key=lambda pair: pair[1], default=None)
         if costliest is not None and costliest[1] > limit:
             left_out[rid] = costliest

@@ -12,6 +12,11 @@
 #   bash benchmarks/gpu_session.sh adaptive   # after `cost` (or COSTS=its cost.json): fixed against
 #                                             # --adaptive on every full-profile result whose trainings are
 #                                             # each projected <= WITHIN s (default 60)
+#   bash benchmarks/gpu_session.sh session    # what one lent session (15 minutes of device time in all,
+#                                             # start-up included) holds, in one command of at most 590 s:
+#                                             # bench at 1, 256 and 1024 replicas (at most 300 s), then
+#                                             # `cost` for the rest; each part's rows are in its log as
+#                                             # they come, so a part stopped at its limit keeps them
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" PYTHONUNBUFFERED=1
@@ -50,8 +55,16 @@ from verifier.interfaces.cli import main; sys.exit(main())' all --profile full -
     timeout -k 20 570 $py benchmarks/adaptive.py --all --profile full --device cuda --costs "$costs" \
       --within "${WITHIN:-60}" --json "$out/adaptive_full.json" 2>&1 | tee "$out/adaptive_full.log"
     ;;
+  session)
+    timeout -k 10 300 $py benchmarks/bench.py --device cuda --replicas 1 256 1024 --loop-max 8 \
+      --json "$out/bench.json" 2>&1 | tee "$out/bench.log"
+    echo "bench: exit ${PIPESTATUS[0]}" | tee -a "$out/bench.log"
+    timeout -k 10 270 $py benchmarks/profile_cost.py --profile full --device cuda --probe 0 \
+      --json "$out/cost.json" 2>&1 | tee "$out/cost.log"
+    echo "cost: exit ${PIPESTATUS[0]}" | tee -a "$out/cost.log"
+    ;;
   *)
-    echo "usage: bash benchmarks/gpu_session.sh bench|full|cost|precision|adaptive" >&2
+    echo "usage: bash benchmarks/gpu_session.sh bench|full|cost|precision|adaptive|session" >&2
     exit 2
     ;;
 esac

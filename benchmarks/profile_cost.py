@@ -157,14 +157,22 @@ def main() -> None:
             print(f"    note: {note}")
         rows.append({**row, "timed_replicas": timed, "seconds": seconds, "projected_seconds": projected,
                      "projection": how, "notes": notes, **({"peak_gb": peak} if peak is not None else {})})
+        _write_json(args, device, total, rows, complete=False)  # a run stopped at a time limit keeps its rows
     if not args.list:
         failed = sum("error" in row for row in rows)
         print(f"total {'measured' if args.run else 'projected'}: {total:.0f} s ({total / 60:.1f} min) in the checks"
               + (f", without the {failed} training(s) that failed" if failed else ""))
+    _write_json(args, device, total, rows, complete=True)
+
+
+def _write_json(args: argparse.Namespace, device: str, total: float, rows: list[dict], complete: bool) -> None:
+    """The figures so far as JSON (``complete`` false until every training is in), whole or not at all."""
     if args.json:
-        args.json.write_text(json.dumps({"profile": args.profile, "device": device, "precision": args.precision,
-                                         "run": args.run, "probe": args.probe, "total_seconds": total,
-                                         "trainings": rows}, indent=2, default=str))
+        document = {"profile": args.profile, "device": device, "precision": args.precision, "run": args.run,
+                    "probe": args.probe, "total_seconds": total, "complete": complete, "trainings": rows}
+        temporary = args.json.with_suffix(".tmp")
+        temporary.write_text(json.dumps(document, indent=2, default=str))
+        temporary.replace(args.json)
 
 
 if __name__ == "__main__":

@@ -56,7 +56,7 @@ def test_profile_cost_projects_a_paper(tmp_path):
     assert {row["check"] for row in rows} == {"checks.linear_composite:overlap_table",
                                              "checks.linear_composite:modality_sweep"}
     assert all(row["timed_replicas"] == 2 and row["projected_seconds"] > 0 for row in rows)
-    assert report["total_seconds"] == sum(row["projected_seconds"] for row in rows)
+    assert report["total_seconds"] == sum(row["projected_seconds"] for row in rows) and report["complete"] is True
     assert "total projected" in proc.stdout and "peak GB" in proc.stdout
     assert all(0.1 < row["peak_gb"] < 8 for row in rows)
 
@@ -114,14 +114,17 @@ def test_adaptive_benchmark_keeps_only_what_fits_the_projected_costs(tmp_path, c
     infinite. Corollary 5.3 uses Lemmas A.1 and A.15, so their cost decides it too."""
     sys.path.insert(0, str(ROOT))
     from benchmarks.adaptive import main, within_budget
-
+    from verifier.running import registry as reg
+    registry = reg.load()
+    joint = [r for r in registry.results if registry.entry(r).check == "checks.modality_competition:joint_vs_unimodal"]
     trainings = [
-        {"check": "checks.modality_competition:joint_vs_unimodal", "projected_seconds": 100.0,
-         "results": ["huang2022/claim-a.11", "huang2022/corollary-5.3"]},
+        {"check": "checks.modality_competition:joint_vs_unimodal", "projected_seconds": 100.0, "results": joint},
         {"check": "checks.tensor_power:discrete_recursion", "projected_seconds": 900.0,
          "results": ["huang2022/lemma-a.15"]},
         {"check": "checks.gaussian_maxima:gaussian_max_facts", "error": "MemoryError: ...",
          "results": ["huang2022/lemma-a.1"]},
+        {"check": "checks.gaussian_maxima:winning_modality_at_init", "projected_seconds": 20.0,
+         "results": ["huang2022/lemma-a.3", "huang2022/property-6.1"]},
     ]
     targets = ["huang2022/claim-a.11", "huang2022/lemma-a.15", "huang2022/corollary-5.3",
                "huang2022/definition-4.1"]
@@ -130,6 +133,13 @@ def test_adaptive_benchmark_keeps_only_what_fits_the_projected_costs(tmp_path, c
     assert left_out == {"huang2022/lemma-a.15": ("checks.tensor_power:discrete_recursion", 900.0),
                         "huang2022/corollary-5.3": ("checks.gaussian_maxima:gaussian_max_facts", float("inf"))}
     assert within_budget(targets, trainings, 1000.0, "full")[0] == targets[:2] + targets[3:]
+    # a cost file cut short (its run stopped at a time limit) lists Lemma A.1's training but not Lemma A.3's,
+    # which Corollary 5.3 also uses: an unknown cost, not a free one
+    cut_short = [*trainings[:2], {**trainings[2], "projected_seconds": 10.0}]
+    del cut_short[2]["error"]
+    assert within_budget(targets, cut_short, 1000.0, "full") == (
+        targets[:2] + targets[3:], {"huang2022/corollary-5.3": ("(not in the cost file)", float("inf"))})
+    assert within_budget(targets, [*cut_short, trainings[3]], 1000.0, "full") == (targets, {})
 
     costs = tmp_path / "cost.json"
     costs.write_text(json.dumps({"profile": "quick", "device": "cpu", "trainings": trainings}))
