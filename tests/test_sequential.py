@@ -150,3 +150,15 @@ def test_e_holm_keeps_the_family_wise_error_of_peeked_true_claims() -> None:
     assert any_false_fail.mean() <= ALPHA + 3 * math.sqrt(ALPHA * (1 - ALPHA) / runs)
     uncorrected = (e >= 1 / ALPHA).any(axis=1)  # the negative control: each claim at alpha alone
     assert uncorrected.mean() > 4 * ALPHA
+
+
+def test_the_last_bernoulli_e_value_read_in_chunks_is_the_whole_streams():
+    # probability_decision reads a pooled stream chunk by chunk (2e8 outcomes at huang2022's full profile)
+    rng = np.random.default_rng(4)
+    events = rng.random(10_000) < 0.62
+    for p0, side in ((0.5, "above"), (0.7, "below"), (0.62, "above")):
+        whole = float(sequential.bernoulli_e(events.astype(float), p0, side)[-1])
+        for chunk in (1, 7, 4096, 1 << 22):
+            assert sequential.bernoulli_e_last(events, p0, side, chunk=chunk) == whole
+    with pytest.raises(ValueError, match="0 or 1"):
+        sequential.bernoulli_e_last(np.array([0.0, 0.5]), 0.5)

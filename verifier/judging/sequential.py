@@ -166,10 +166,28 @@ def mean_decision(values: np.ndarray, lo: float, hi: float, lower: float, upper:
     return decide(lambda edge, side: betting_e(values, edge, lo, hi, side)[-1], lower, upper, values.size)
 
 
+def bernoulli_e_last(events: np.ndarray, p0: float, side: str = "above", chunk: int = 1 << 22) -> float:
+    """``bernoulli_e(events, p0, side)[-1]`` of one stream, read ``chunk`` outcomes at a time: the same
+    number (the counts are exact integers, carried from chunk to chunk) in bounded memory, where the whole
+    stream's arrays were about ten copies of it (huang2022 Lemma A.1 pools 2e8 outcomes at the full
+    profile: 16 GB)."""
+    events = np.asarray(events).ravel()
+    best, successes = 1.0, 0.0
+    for start in range(0, events.size, chunk):
+        part = events[start:start + chunk].astype(float)
+        if not np.all((part == 0) | (part == 1)):
+            raise ValueError("a probability's outcomes must all be 0 or 1")
+        counts = successes + np.cumsum(part)
+        trials = np.arange(start + 1, start + part.size + 1, dtype=float)
+        best = float(np.maximum(best, beta_binomial_e(counts, trials, p0, side).max()))
+        successes = float(counts[-1])
+    return best
+
+
 def probability_decision(events: np.ndarray, lower: float, upper: float) -> Decision:
     """:func:`decide` for a probability of per-replica 0/1 outcomes (beta-binomial mixtures)."""
-    events = np.asarray(events, dtype=float).ravel()
-    return decide(lambda edge, side: bernoulli_e(events, edge, side)[-1], lower, upper, events.size)
+    events = np.asarray(events).ravel()
+    return decide(lambda edge, side: bernoulli_e_last(events, edge, side), lower, upper, events.size)
 
 
 def mean_cs(values: np.ndarray, lo: float, hi: float, alpha: float, grid: int = 2001) -> tuple[float, float]:
