@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks._options import add_device_and_precision, resolved_device  # noqa: E402
+from verifier.presentation import atomic  # noqa: E402
 
 
 def trainings(profile: str, device: str, precision: str, papers: list[str] | None) -> list[dict]:
@@ -170,9 +171,7 @@ def _write_json(args: argparse.Namespace, device: str, total: float, rows: list[
     if args.json:
         document = {"profile": args.profile, "device": device, "precision": args.precision, "run": args.run,
                     "probe": args.probe, "total_seconds": total, "complete": complete, "trainings": rows}
-        temporary = args.json.with_suffix(".tmp")
-        temporary.write_text(json.dumps(document, indent=2, default=str))
-        temporary.replace(args.json)
+        atomic.write_text(args.json, json.dumps(document, indent=2, default=str))
 
 
 if __name__ == "__main__":
