@@ -162,3 +162,36 @@ def test_the_last_bernoulli_e_value_read_in_chunks_is_the_whole_streams():
             assert sequential.bernoulli_e_last(events, p0, side, chunk=chunk) == whole
     with pytest.raises(ValueError, match="0 or 1"):
         sequential.bernoulli_e_last(np.array([0.0, 0.5]), 0.5)
+
+
+def test_a_pooled_stream_read_at_replica_ends_is_the_every_outcome_process_at_those_times():
+    rng = np.random.default_rng(8)
+    events = rng.random(10_003) < 0.55        # 1000 "replicas" of 10 outcomes and a partial last look of 3
+    for p0, side in ((0.5, "above"), (0.6, "below"), (0.55, "above")):
+        every = sequential.beta_binomial_e(np.cumsum(events), np.arange(1.0, events.size + 1), p0, side)
+        at_ends = max(1.0, float(every[9::10].max()), float(every[-1]))
+        for chunk in (1, 10, 25, 4096):
+            assert sequential.bernoulli_e_last(events, p0, side, per_look=10, chunk=chunk) == pytest.approx(at_ends, rel=1e-12)
+        assert at_ends <= float(sequential.bernoulli_e(events.astype(float), p0, side)[-1])
+    assert sequential.bernoulli_e_last(events, 0.5, per_look=1) == sequential.bernoulli_e_last(events, 0.5)
+    with pytest.raises(ValueError, match="per_look must be a positive"):
+        sequential.bernoulli_e_last(events, 0.5, per_look=0)
+
+
+def test_peeking_at_a_pooled_probability_read_at_replica_ends_keeps_alpha():
+    # a true claim "P <= 0.3" (P = 0.3 exactly, the worst case) with 16 outcomes per replica, decided after
+    # every round of 8 replicas up to 256: the false-fail rate stays within alpha
+    per_replica = 16
+    events = np.random.default_rng(9).random((STREAMS, MAXIMUM, per_replica)) < 0.3
+    counts = np.cumsum(events.sum(axis=2), axis=1)
+    trials = per_replica * np.arange(1.0, MAXIMUM + 1)
+    e = sequential.running_max(sequential.beta_binomial_e(counts, np.broadcast_to(trials, counts.shape), 0.3))
+    false_fail = (e[:, LOOKS] >= 2 / ALPHA).any(axis=1)
+    assert float(false_fail.mean()) <= TOLERANCE
+    # the decision reads the same evidence, run by run
+    for run, expected in zip(events[:40], false_fail[:40]):
+        decided = sequential.probability_decision(run, -math.inf, 0.3, per_look=per_replica).verdict(ALPHA)
+        assert (decided == "FAIL") == expected
+    # the negative control: the fixed-n z-test on the pooled count, peeked the same way
+    z = (counts / trials - 0.3) / np.sqrt(0.3 * 0.7 / trials)
+    assert float((z[:, LOOKS] > stats.norm.ppf(1 - ALPHA / 2)).any(axis=1).mean()) > 2 * ALPHA

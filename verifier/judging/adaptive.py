@@ -18,7 +18,9 @@ A claim can stop early only when each replica gives it values whose range is kno
   maximum by its fixed-n interval, as before (the same holds for a Bound on a mean near an end of its
   support);
 - a ``Probability`` of 0/1 outcomes: Robbins' beta-binomial mixtures on the pooled count (outcomes
-  within a replica are taken as independent, as the fixed-n Clopper-Pearson interval takes them).
+  within a replica are taken as independent, as the fixed-n Clopper-Pearson interval takes them); with
+  k outcomes per replica (events of shape (replica, ...)) the mixture is read at the end of each
+  replica, not after each outcome (:func:`verifier.judging.sequential.bernoulli_e_last`).
 
 Its verdict is then read from the e-values of :mod:`verifier.judging.sequential` after every round of
 replicas: FAIL as soon as the evidence that it fails reaches 2 / alpha, PASS as soon as the evidence
@@ -57,10 +59,11 @@ class Stream:
     hi: float
     region: tuple[float, float]
     test: str
+    per_look: int = 1   # outcomes per replica of a pooled probability: its mixture is read at replica ends
 
     def decision(self) -> sequential.Decision:
         if self.test == MIXTURE:
-            return sequential.probability_decision(self.values, *self.region)
+            return sequential.probability_decision(self.values, *self.region, per_look=self.per_look)
         return sequential.mean_decision(self.values, self.lo, self.hi, *self.region)
 
 
@@ -140,14 +143,17 @@ def stream(claim: Claim, params: Mapping[str, float], data: Mapping[str, np.ndar
         region = (-math.inf, 0.0) if claim.relation == "<=" else (0.0, math.inf)
         return Stream(values - bound, lo - bound, hi - bound, region, BETTING)
     value = _one_number(claim.value, params, data, "value")
-    events = np.asarray(symbolic.evaluate(claim.event, params, data), dtype=float)
+    events = np.asarray(symbolic.evaluate(claim.event, params, data))
     if events.size == 0 or (events.ndim != 1 and events.shape[0] != replicas):
         raise NotAdaptive(f"its events have shape {events.shape}: neither pooled nor with a leading replica axis")
-    if not np.all((events == 0) | (events == 1)):
-        raise NotAdaptive("its event values are not all 0 or 1")
+    if events.dtype != bool:
+        if not np.all((events == 0) | (events == 1)):
+            raise NotAdaptive("its event values are not all 0 or 1")
+        events = events.astype(bool)
     region = {">=": (value, math.inf), "<=": (-math.inf, value)}.get(
         claim.relation, (value - claim.atol, value + claim.atol))
-    return Stream(events.ravel(), 0.0, 1.0, region, MIXTURE)
+    per_look = events.size // replicas if events.ndim > 1 else 1
+    return Stream(events.ravel(), 0.0, 1.0, region, MIXTURE, per_look)
 
 
 @dataclass(frozen=True)
