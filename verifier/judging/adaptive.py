@@ -146,10 +146,10 @@ def stream(claim: Claim, params: Mapping[str, float], data: Mapping[str, np.ndar
     events = np.asarray(symbolic.evaluate(claim.event, params, data))
     if events.size == 0 or (events.ndim != 1 and events.shape[0] != replicas):
         raise NotAdaptive(f"its events have shape {events.shape}: neither pooled nor with a leading replica axis")
-    if events.dtype != bool:
-        if not np.all((events == 0) | (events == 1)):
-            raise NotAdaptive("its event values are not all 0 or 1")
-        events = events.astype(bool)
+    try:
+        events = sequential.as_outcomes(events)
+    except ValueError:
+        raise NotAdaptive("its event values are not all 0 or 1") from None
     region = {">=": (value, math.inf), "<=": (-math.inf, value)}.get(
         claim.relation, (value - claim.atol, value + claim.atol))
     per_look = events.size // replicas if events.ndim > 1 else 1

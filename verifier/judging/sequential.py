@@ -112,11 +112,19 @@ def running_max(e: np.ndarray) -> np.ndarray:
     return np.maximum.accumulate(np.maximum(np.asarray(e, dtype=float), 1.0), axis=-1)
 
 
+def as_outcomes(events: np.ndarray) -> np.ndarray:
+    """0/1 outcomes as booleans; ValueError when a value is neither."""
+    events = np.asarray(events)
+    if events.dtype != bool:
+        if not np.all((events == 0) | (events == 1)):
+            raise ValueError("a probability's outcomes must all be 0 or 1")
+        events = events.astype(bool)
+    return events
+
+
 def bernoulli_e(events: np.ndarray, p0: float, side: str = "above") -> np.ndarray:
     """:func:`beta_binomial_e` read after every outcome of a 0/1 stream (last axis), as a running maximum."""
-    events = np.asarray(events, dtype=float)
-    if not np.all((events == 0) | (events == 1)):
-        raise ValueError("a probability's outcomes must all be 0 or 1")
+    events = as_outcomes(events)
     trials = np.broadcast_to(np.arange(1, events.shape[-1] + 1, dtype=float), events.shape)
     return running_max(beta_binomial_e(np.cumsum(events, axis=-1), trials, p0, side))
 
@@ -177,11 +185,7 @@ def bernoulli_e_last(events: np.ndarray, p0: float, side: str = "above", per_loo
     pools 1024 x 200 000 outcomes at the full profile, where reading after every outcome took over ten
     CPU-minutes a decision. The stream is read ``chunk`` outcomes at a time (whole replicas; exact integer
     counts carried between chunks), so memory stays bounded."""
-    events = np.asarray(events).ravel()
-    if events.dtype != bool:
-        if not np.all((events == 0) | (events == 1)):
-            raise ValueError("a probability's outcomes must all be 0 or 1")
-        events = events.astype(bool)
+    events = as_outcomes(events).ravel()
     if per_look < 1:
         raise ValueError(f"per_look must be a positive whole number of outcomes, got {per_look}")
     step = per_look * max(1, chunk // per_look)
