@@ -36,3 +36,13 @@ def test_ids_and_verdicts_stay_whole(columns, monkeypatch):
         assert "not shown" not in text and "negative control" in text
     else:
         assert f"not shown at {columns} columns" in text and "accepts" in text.split("not shown")[1]
+
+
+def test_a_pass_without_power_is_said_once_below_the_table():
+    reason = "the bound is slack by 17x (> 10x)"
+    claim = {"label": "(b) reversal", "verdict": "PASS", "statistic": "probability (Clopper-Pearson)",
+             "relation": ">=", "observed": 0.3467, "observed_ci": [0.3434, 0.35], "claimed": 0.02035,
+             "power": {"mde": 0.001387, "power": 0.8, "slack_ratio": 17.04, "no_power": True, "reason": reason},
+             "detail": f"judged at n = 64; no power: {reason}"}
+    line = terminal.raw_line(claim)
+    assert line.count(reason) == 1 and f"NO POWER: {reason}" in line and "judged at n = 64" in line

@@ -109,10 +109,13 @@ def raw_line(claim: dict[str, Any]) -> str:
     if assessment.get("mde") is not None:
         parts.append(f"smallest violation detectable with power {assessment['power']}: {number(assessment['mde'])}"
                      + (f", slack {number(assessment['slack_ratio'])}x" if assessment.get("slack_ratio") is not None else ""))
+    detail = claim.get("detail") or ""
     if claim.get("verdict") == "PASS" and assessment.get("no_power"):
         parts.append("NO POWER: " + assessment["reason"])
-    if claim.get("detail"):
-        parts.append(claim["detail"])
+        # the detail carries the same statement for the other outputs: said once here
+        detail = "; ".join(part for part in detail.split("; ") if part != "no power: " + assessment["reason"])
+    if detail:
+        parts.append(detail)
     return "; ".join(parts)
 
 
