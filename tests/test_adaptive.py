@@ -225,6 +225,8 @@ def test_which_claims_have_a_sequential_test():
     assert adaptive.stream(Probability("p", event=e, value=0.4), {}, data, 8).test == adaptive.MIXTURE
     pooled = adaptive.stream(Probability("k", event=grid, value=0.4), {}, data, 8)  # (replica, k) events: pooled
     assert pooled.values.shape == (24,) and pooled.region == (0.4, np.inf) and pooled.per_look == 3
+    judged = adaptive.judge(Probability("k", event=grid, value=0.4), {}, data, 0.05, 8)
+    assert judged.test == adaptive.MIXTURE + ", read after each replica's 3 outcomes" and judged.own.n == 24
     # a pooled proportion: each replica's count over its trials x cells (error rates 0.5, 2/3, 0.5 of 6 trials)
     rates = np.tile([0.5, 4 / 6, 0.5], (8, 1))
     proportion = Bound("pp", quantity=sp.Symbol("rates"), bound=0.3, relation=">=", statistic="proportion", trials=6)

@@ -207,7 +207,10 @@ def judge(claim: Claim, params: Mapping[str, float], data: Mapping[str, np.ndarr
         cs = sequential.probability_cs(int(own_stream.values.sum()), int(own_stream.values.size), alpha)
     else:
         cs = sequential.mean_cs(own_stream.values, own_stream.lo, own_stream.hi, alpha)
-    return Sequential(verdict, own, control, own_stream.test, cs)
+    test = own_stream.test
+    if test == MIXTURE and own_stream.per_look > 1:
+        test += f", read after each replica's {own_stream.per_look} outcomes"
+    return Sequential(verdict, own, control, test, cs)
 
 
 def apply(outcome: dict[str, Any], judged: Sequential, used: int, maximum: int) -> dict[str, Any]:
