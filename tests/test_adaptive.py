@@ -227,6 +227,10 @@ def test_which_claims_have_a_sequential_test():
     assert pooled.values.shape == (24,) and pooled.region == (0.4, np.inf) and pooled.per_look == 3
     judged = adaptive.judge(Probability("k", event=grid, value=0.4), {}, data, 0.05, 8)
     assert judged.test == adaptive.MIXTURE + ", read after each replica's 3 outcomes" and judged.own.n == 24
+    flat = {"flat": np.array([0, 1, 1] * 8, dtype=bool), "odd": np.ones(20, dtype=bool)}  # pooled replica-major
+    assert adaptive.stream(Probability("f", event=sp.Symbol("flat"), value=0.4), {}, flat, 8).per_look == 3
+    odd = adaptive.judge(Probability("o", event=sp.Symbol("odd"), value=0.4), {}, flat, 0.05, 8)
+    assert odd.test == adaptive.MIXTURE + ", read after every 2 outcomes (one replica's on average)"
     # a pooled proportion: each replica's count over its trials x cells (error rates 0.5, 2/3, 0.5 of 6 trials)
     rates = np.tile([0.5, 4 / 6, 0.5], (8, 1))
     proportion = Bound("pp", quantity=sp.Symbol("rates"), bound=0.3, relation=">=", statistic="proportion", trials=6)

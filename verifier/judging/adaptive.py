@@ -19,8 +19,8 @@ A claim can stop early only when each replica gives it values whose range is kno
   support);
 - a ``Probability`` of 0/1 outcomes: Robbins' beta-binomial mixtures on the pooled count (outcomes
   within a replica are taken as independent, as the fixed-n Clopper-Pearson interval takes them); with
-  k outcomes per replica (events of shape (replica, ...)) the mixture is read at the end of each
-  replica, not after each outcome (:func:`verifier.judging.sequential.bernoulli_e_last`).
+  k outcomes per replica (events of shape (replica, ...), or pooled replica-major) the mixture is read
+  at the end of each replica, not after each outcome (:func:`verifier.judging.sequential.bernoulli_e_last`).
 
 Its verdict is then read from the e-values of :mod:`verifier.judging.sequential` after every round of
 replicas: FAIL as soon as the evidence that it fails reaches 2 / alpha, PASS as soon as the evidence
@@ -59,7 +59,7 @@ class Stream:
     hi: float
     region: tuple[float, float]
     test: str
-    per_look: int = 1   # outcomes per replica of a pooled probability: its mixture is read at replica ends
+    per_look: int = 1   # outcomes per replica of a probability: its mixture is read at replica ends
 
     def decision(self) -> sequential.Decision:
         if self.test == MIXTURE:
@@ -152,7 +152,10 @@ def stream(claim: Claim, params: Mapping[str, float], data: Mapping[str, np.ndar
         raise NotAdaptive("its event values are not all 0 or 1") from None
     region = {">=": (value, math.inf), "<=": (-math.inf, value)}.get(
         claim.relation, (value - claim.atol, value + claim.atol))
-    per_look = events.size // replicas if events.ndim > 1 else 1
+    # read the mixture once per replica's worth of outcomes (replica ends when, as declared for pooled
+    # "events", the stream is replica-major with as many outcomes per replica): any set of reading times
+    # is valid, since the running maximum over it is at most the maximum over every outcome
+    per_look = max(1, events.size // replicas)
     return Stream(events.ravel(), 0.0, 1.0, region, MIXTURE, per_look)
 
 
@@ -207,9 +210,10 @@ def judge(claim: Claim, params: Mapping[str, float], data: Mapping[str, np.ndarr
         cs = sequential.probability_cs(int(own_stream.values.sum()), int(own_stream.values.size), alpha)
     else:
         cs = sequential.mean_cs(own_stream.values, own_stream.lo, own_stream.hi, alpha)
-    test = own_stream.test
-    if test == MIXTURE and own_stream.per_look > 1:
-        test += f", read after each replica's {own_stream.per_look} outcomes"
+    test, k = own_stream.test, own_stream.per_look
+    if test == MIXTURE and k > 1:
+        test += (f", read after each replica's {k} outcomes" if own_stream.values.size == k * replicas
+                 else f", read after every {k} outcomes (one replica's on average)")
     return Sequential(verdict, own, control, test, cs)
 
 
