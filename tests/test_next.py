@@ -70,10 +70,12 @@ def test_verify_next_reads_the_store(tmp_path, capsys):
         store.close()
     assert main(["next", "--paper", "toyn", *common]) == 0
     lines = capsys.readouterr().out.splitlines()
-    # lemma-false FAILs and two theorems rest on it; lemma-true was never run and bears on nothing
-    assert [line.split()[:6] for line in lines[1:]] == [
+    # lemma-false FAILs and two theorems rest on it; lemma-true was never run and bears on nothing; its
+    # check is lemma-false's, so its cost is that check's stored run, marked as such
+    assert [line.split()[:6] for line in lines[1:3]] == [
         ["1", "toyn/lemma-false", "FAIL", "2", "2", "/"], ["2", "toyn/lemma-true", "not", "run", "0", "0"]]
-    assert lines[1].endswith(f"{seconds:.4g} s") and lines[2].endswith("unknown")
+    assert lines[1].endswith(f" {seconds:.4g} s") and lines[2].endswith(f" ~{seconds:.4g} s")
+    assert lines[3].startswith("~: never run; its check's latest stored run")
     assert main(["next", "--paper", "toyn", "--limit", "1", *common]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "... 1 more (--limit)"
     assert main(["next", "--paper", "nope", *common]) == 2

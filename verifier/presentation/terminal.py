@@ -383,11 +383,14 @@ def next_lines(wanted: list[Any], limit: int | None) -> list[str]:
     rows = [["#", "result", "latest verdict", "bears on", "(uses it / it uses)", "est. cost"]]
     for rank, w in enumerate(shown, 1):
         rows.append([str(rank), w.id, w.verdict or "not run", str(w.score), f"{w.supports} / {w.rests_on}",
-                     "unknown" if w.seconds is None else f"{number(w.seconds)} s"])
+                     "unknown" if w.seconds is None else ("~" if w.from_check else "") + f"{number(w.seconds)} s"])
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
     if len(shown) < len(wanted):
         lines.append(f"... {len(wanted) - len(shown)} more (--limit)")
+    if any(w.from_check for w in shown):
+        lines.append("~: never run; its check's latest stored run, made for another result (perhaps at other "
+                     "parameters or replicas)")
     return lines
 
 

@@ -282,6 +282,13 @@ class Store:
         row = self._db.execute("SELECT seconds FROM measurements WHERE key = ?", (key,)).fetchone()
         return float(row[0]) if row else None
 
+    def check_seconds(self, check: str) -> float | None:
+        """How long the latest stored run of the check named ``check`` took, at whatever parameters and
+        replicas it ran (None: never run)."""
+        row = self._db.execute("SELECT seconds FROM measurements WHERE check_name = ? ORDER BY created DESC LIMIT 1",
+                               (check,)).fetchone()
+        return float(row[0]) if row else None
+
     def save_measurements(self, key: str, check: str, description: Mapping[str, Any],
                           data: Mapping[str, np.ndarray], seconds: float) -> None:
         buffer = io.BytesIO()
