@@ -535,16 +535,13 @@ def _command_plan(args: argparse.Namespace, registry: reg.Registry) -> int:
 
 
 def _command_next(args: argparse.Namespace, registry: reg.Registry) -> int:
-    # check_code imports sympy: not for every command's start-up
-    from verifier.running.check_code import check_name
-
     graph = registry.graph()
     store = _read_store(args, missing_ok=True)
     try:
         records = {node: store.latest(node) for node in graph.nodes}
         costs = {node: _stored_cost(store, record) for node, record in records.items() if record}
-        from_check = {node: store.check_seconds(check_name(registry.results[node].check)) for node, record
-                      in records.items() if not record and registry.results[node].check}
+        from_check = {node: store.check_seconds(registry.entry(node).check) for node, record in records.items()
+                      if not record and registry.entry(node).check}
     finally:
         store.close()
     from_check = {node: seconds for node, seconds in from_check.items() if seconds is not None}
@@ -553,7 +550,7 @@ def _command_next(args: argparse.Namespace, registry: reg.Registry) -> int:
     if args.paper is not None:
         if args.paper not in registry.papers():
             raise UsageError(f"unknown paper '{args.paper}'; known papers: {', '.join(registry.papers()) or 'none'}")
-        ranked = [w for w in ranked if registry.results[w.id].paper.key == args.paper]
+        ranked = [w for w in ranked if registry.entry(w.id).paper == args.paper]
     print("\n".join(report.next_lines(ranked, args.limit)))
     return EXIT_OK
 
