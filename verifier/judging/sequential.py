@@ -193,13 +193,13 @@ def bernoulli_e_last(events: np.ndarray, p0: float, side: str = "above", per_loo
     for start in range(0, events.size, step):
         part = events[start:start + step]
         whole = part.size - part.size % per_look
-        counts = [np.count_nonzero(part[:whole].reshape(-1, per_look), axis=1)] if whole else []
-        trials = [start + per_look * np.arange(1, whole // per_look + 1)]
+        counts = np.count_nonzero(part[:whole].reshape(-1, per_look), axis=1)
+        trials = start + per_look * np.arange(1, counts.size + 1)
         if whole < part.size:   # a last, partial look at the end of the stream
-            counts.append(np.array([np.count_nonzero(part[whole:])]))
-            trials.append(np.array([start + part.size]))
-        cumulative = successes + np.cumsum(np.concatenate(counts))
-        e = beta_binomial_e(cumulative.astype(float), np.concatenate(trials).astype(float), p0, side)
+            counts = np.append(counts, np.count_nonzero(part[whole:]))
+            trials = np.append(trials, start + part.size)
+        cumulative = successes + np.cumsum(counts)
+        e = beta_binomial_e(cumulative.astype(float), trials.astype(float), p0, side)
         best = float(np.maximum(best, e.max()))
         successes = int(cumulative[-1])
     return best
@@ -208,7 +208,7 @@ def bernoulli_e_last(events: np.ndarray, p0: float, side: str = "above", per_loo
 def probability_decision(events: np.ndarray, lower: float, upper: float, per_look: int = 1) -> Decision:
     """:func:`decide` for a probability of 0/1 outcomes (beta-binomial mixtures), the mixtures read after
     every ``per_look`` outcomes (:func:`bernoulli_e_last`)."""
-    events = np.asarray(events).ravel()
+    events = as_outcomes(events).ravel()   # checked and made boolean once, not once per e-process
     return decide(lambda edge, side: bernoulli_e_last(events, edge, side, per_look), lower, upper, events.size)
 
 
