@@ -59,10 +59,15 @@ PROPORTIONS_PLUGIN = textwrap.dedent('''
         rngs = [np.random.default_rng(s) for s in seeds]
         return {"fails": np.stack([(r.random(20) < r.uniform(0.1, 0.3)).astype(float) for r in rngs])}
 
-    def result(slug, claim):
+    def more_failures(params, replicas, seeds, device):
+        """The same draws under another check name (so other seeds): a result judged at the maximum reads this
+        one, and the others' rounds are not served from its full run."""
+        return shared_failures(params, replicas, seeds, device)
+
+    def result(slug, claim, check=shared_failures):
         return Result(id=f"pooled/{slug}", kind=Kind.LEMMA, number=slug, title=slug, paper=PAPER, statement="x",
                       profiles={"quick": {}, "full": {}}, replicas={"quick": 256, "full": 256},
-                      measures={"fails": "0/1 failures, (replicas, 20)"}, check=shared_failures,
+                      measures={"fails": "0/1 failures, (replicas, 20)"}, check=check,
                       tag="FOUND (primary)", claims=(claim,))
 
     def pooled(label, bound, **control):
@@ -70,7 +75,7 @@ PROPORTIONS_PLUGIN = textwrap.dedent('''
 
     RESULTS = [result("lemma-rare", pooled("P[fail] <= 0.6", 0.6, control_factor=6)),
                result("lemma-often", pooled("P[fail] <= 0.05", 0.05)),
-               result("lemma-near-zero", pooled("P[fail] <= 0.01", 0.01))]
+               result("lemma-near-zero", pooled("P[fail] <= 0.01", 0.01), more_failures)]
 ''')
 
 
@@ -113,7 +118,7 @@ def test_clear_claims_stop_early_with_the_verdicts_of_the_fixed_run(runs):
         # well before the maximum: the first or second round (the data, like the seeds, depend on the plugin's
         # module name, which carries a hash of its temporary path)
         assert item["replicas"] == claim["replicas_used"] in (32, 64) and claim["replicas_maximum"] == 256
-        assert item["adaptive"] == {"round": 32, "used": item["replicas"], "maximum": 256, "not_adaptive": {}}
+        assert item["adaptive"] == {"round": 32, "start": 32, "used": item["replicas"], "maximum": 256, "not_adaptive": {}}
         assert claim["p_fail"] == pytest.approx(min(1.0, 2 / float(claim["sequential"]["e_fail"])))
         assert "--adaptive" in item["reproduce"]
     assert float(clear["claims"][0]["sequential"]["e_pass"]) >= 40 and clear["claims"][0]["control"]["rejected"]
@@ -192,6 +197,52 @@ def test_the_first_replicas_are_those_of_a_fixed_run(runs):
     for slug in ("lemma-unbounded", "lemma-edge"):
         for name in ("rate", "event"):
             assert np.array_equal(data("adaptive", slug)[name], data("fixed", slug)[name])
+
+
+SHARED_PLUGIN = textwrap.dedent('''
+    import numpy as np
+    import sympy as sp
+    from verifier import Bound, Kind, Paper, Result
+
+    PAPER = Paper(key="shared", title="Shared", authors=("A",), year=2026)
+    rate = sp.Symbol("rate")
+    CALLS = {calls!r}
+
+    def rates(params, replicas, seeds, device):
+        with open(CALLS, "a") as f:
+            f.write(f"{{len(seeds)}}\\n")
+        return {{"rate": np.array([np.random.default_rng(s).random(20).mean() for s in seeds])}}
+
+    def result(slug, claim):
+        return Result(id=f"shared/{{slug}}", kind=Kind.LEMMA, number=slug, title=slug, paper=PAPER, statement="x",
+                      profiles={{"quick": {{}}, "full": {{}}}}, replicas={{"quick": 256, "full": 256}},
+                      measures={{"rate": "error rate"}}, check=rates, tag="FOUND (primary)", claims=(claim,))
+
+    RESULTS = [result("lemma-a-fixed", Bound("rate <= 0.8 (no support)", quantity=rate, relation="<=", bound=0.8)),
+               result("lemma-b-sequential", Bound("rate <= 0.8", quantity=rate, relation="<=", bound=0.8,
+                                                  support=(0, 1), control_factor=4))]
+''')
+
+
+def test_a_result_after_a_full_run_of_its_check_is_judged_from_it_and_trains_nothing_again(tmp_path, capsys):
+    # lemma-a-fixed has no sequential test and runs all 256 replicas first; lemma-b-sequential reads the same
+    # check and could stop at 32: it is judged from the 256 already measured instead of training their first
+    # 32, 64, ... a second time (before, the check was called with 256, then 32, 32, ... replicas)
+    calls = tmp_path / "calls.txt"
+    plugin = tmp_path / "shared_plugin.py"
+    plugin.write_text(SHARED_PLUGIN.format(calls=str(calls)))
+    path = tmp_path / "run.json"
+    main(["paper", "shared", "--plugin", str(plugin), "--no-autoload", "--device", "cpu", "--store",
+          str(tmp_path / "s.sqlite"), "--json", str(path), "--adaptive"])
+    assert calls.read_text().split() == ["256"]
+    records = {r["id"]: r for r in json.loads(path.read_text())["results"]}
+    later = records["shared/lemma-b-sequential"]
+    assert later["verdict"] == "PASS" and later["replicas"] == 256
+    assert later["adaptive"]["start"] == 256 and later["adaptive"]["round"] == 32
+    assert "judged from 256 replicas on: a run of this check with that many was already measured" in later["check_notes"][0]
+    assert "sequential" in later["claims"][0]
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "adaptive: 256 of at most 256 replicas, in rounds of 32 (judged on the 256 already measured)" in printed
 
 
 def test_the_family_is_corrected_with_e_holm(runs):

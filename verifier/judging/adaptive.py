@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -112,8 +112,16 @@ def static_reason(claim: Claim) -> str | None:
         return None
     if isinstance(claim, Bound):
         return None if claim.support is not None else "no support (range of its quantity) is declared"
-    return (f"a {type(claim).__name__} claim has no sequential test (only a Bound with a declared support or of a "
+    name = type(claim).__name__
+    return (f"{'an' if name[0] in 'AEIOU' else 'a'} {name} claim has no sequential test (only a Bound with a declared support or of a "
             "pooled proportion, or a Probability)")
+
+
+def fixed_n_claims(claims: Sequence[Claim]) -> dict[int, str]:
+    """The empirical claims that no data can stop early (index -> :func:`static_reason`). Under
+    ``--adaptive`` one of them sends its result straight to its full replica count: a result stops early
+    only when every empirical claim is decided."""
+    return {i: why for i, claim in enumerate(claims) if claim.empirical and (why := static_reason(claim)) is not None}
 
 
 def reachable(found: Stream, alpha: float, maximum: int) -> bool:

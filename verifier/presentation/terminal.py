@@ -224,7 +224,9 @@ def print_notes(records: Iterable[dict[str, Any]], stream: TextIO, verbose: bool
         lines.extend("note: " + note for note in record.get("check_notes") or [])
         lines.extend(raw_line(claim) for claim in record.get("claims", []) if claim.get("statistic") != "sympy")
         if record.get("adaptive"):
+            start, first = record["adaptive"].get("start", 0), record["adaptive"]["round"]
             stop = ("stopped when every claim was decided" if record["replicas"] < record["replicas_maximum"]
+                    else f"judged on the {start} already measured" if start >= record["replicas_maximum"] > first
                     else "ran to the maximum")
             lines.append(f"adaptive: {record['replicas']} of at most {record['replicas_maximum']} replicas, in rounds of "
                          f"{record['adaptive']['round']} ({stop})")

@@ -266,12 +266,19 @@ class Runner:
     def measure_adaptive(self, result: Result, params: Mapping[str, float], judged: Mapping[str, float],
                          declared: Mapping[str, tuple], notes: list[str]) -> dict[str, Any]:
         """Replicas in rounds (:func:`adaptive_rounds`) until every empirical claim is decided by its anytime
-        test; a claim without one (``adaptive.NotAdaptive``) sends the result to its full replica count."""
+        test; a claim without one (``adaptive.NotAdaptive``) sends the result to its full replica count.
+
+        The rounds start at the longest one already measured (another result of the same check ran it, at
+        its full count or where it stopped): its replicas cost nothing, and running a shorter round again
+        would train a prefix of them a second time. The e-processes read there are as valid as at any round."""
         maximum = self._replicas(result)
-        static = {i: why for i, c in enumerate(result.claims) if c.empirical and (why := adaptive.static_reason(c))}
+        static = adaptive.fixed_n_claims(result.claims)
         steps = [maximum] if static else adaptive_rounds(maximum)  # a claim that cannot stop early: no rounds
         seconds, hit, previous = 0.0, True, None
-        replicas = steps[0]
+        replicas = start = next((n for n in reversed(steps) if self._cached(self.job(result, params, n)[0].key)), steps[0])
+        if start > steps[0]:
+            notes.append(f"--adaptive: judged from {replicas} replicas on: a run of this check with that many was "
+                         "already measured (by another result, or stored), so no shorter round was run")
         while True:
             data, spent, was_hit, key = self.measure_first(result, params, replicas, previous, notes)
             seconds, hit, previous = seconds + spent, hit and was_hit, (data, replicas)
@@ -290,7 +297,7 @@ class Runner:
                 break
             replicas = maximum if reasons else next(n for n in steps if n > replicas)
         return {"data": data, "seconds": seconds, "hit": hit, "key": key, "replicas": replicas, "maximum": maximum,
-                "round": steps[0], "judgements": judgements, "reasons": reasons}
+                "round": steps[0], "start": start, "judgements": judgements, "reasons": reasons}
 
     def _settled(self, judged: adaptive.Sequential, alpha: float) -> bool:
         """Whether a claim's sequential judgement may stop its rounds: a PASS (it needs no family correction:
@@ -395,7 +402,7 @@ class Runner:
                 data, replicas = run["data"], run["replicas"]
                 item.update(replicas=replicas, replicas_maximum=run["maximum"], check_seconds=run["seconds"],
                             cache_hit=run["hit"], measurement_key=run["key"],
-                            adaptive={"round": run["round"], "used": replicas, "maximum": run["maximum"],
+                            adaptive={"round": run["round"], "start": run["start"], "used": replicas, "maximum": run["maximum"],
                                       "not_adaptive": {result.claims[i].label: why for i, why in run["reasons"].items()}},
                             seeds=seeding.replica_seeds(check_name(result.check), params, self.options.seed, replicas)[:4],
                             measurements=_summaries(data, result.measures))
