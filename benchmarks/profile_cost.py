@@ -13,6 +13,12 @@ batch is nearly free up to some size, it over-states large batches; ``--probe 0`
 training's first whole batch, exact per batch. ``--run`` times every training in full (what `verify all --profile P --no-cache` spends in
 its checks).
 
+Under ``--adaptive`` a training can run fewer replicas than its maximum only when every result that reads
+it can stop early, which needs every empirical claim of that result to have a sequential test (a
+Probability, a Bound of a proportion, or a Bound of a mean with a declared support); the column ``stop``
+counts those results (``a/b``), and a training whose count is below ``b`` runs all its replicas under
+``--adaptive`` whatever its data, as a fixed run does.
+
 ``--memory`` measures each training in a process of its own and adds its peak resident memory (the
 child's ``ru_maxrss``: the check's arrays, the allocator's reserve and the interpreter, about 0.3 GB),
 the figure to size ``--max-batch`` by on a machine with less memory than the profile was sized for.
@@ -42,6 +48,7 @@ from verifier.presentation import atomic  # noqa: E402
 def trainings(profile: str, device: str, precision: str, papers: list[str] | None) -> list[dict]:
     """The distinct check runs of ``verify all --profile profile`` (restricted to ``papers``), in plan
     order: the job, and the results that read it."""
+    from verifier.judging import adaptive
     from verifier.running import overrides
     from verifier.running import registry as reg
     from verifier.running.runner import Options, Runner
@@ -55,7 +62,10 @@ def trainings(profile: str, device: str, precision: str, papers: list[str] | Non
             continue
         params = overrides.apply(result, result.parameter_values(profile), {})
         job, description = runner.job(result, params)
-        found.setdefault(job.key, {"job": job, "check": description["check"], "results": []})["results"].append(rid)
+        entry = found.setdefault(job.key, {"job": job, "check": description["check"], "results": [], "may_stop_early": []})
+        entry["results"].append(rid)
+        if not adaptive.fixed_n_claims(result.claims):
+            entry["may_stop_early"].append(rid)
     return list(found.values())
 
 
@@ -132,28 +142,32 @@ def main() -> None:
           f"read {len(jobs)} distinct trainings")
     timing = "" if args.list else (f" {'timed':>6} {'seconds':>9} {'projected s':>11}"
                                    + (f" {'peak GB':>8}" if args.memory else "") + "  how")
-    print(f"{'check':<46} {'replicas':>8} {'batch':>6} {'results':>7}{timing}")
-    rows, total = [], 0.0
+    print(f"{'check':<46} {'replicas':>8} {'batch':>6} {'results':>7} {'stop':>5}{timing}")
+    rows, total, fixed_total, fixed_count = [], 0.0, 0.0, 0
     for index, entry in enumerate(jobs):
         job = entry["job"]
         replicas, batch = len(job.seeds), job.max_batch or len(job.seeds)
         label = entry["check"].removeprefix("checks.")
-        row = {"check": entry["check"], "results": entry["results"], "replicas": replicas, "max_batch": job.max_batch,
-               "params": dict(job.params)}
+        row = {"check": entry["check"], "results": entry["results"], "may_stop_early": entry["may_stop_early"],
+               "replicas": replicas, "max_batch": job.max_batch, "params": dict(job.params)}
+        stop = f"{len(entry['may_stop_early'])}/{len(entry['results'])}"
+        fixed = len(entry["may_stop_early"]) < len(entry["results"])
+        fixed_count += fixed
+        head = f"{label:<46} {replicas:>8} {batch:>6} {len(entry['results']):>7} {stop:>5}"
         if args.list:
-            print(f"{label:<46} {replicas:>8} {batch:>6} {len(entry['results']):>7}  first: {entry['results'][0]}")
+            print(f"{head}  first: {entry['results'][0]}")
             rows.append(row)
             continue
         try:
             (projected, seconds, timed, how, notes), peak = measure(args, device, index, job, replicas, batch)
         except Exception as exc:  # one failing training (or its process, killed for memory) must not hide the others
-            print(f"{label:<46} {replicas:>8} {batch:>6} {len(entry['results']):>7}  ERROR {type(exc).__name__}: {exc}")
+            print(f"{head}  ERROR {type(exc).__name__}: {exc}")
             rows.append({**row, "error": f"{type(exc).__name__}: {exc}"})
             continue
         total += projected
+        fixed_total += projected if fixed else 0.0
         memory = "" if peak is None else f" {peak:>8.2f}"
-        print(f"{label:<46} {replicas:>8} {batch:>6} {len(entry['results']):>7} {timed:>6} {seconds:>9.2f} "
-              f"{projected:>11.1f}{memory}  {how}", flush=True)
+        print(f"{head} {timed:>6} {seconds:>9.2f} {projected:>11.1f}{memory}  {how}", flush=True)
         for note in notes:
             print(f"    note: {note}")
         rows.append({**row, "timed_replicas": timed, "seconds": seconds, "projected_seconds": projected,
@@ -163,6 +177,9 @@ def main() -> None:
         failed = sum("error" in row for row in rows)
         print(f"total {'measured' if args.run else 'projected'}: {total:.0f} s ({total / 60:.1f} min) in the checks"
               + (f", without the {failed} training(s) that failed" if failed else ""))
+    print(f"--adaptive: {fixed_count} of {len(jobs)} trainings run all their replicas whatever their data (a result "
+          "reading them has a claim with no sequential test)"
+          + ("" if args.list else f", {fixed_total:.0f} s of the {total:.0f} s"))
     _write_json(args, device, total, rows, complete=True)
 
 

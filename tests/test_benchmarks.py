@@ -41,6 +41,12 @@ def test_profile_cost_lists_shared_trainings():
     assert "huang2022/corollary-5.3" in late_fusion[0]["results"]
     full = trainings("full", "cpu", "auto", ["huang2022"])
     assert {len(job["job"].seeds) for job in full if "gaussian_maxima" in job["check"]} == {1024}
+    # under --adaptive a training saves replicas only when every result reading it can stop early: of the
+    # shared training's 21, Lemma A.14 (four Probabilities) and A.3-learned can; corollary-5.3 (an Ordering) not
+    shared = next(job for job in full if job["check"] == "checks.modality_competition:joint_vs_unimodal")
+    assert shared["may_stop_early"] == ["huang2022/lemma-a.14", "huang2022/lemma-a.3-learned"]
+    assert [job["may_stop_early"] for job in full if "gaussian_maxima:winning" in job["check"]] == [
+        ["huang2022/lemma-a.3"], ["huang2022/property-6.1"]]
 
 
 def test_profile_cost_projects_a_paper(tmp_path):
@@ -58,6 +64,9 @@ def test_profile_cost_projects_a_paper(tmp_path):
     assert all(row["timed_replicas"] == 2 and row["projected_seconds"] > 0 for row in rows)
     assert report["total_seconds"] == sum(row["projected_seconds"] for row in rows) and report["complete"] is True
     assert "total projected" in proc.stdout and "peak GB" in proc.stdout
+    # huang2021's claims are Bounds without a declared support and Orderings: --adaptive cannot stop them
+    assert all(row["may_stop_early"] == [] for row in rows)
+    assert "--adaptive: 2 of 2 trainings run all their replicas whatever their data" in proc.stdout
     assert all(0.1 < row["peak_gb"] < 8 for row in rows)
 
 

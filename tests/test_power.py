@@ -70,7 +70,12 @@ PLUGIN = textwrap.dedent('''
     RESULTS = [Result(id="plan/lemma-1", kind=Kind.LEMMA, number="1", title="t", statement="s", tag="FOUND (primary)",
                       paper=Paper("plan", "P", ("A",), 2026), parameters=(Parameter("a", "unused"),),
                       profiles={"quick": {"a": 1.0}, "full": {"a": 1.0}}, replicas={"quick": 32, "full": 32},
-                      measures={"x": "values"}, check=values, claims=(Bound("x <= 2", quantity=x, bound=2),))]
+                      measures={"x": "values"}, check=values, claims=(Bound("x <= 2", quantity=x, bound=2),)),
+               Result(id="plan/lemma-2", kind=Kind.LEMMA, number="2", title="t", statement="s", tag="FOUND (primary)",
+                      paper=Paper("plan", "P", ("A",), 2026), parameters=(Parameter("a", "unused"),),
+                      profiles={"quick": {"a": 1.0}, "full": {"a": 1.0}}, replicas={"quick": 32, "full": 32},
+                      measures={"x": "values"}, check=values,
+                      claims=(Bound("x <= 4 (x in [-10, 10])", quantity=x, bound=4, support=(-10, 10)),))]
 ''')
 
 
@@ -83,7 +88,14 @@ def test_verify_plan_prints_the_replicas_for_an_effect(tmp_path, capsys):
     assert main(["theorem", "plan/lemma-1", "--device", "cpu", *common]) == 0
     capsys.readouterr()
     assert main(["plan", "plan/lemma-1", "--effect", "0.26", *common]) == 0
-    row = capsys.readouterr().out.splitlines()[-1].split()
+    *_, row, adaptive_line = capsys.readouterr().out.splitlines()
     mde = (stats.t.ppf(0.975, 31) + stats.t.ppf(0.8, 31)) / math.sqrt(32)
-    assert row[-1] == str(math.ceil(32 * (mde / 0.26) ** 2))      # about 4x the replicas for half the MDE
+    assert row.split()[-3:] == [str(math.ceil(32 * (mde / 0.26) ** 2)), "fixed", "n"]  # ~4x the replicas for half the MDE
+    assert adaptive_line == ("--adaptive runs all 32 replicas, as a fixed run does: 1 of 1 empirical claims cannot "
+                             "stop early: no support (range of its quantity) is declared (1 claim)")
+    main(["theorem", "plan/lemma-2", "--device", "cpu", *common])  # its verdict does not matter here: a stored run
+    capsys.readouterr()
+    assert main(["plan", "plan/lemma-2", *common]) == 0
+    *_, row, adaptive_line = capsys.readouterr().out.splitlines()
+    assert row.endswith("may stop early") and adaptive_line.startswith("--adaptive may stop before 32 replicas")
     assert main(["plan", "plan/lemma-1", "--effect", "-1", *common]) == 2

@@ -530,7 +530,12 @@ def _command_plan(args: argparse.Namespace, registry: reg.Registry) -> int:
         store.close()
     if record is None:
         raise UsageError(f"{rid} has no stored run to plan from: run `verify theorem {rid}` first")
-    print("\n".join(report.plan_lines(record, args.effect)))
+    from verifier.judging import adaptive
+
+    claims = registry.results[rid].claims
+    fixed = adaptive.fixed_n_claims(claims)
+    fixed_n = {claim.label: fixed.get(i) for i, claim in enumerate(claims) if claim.empirical}
+    print("\n".join(report.plan_lines(record, args.effect, fixed_n)))
     return EXIT_OK
 
 

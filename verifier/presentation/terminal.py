@@ -7,7 +7,7 @@ import os
 import sys
 import textwrap
 from pathlib import Path
-from typing import Any, Iterable, TextIO
+from typing import Any, Iterable, Mapping, TextIO
 
 from verifier.judging import findings as found
 from verifier.judging import graph as dag
@@ -328,15 +328,20 @@ def print_family(family: dict[str, Any], stream: TextIO | None = None) -> None:
                      f"adjusted p = {number(change['p_fail_adjusted'])}\n")
 
 
-def plan_lines(record: dict[str, Any], effect: float | None) -> list[str]:
+def plan_lines(record: dict[str, Any], effect: float | None,
+               fixed_n: Mapping[str, str | None] | None = None) -> list[str]:
     """For each judged claim of a stored record: the violation detectable now, and the replicas needed
-    to detect one of size ``effect`` (default a tenth of the claim's own scale) with power 0.8."""
+    to detect one of size ``effect`` (default a tenth of the claim's own scale) with power 0.8.
+
+    ``fixed_n`` maps each empirical claim of the spec to why no data can stop it early under
+    ``--adaptive`` (None: it has a sequential test); with it, a column and a closing line say whether
+    ``--adaptive`` can stop the result before its replica count."""
     from verifier.judging import power
 
     replicas = record.get("replicas")
     lines = [f"{record['id']}: {record.get('verdict')} with {replicas} replicas (profile {record.get('profile')}); "
              f"power {power.POWER} at each claim's alpha"]
-    rows = [["claim", "decided on", "MDE now", "effect", "replicas needed"]]
+    rows = [["claim", "decided on", "MDE now", "effect", "replicas needed"] + (["--adaptive"] if fixed_n is not None else [])]
     for claim in record.get("claims", []):
         assessment = claim.get("power") or {}
         mde, scale = assessment.get("mde"), assessment.get("scale")
@@ -347,11 +352,31 @@ def plan_lines(record: dict[str, Any], effect: float | None) -> list[str]:
             needed = "give --effect (no scale of its own)"
         else:
             needed = str(power.replicas_needed(float(mde), int(replicas), float(size)))
-        rows.append([_clip(claim.get("label", ""), 50), f"{claim.get('statistic', '')} {claim.get('relation', '')}".strip(),
-                     number(mde), number(size), needed])
+        row = [_clip(claim.get("label", ""), 50), f"{claim.get('statistic', '')} {claim.get('relation', '')}".strip(),
+               number(mde), number(size), needed]
+        if fixed_n is not None:
+            label = claim.get("label", "")
+            row.append("-" if label not in fixed_n else "fixed n" if fixed_n[label] else "may stop early")
+        rows.append(row)
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines.extend("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows)
+    if fixed_n:
+        lines.append(_adaptive_plan_line(fixed_n, replicas))
     return lines
+
+
+def _adaptive_plan_line(fixed_n: Mapping[str, str | None], replicas: Any) -> str:
+    """Whether ``--adaptive`` can stop a result early: only when every empirical claim has a sequential test."""
+    reasons: dict[str, int] = {}
+    for why in fixed_n.values():
+        if why:
+            reasons[why] = reasons.get(why, 0) + 1
+    if reasons:
+        said = "; ".join(f"{why} ({count} claim{'s' if count > 1 else ''})" for why, count in reasons.items())
+        return (f"--adaptive runs all {replicas} replicas, as a fixed run does: {sum(reasons.values())} of "
+                f"{len(fixed_n)} empirical claims cannot stop early: {said}")
+    return (f"--adaptive may stop before {replicas} replicas, once every claim is decided (a training that other "
+            "results read saves time only when they all stop)")
 
 
 def write_json(document: dict[str, Any], path: Path | str) -> None:
