@@ -24,6 +24,10 @@ the check that left them out: the full profile on a machine that cannot run all 
 
     python benchmarks/profile_cost.py --profile full --device cpu --probe 1 --json cost.json
     python benchmarks/adaptive.py --all --profile full --costs cost.json --within 300 --json full.json
+
+With ``--list`` it only prints what it would keep and leave out, and for each result left out whether
+``--adaptive`` could shorten its costliest training at all (not when a result reading that training has a
+claim with no sequential test: it then runs all its replicas in both runs).
 """
 from __future__ import annotations
 
@@ -88,6 +92,26 @@ def within_budget(targets: list[str], trainings: list[dict[str, Any]], limit: fl
         else:
             kept.append(rid)
     return kept, left_out
+
+
+def shortenable(check: str, seconds: float, trainings: list[dict[str, Any]]) -> str:
+    """Whether ``--adaptive`` could run fewer replicas of the training ``(check, projected seconds)`` of the
+    cost file: only when every result reading it can stop early (:func:`verifier.judging.adaptive.fixed_n_claims`
+    of each), since one that cannot runs it in full."""
+    from verifier.judging import adaptive
+    from verifier.running import registry as reg
+
+    row = next((r for r in trainings if r["check"] == check
+                and (math.inf if "error" in r else float(r["projected_seconds"])) == seconds), None)
+    if row is None:
+        return "its training is not in the cost file"
+    results = reg.load().results
+    fixed = sum(bool(adaptive.fixed_n_claims(results[rid].claims)) for rid in row["results"])
+    if fixed:
+        who = ("the one result reading it has" if len(row["results"]) == 1
+               else f"{fixed} of the {len(row['results'])} results reading it {'has' if fixed == 1 else 'have'}")
+        return f"--adaptive could not shorten it ({who} a claim with no sequential test)"
+    return f"--adaptive might shorten it (all {len(row['results'])} results reading it can stop early)"
 
 
 def compare(fixed: dict[str, dict[str, Any]], adaptive: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -200,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all-claims", action="store_true",
                         help="list the sequential claims of the results used as well, not only of those named")
     parser.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the rows as JSON")
+    parser.add_argument("--list", action="store_true",
+                        help="with --costs: print the targets kept and those left out, and run nothing")
     add_device_and_precision(parser)
     args = parser.parse_args(argv)
     if args.replicas is not None and args.replicas < 1:
@@ -211,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--max-batch must be a positive integer")
     if (args.costs is None) != (args.within is None):
         parser.error("--costs and --within go together")
+    if args.list and args.costs is None:
+        parser.error("--list needs --costs and --within")
     from verifier.running import registry as reg
 
     known = reg.load().results
@@ -224,13 +252,17 @@ def main(argv: list[str] | None = None) -> int:
     targets = (list(known) if args.all else list(args.results) if args.results
                else [rid for rid in known if known[rid].paper.key in args.paper])
     left_out: dict[str, tuple[str, float]] = {}
+    why_not: dict[str, str] = {}
     if args.costs is not None:
         costs = _read_costs(parser, args.costs, args.profile, device)
         targets, left_out = within_budget(targets, costs, args.within, args.profile)
         print(f"{len(targets)} results kept, {len(left_out)} left out: a check they read (or one of what they "
               f"use) is projected over {args.within:g} s in {args.costs}")
+        why_not = {rid: shortenable(check, seconds, costs) for rid, (check, seconds) in left_out.items()}
         for rid, (check, seconds) in left_out.items():
-            print(f"  left out {rid}: {check.removeprefix('checks.')} projected {seconds:.0f} s")
+            print(f"  left out {rid}: {check.removeprefix('checks.')} projected {seconds:.0f} s; {why_not[rid]}")
+        if args.list:
+            return 0
         if not targets:
             parser.error(f"no target fits within {args.within:g} s")
     fixed, fixed_s = judge(targets, args.profile, device, args.precision, args.seed, False, args.replicas,
@@ -245,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
                                          "correction": args.correction, "rows": rows,
                                          "claims": claims, "seconds": {"fixed": fixed_s, "adaptive": adaptive_s},
                                          "targets": targets, "within": args.within,
-                                         "left_out": {rid: {"check": c, "projected_seconds": s}
+                                         "left_out": {rid: {"check": c, "projected_seconds": s, "adaptive": why_not[rid]}
                                                       for rid, (c, s) in left_out.items()}},
                                         indent=1))
     return 1 if any(c["agreement"] == "CONTRADICTS" for c in claims) else 0

@@ -122,7 +122,7 @@ def test_adaptive_benchmark_keeps_only_what_fits_the_projected_costs(tmp_path, c
     check and those of what it uses) is projected at <= S s; a training that failed to time counts as
     infinite. Corollary 5.3 uses Lemmas A.1 and A.15, so their cost decides it too."""
     sys.path.insert(0, str(ROOT))
-    from benchmarks.adaptive import main, within_budget
+    from benchmarks.adaptive import main, shortenable, within_budget
     from verifier.running import registry as reg
     registry = reg.load()
     joint = [r for r in registry.results if registry.entry(r).check == "checks.modality_competition:joint_vs_unimodal"]
@@ -149,6 +149,13 @@ def test_adaptive_benchmark_keeps_only_what_fits_the_projected_costs(tmp_path, c
     assert within_budget(targets, cut_short, 1000.0, "full") == (
         targets[:2] + targets[3:], {"huang2022/corollary-5.3": ("(not in the cost file)", float("inf"))})
     assert within_budget(targets, [*cut_short, trainings[3]], 1000.0, "full") == (targets, {})
+    # what --adaptive could save on a training left out: nothing where a result reading it cannot stop early
+    assert shortenable("checks.tensor_power:discrete_recursion", 900.0, trainings) == (
+        "--adaptive could not shorten it (the one result reading it has a claim with no sequential test)")
+    assert shortenable("checks.gaussian_maxima:winning_modality_at_init", 20.0, trainings) == (
+        "--adaptive might shorten it (all 2 results reading it can stop early)")
+    assert shortenable("checks.gaussian_maxima:gaussian_max_facts", 10.0, trainings) == (
+        "its training is not in the cost file")
 
     costs = tmp_path / "cost.json"
     costs.write_text(json.dumps({"profile": "quick", "device": "cpu", "trainings": trainings}))
