@@ -27,7 +27,10 @@ the check that left them out: the full profile on a machine that cannot run all 
 
 With ``--list`` it only prints what it would keep and leave out, and for each result left out whether
 ``--adaptive`` could shorten its costliest training at all (not when a result reading that training has a
-claim with no sequential test: it then runs all its replicas in both runs).
+claim with no sequential test: it then runs all its replicas in both runs). ``--reuse-fixed`` takes the
+trainings of the fixed run whose every reader has such a claim as run in the adaptive one (there they are
+the same check call: same check, parameters, seeds and replicas) and counts their fixed seconds in the
+adaptive total; the other trainings run again.
 """
 from __future__ import annotations
 
@@ -49,9 +52,10 @@ DECISIVE = ("PASS", "FAIL")
 
 def judge(targets: list[str], profile: str, device: str, precision: str, seed: int,
           adaptive: bool, replicas: int | None = None, correction: str = "holm",
-          max_batch: int | None = None) -> tuple[dict[str, dict[str, Any]], float]:
-    """The records of one run of ``targets`` (by id) and its wall-clock seconds (``max_batch``: at most
-    that many replicas per check call, as `verify --max-batch`; the measurements do not depend on it)."""
+          max_batch: int | None = None, reuse: tuple[Any, set[str]] | None = None) -> tuple[dict[str, dict[str, Any]], float, Any, float]:
+    """The records of one run of ``targets`` (by id), its wall-clock seconds, its runner and the seconds of the
+    check runs it reused (``max_batch``: at most that many replicas per check call, as `verify --max-batch`;
+    the measurements do not depend on it; ``reuse``: a runner and the keys of its check runs to take as run)."""
     from verifier.running import registry as reg
     from verifier.running.runner import Options, Runner
 
@@ -59,9 +63,28 @@ def judge(targets: list[str], profile: str, device: str, precision: str, seed: i
     options = Options(profile=profile, device=device, precision=precision, seed=seed, use_cache=False,
                       readings="default", adaptive=adaptive, replicas=replicas, correction=correction,
                       max_batch=max_batch)
+    runner = Runner(registry, options, None)
+    reused = runner.reuse(*reuse) if reuse else 0.0
     start = time.perf_counter()
-    record = Runner(registry, options, None).run(targets, argv=["benchmarks/adaptive.py"])
-    return {item["id"]: item for item in record.results}, time.perf_counter() - start
+    record = runner.run(targets, argv=["benchmarks/adaptive.py"])
+    return {item["id"]: item for item in record.results}, time.perf_counter() - start, runner, reused
+
+
+def reusable(records: dict[str, dict[str, Any]]) -> set[str]:
+    """The keys of the check runs (trainings) of a fixed run that an adaptive run makes in exactly the same
+    way: every result reading one has a claim with no sequential test, so the first of them runs all its
+    replicas in one call, the fixed run's call (same key: check, parameters, seeds, replicas), and the others
+    read it. (A training that some reader could stop early is left to run: that reader's rounds, if it comes
+    first, are part of what --adaptive does.)"""
+    from verifier.judging import adaptive
+    from verifier.running import registry as reg
+
+    results = reg.load().results
+    readers: dict[str, list[bool]] = {}
+    for rid, item in records.items():
+        if item.get("measurement_key"):
+            readers.setdefault(item["measurement_key"], []).append(bool(adaptive.fixed_n_claims(results[rid].claims)))
+    return {key for key, fixed in readers.items() if all(fixed)}
 
 
 def within_budget(targets: list[str], trainings: list[dict[str, Any]], limit: float,
@@ -224,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all-claims", action="store_true",
                         help="list the sequential claims of the results used as well, not only of those named")
     parser.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the rows as JSON")
+    parser.add_argument("--reuse-fixed", action="store_true",
+                        help="do not run again, in the adaptive run, a training whose every reader has a claim with no "
+                             "sequential test (the same call in both runs): take the fixed run's, and its seconds")
     parser.add_argument("--list", action="store_true",
                         help="with --costs: print the targets kept and those left out, and run nothing")
     add_device_and_precision(parser)
@@ -265,17 +291,25 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if not targets:
             parser.error(f"no target fits within {args.within:g} s")
-    fixed, fixed_s = judge(targets, args.profile, device, args.precision, args.seed, False, args.replicas,
-                           args.correction, args.max_batch)
-    adaptive, adaptive_s = judge(targets, args.profile, device, args.precision, args.seed, True, args.replicas,
-                                 args.correction, args.max_batch)
+    fixed, fixed_s, fixed_runner, _ = judge(targets, args.profile, device, args.precision, args.seed, False,
+                                            args.replicas, args.correction, args.max_batch)
+    keys = reusable(fixed) if args.reuse_fixed else set()
+    adaptive, adaptive_s, _, reused_s = judge(targets, args.profile, device, args.precision, args.seed, True,
+                                              args.replicas, args.correction, args.max_batch,
+                                              (fixed_runner, keys) if keys else None)
     rows = compare(fixed, adaptive)
     claims = claim_rows(fixed, adaptive, None if args.all_claims or args.all or args.paper else targets)
-    print(table(rows, (fixed_s, adaptive_s), claims))
+    print(table(rows, (fixed_s, adaptive_s + reused_s), claims))
+    if keys:
+        print(f"reused: {len(keys)} training(s) whose every reader has a claim with no sequential test were not run "
+              f"again: their {reused_s:.1f} s of the fixed run are counted in the adaptive total (the same check call "
+              "in both runs)")
     if args.json:
         args.json.write_text(json.dumps({"profile": args.profile, "replicas": args.replicas,
                                          "correction": args.correction, "rows": rows,
-                                         "claims": claims, "seconds": {"fixed": fixed_s, "adaptive": adaptive_s},
+                                         "claims": claims, "seconds": {"fixed": fixed_s, "adaptive": adaptive_s + reused_s,
+                                                                       "reused_in_adaptive": reused_s},
+                                         "reused_trainings": sorted(keys),
                                          "targets": targets, "within": args.within,
                                          "left_out": {rid: {"check": c, "projected_seconds": s, "adaptive": why_not[rid]}
                                                       for rid, (c, s) in left_out.items()}},

@@ -262,3 +262,25 @@ def test_quick_peer_row_reports_speedups_and_a_mismatch(tmp_path):
     assert now.startswith("R = 1: ") and ", R = 16: ~" in now and "answers MISMATCH" in now and met is False
     now, met = targets.peer(["--peer", str(tmp_path / "missing")])
     assert now.startswith("error: ") and met is False
+
+
+def test_adaptive_benchmark_reuses_only_trainings_whose_every_reader_is_fixed_n(tmp_path):
+    """`adaptive.py --reuse-fixed` takes Lemma A.1's training (its Bounds have no support: no reader can stop
+    early) from the fixed run, and runs Lemma A.3's (every claim sequential) again: the rows and claims
+    equal those of a run without it, and the adaptive total counts the reused seconds."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.adaptive import main
+
+    targets = ["huang2022/lemma-a.1", "huang2022/lemma-a.3", "--device", "cpu", "--replicas", "4"]
+    plain, reused = tmp_path / "plain.json", tmp_path / "reused.json"
+    assert main([*targets, "--json", str(plain)]) == 0
+    assert main([*targets, "--reuse-fixed", "--json", str(reused)]) == 0
+    plain, reused = json.loads(plain.read_text()), json.loads(reused.read_text())
+    drop = ("fixed_seconds", "adaptive_seconds")
+    assert [{k: v for k, v in r.items() if k not in drop} for r in reused["rows"]] == [
+        {k: v for k, v in r.items() if k not in drop} for r in plain["rows"]]
+    assert reused["claims"] == plain["claims"] and len(reused["claims"]) == 6
+    lemma_a1 = next(r for r in reused["rows"] if r["result"] == "huang2022/lemma-a.1")
+    assert lemma_a1["adaptive_seconds"] == lemma_a1["fixed_seconds"] > 0        # the fixed run's call, reused
+    assert len(reused["reused_trainings"]) == 1 and "reused_trainings" in plain and not plain["reused_trainings"]
+    assert reused["seconds"]["adaptive"] >= reused["seconds"]["reused_in_adaptive"] == lemma_a1["fixed_seconds"]
