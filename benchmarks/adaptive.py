@@ -6,7 +6,7 @@ max(8, replicas/8) until every claim is decided by its anytime-valid test). Per 
 verdicts, the replicas each run used, the seconds its check took in each run and the claims that had
 no sequential test; then, claim by claim, every claim that has one (a Probability, a Bound on a mean
 with a declared ``support``, or a pooled-proportion Bound read per replica) with both verdicts; then the
-seconds of both whole runs.
+seconds of both whole runs. Progress goes to stderr, a line per judged result (a bar on a terminal).
 
 The two verdicts of a claim must agree wherever the fixed run was decisive. A sequential test may stay
 undecided where the fixed-n interval decides (it pays for stopping early with some power at the full
@@ -56,17 +56,19 @@ def judge(targets: list[str], profile: str, device: str, precision: str, seed: i
     """The records of one run of ``targets`` (by id), its wall-clock seconds, its runner and the seconds of the
     check runs it reused (``max_batch``: at most that many replicas per check call, as `verify --max-batch`;
     the measurements do not depend on it; ``reuse``: a runner and the keys of its check runs to take as run)."""
+    from verifier.interfaces import progress
     from verifier.running import registry as reg
     from verifier.running.runner import Options, Runner
 
     registry = reg.load()
+    print(f"{'adaptive' if adaptive else 'fixed'} run:", file=sys.stderr, flush=True)
     options = Options(profile=profile, device=device, precision=precision, seed=seed, use_cache=False,
                       readings="default", adaptive=adaptive, replicas=replicas, correction=correction,
                       max_batch=max_batch)
     runner = Runner(registry, options, None)
     reused = runner.reuse(*reuse) if reuse else 0.0
     start = time.perf_counter()
-    record = runner.run(targets, argv=["benchmarks/adaptive.py"])
+    record = runner.run(targets, argv=["benchmarks/adaptive.py"], progress=progress.make(sys.stderr))
     return {item["id"]: item for item in record.results}, time.perf_counter() - start, runner, reused
 
 
