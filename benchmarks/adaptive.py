@@ -140,8 +140,8 @@ def shortenable(check: str, seconds: float, trainings: list[dict[str, Any]]) -> 
 
 
 def compare(fixed: dict[str, dict[str, Any]], adaptive: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per empirical result: verdicts, replicas and check seconds of both runs, and its claims
-    without a sequential test."""
+    """One row per empirical result: verdicts, replicas and check seconds of both runs, its claims without a
+    sequential test, and every claim's verdict in both runs (for the JSON)."""
     rows = []
     for rid, item in fixed.items():
         other = adaptive[rid]
@@ -151,7 +151,9 @@ def compare(fixed: dict[str, dict[str, Any]], adaptive: dict[str, dict[str, Any]
                      "fixed_replicas": item["replicas"], "adaptive_replicas": other["replicas"],
                      "maximum": other.get("replicas_maximum", item["replicas"]),
                      "fixed_seconds": item.get("check_seconds"), "adaptive_seconds": other.get("check_seconds"),
-                     "not_adaptive": sorted((other.get("adaptive") or {}).get("not_adaptive", {}))})
+                     "not_adaptive": sorted((other.get("adaptive") or {}).get("not_adaptive", {})),
+                     "claims": [{"claim": c["label"], "fixed": c["verdict"], "adaptive": a.get("verdict")}
+                                for c, a in zip(item.get("claims", []), other.get("claims", []))]})
     return rows
 
 

@@ -113,6 +113,7 @@ def test_adaptive_benchmark_pairs_claims_and_flags_a_contradiction():
     assert agreement("FAIL", "INCONCLUSIVE", "FAIL") == "adaptive undecided (family correction)"
     rows = compare(fixed, adaptive)
     assert rows[0]["fixed_seconds"] == 4.0 and rows[0]["adaptive_seconds"] == 2.0 and rows[0]["not_adaptive"] == ["c"]
+    assert rows[0]["claims"][1] == {"claim": "b", "fixed": "FAIL", "adaptive": "INCONCLUSIVE"} and len(rows[0]["claims"]) == 4
     text = table(rows, (10.0, 4.0), claims)
     assert "16/64" in text and "6.0 s, 60% saved" in text and "adaptive undecided 1" in text and "CONTRADICTS 0" in text
 
