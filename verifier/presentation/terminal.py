@@ -360,8 +360,8 @@ def plan_lines(record: dict[str, Any], effect: float | None,
         rows.append(row)
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines.extend("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows)
-    if fixed_n:
-        lines.append(_adaptive_plan_line(fixed_n, replicas))
+    if fixed_n:  # an adaptive record's replicas are those it used: the profile's count is its maximum
+        lines.append(_adaptive_plan_line(fixed_n, record.get("replicas_maximum") or replicas))
     return lines
 
 
