@@ -28,9 +28,9 @@ the check that left them out: the full profile on a machine that cannot run all 
 With ``--list`` it only prints what it would keep and leave out, and for each result left out whether
 ``--adaptive`` could shorten its costliest training at all (not when a result reading that training has a
 claim with no sequential test: it then runs all its replicas in both runs). ``--reuse-fixed`` takes the
-trainings of the fixed run whose every reader has such a claim as run in the adaptive one (there they are
-the same check call: same check, parameters, seeds and replicas) and counts their fixed seconds in the
-adaptive total; the other trainings run again.
+trainings of the fixed run whose first reader has such a claim as run in the adaptive one (there they are
+the same check call: same check, parameters, seeds and replicas, which the later readers are judged on)
+and counts their fixed seconds in the adaptive total; the other trainings run again.
 """
 from __future__ import annotations
 
@@ -74,19 +74,21 @@ def judge(targets: list[str], profile: str, device: str, precision: str, seed: i
 
 def reusable(records: dict[str, dict[str, Any]]) -> set[str]:
     """The keys of the check runs (trainings) of a fixed run that an adaptive run makes in exactly the same
-    way: every result reading one has a claim with no sequential test, so the first of them runs all its
-    replicas in one call, the fixed run's call (same key: check, parameters, seeds, replicas), and the others
-    read it. (A training that some reader could stop early is left to run: that reader's rounds, if it comes
-    first, are part of what --adaptive does.)"""
+    way: the first result to read one (``records`` are in the run's order, the same plan in both runs) has a
+    claim with no sequential test, so it runs all the replicas in one call, the fixed run's call (same key:
+    check, parameters, seeds, replicas), and every later reader, one that could stop early included, is
+    judged on them as `verify --adaptive` judges it. (A training whose first reader could stop early is left
+    to run: its rounds are part of what --adaptive does.)"""
     from verifier.judging import adaptive
     from verifier.running import registry as reg
 
     results = reg.load().results
-    readers: dict[str, list[bool]] = {}
+    first_is_fixed: dict[str, bool] = {}
     for rid, item in records.items():
-        if item.get("measurement_key"):
-            readers.setdefault(item["measurement_key"], []).append(bool(adaptive.fixed_n_claims(results[rid].claims)))
-    return {key for key, fixed in readers.items() if all(fixed)}
+        key = item.get("measurement_key")
+        if key and key not in first_is_fixed:
+            first_is_fixed[key] = bool(adaptive.fixed_n_claims(results[rid].claims))
+    return {key for key, fixed in first_is_fixed.items() if fixed}
 
 
 def within_budget(targets: list[str], trainings: list[dict[str, Any]], limit: float,
@@ -252,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="list the sequential claims of the results used as well, not only of those named")
     parser.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the rows as JSON")
     parser.add_argument("--reuse-fixed", action="store_true",
-                        help="do not run again, in the adaptive run, a training whose every reader has a claim with no "
+                        help="do not run again, in the adaptive run, a training whose first reader has a claim with no "
                              "sequential test (the same call in both runs): take the fixed run's, and its seconds")
     parser.add_argument("--list", action="store_true",
                         help="with --costs: print the targets kept and those left out, and run nothing")
@@ -305,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     claims = claim_rows(fixed, adaptive, None if args.all_claims or args.all or args.paper else targets)
     print(table(rows, (fixed_s, adaptive_s + reused_s), claims))
     if keys:
-        print(f"reused: {len(keys)} training(s) whose every reader has a claim with no sequential test were not run "
+        print(f"reused: {len(keys)} training(s) whose first reader has a claim with no sequential test were not run "
               f"again: their {reused_s:.1f} s of the fixed run are counted in the adaptive total (the same check call "
               "in both runs)")
     if args.json:

@@ -265,14 +265,16 @@ def test_quick_peer_row_reports_speedups_and_a_mismatch(tmp_path):
     assert now.startswith("error: ") and met is False
 
 
-def test_adaptive_benchmark_reuses_only_trainings_whose_every_reader_is_fixed_n(tmp_path):
-    """`adaptive.py --reuse-fixed` takes Lemma A.1's training (its Bounds have no support: no reader can stop
-    early) from the fixed run, and runs Lemma A.3's (every claim sequential) again: the rows and claims
-    equal those of a run without it, and the adaptive total counts the reused seconds."""
+def test_adaptive_benchmark_reuses_only_trainings_whose_first_reader_is_fixed_n(tmp_path):
+    """`adaptive.py --reuse-fixed` takes from the fixed run Lemma A.1's training (its Bounds have no support: no
+    reader can stop early) the shared huang2022 training, whose first reader (Claim A.11) runs it in full
+    though Lemma A.14 after it could stop early, and Lemma A.15's recursion (which A.14 uses); it runs Lemma A.3's (every claim sequential) again. The rows
+    and claims equal those of a run without it, and the adaptive total counts the reused seconds."""
     sys.path.insert(0, str(ROOT))
     from benchmarks.adaptive import main
 
-    targets = ["huang2022/lemma-a.1", "huang2022/lemma-a.3", "--device", "cpu", "--replicas", "4"]
+    targets = ["huang2022/lemma-a.1", "huang2022/lemma-a.3", "huang2022/claim-a.11", "huang2022/lemma-a.14",
+               "--device", "cpu", "--replicas", "4"]
     plain, reused = tmp_path / "plain.json", tmp_path / "reused.json"
     assert main([*targets, "--json", str(plain)]) == 0
     assert main([*targets, "--reuse-fixed", "--json", str(reused)]) == 0
@@ -280,8 +282,12 @@ def test_adaptive_benchmark_reuses_only_trainings_whose_every_reader_is_fixed_n(
     drop = ("fixed_seconds", "adaptive_seconds")
     assert [{k: v for k, v in r.items() if k not in drop} for r in reused["rows"]] == [
         {k: v for k, v in r.items() if k not in drop} for r in plain["rows"]]
-    assert reused["claims"] == plain["claims"] and len(reused["claims"]) == 6
-    lemma_a1 = next(r for r in reused["rows"] if r["result"] == "huang2022/lemma-a.1")
-    assert lemma_a1["adaptive_seconds"] == lemma_a1["fixed_seconds"] > 0        # the fixed run's call, reused
-    assert len(reused["reused_trainings"]) == 1 and "reused_trainings" in plain and not plain["reused_trainings"]
-    assert reused["seconds"]["adaptive"] >= reused["seconds"]["reused_in_adaptive"] == lemma_a1["fixed_seconds"]
+    assert reused["claims"] == plain["claims"] and len(reused["claims"]) == 10
+    rows = {r["result"]: r for r in reused["rows"]}
+    assert rows["huang2022/lemma-a.1"]["adaptive_seconds"] == rows["huang2022/lemma-a.1"]["fixed_seconds"] > 0
+    assert rows["huang2022/claim-a.11"]["adaptive_seconds"] == rows["huang2022/claim-a.11"]["fixed_seconds"] > 0
+    assert rows["huang2022/lemma-a.14"]["adaptive_replicas"] == 4      # judged on the shared training's replicas
+    # the third: Lemma A.15's tensor-power recursion, which Lemma A.14 uses (no sequential claim)
+    assert len(reused["reused_trainings"]) == 3 and "reused_trainings" in plain and not plain["reused_trainings"]
+    reused_seconds = sum(rows[r]["fixed_seconds"] for r in ("huang2022/lemma-a.1", "huang2022/claim-a.11", "huang2022/lemma-a.15"))
+    assert reused["seconds"]["adaptive"] >= reused["seconds"]["reused_in_adaptive"] == pytest.approx(reused_seconds)
