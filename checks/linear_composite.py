@@ -42,6 +42,7 @@ import numpy as np
 import torch
 
 from checks._params import check_seeds, int_param, per_replica, require, to_numpy
+from checks._wishart import gaussian_gram
 from verifier.running.compute import fixed_precision
 
 _PRECISION_REASON = "least-squares refits whose test errors are compared cell by cell with the paper's table"
@@ -170,8 +171,9 @@ def overlap_table(params: Mapping[str, float], replicas: int, seeds: Sequence[in
     """B-S1 of the note: Table 4 of the paper, noise-free generator, overlaps ``W_GRID``.
 
     Params: ``K`` modalities, ``p`` latent width, ``m`` training samples, ``n_refit`` fresh samples to
-    refit the head of the frozen encoder. Draws of replica ``i``, in order: training latents
-    (m, p(K+1)), then refit latents (n_refit, p(K+1)) (one set each, shared by all cells).
+    refit the head of the frozen encoder. Draws of replica ``i``, in order: the Gram matrix of its training
+    latents (m, p(K+1)), then that of its refit latents (n_refit, p(K+1)) (one set each, shared by all
+    cells), each drawn from its Wishart law.
 
     For every cell (subset ``M_j``, ``j = 1..K``; overlap ``w`` in ``W_GRID``; column
     ``(j-1)*5 + index of w``) returns, shape (R, 5K):
@@ -200,13 +202,12 @@ def overlap_table(params: Mapping[str, float], replicas: int, seeds: Sequence[in
     if m < width:
         raise ValueError(f"need m >= p(K+1) = {width} training samples")
     def one(_: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
-        """The replica's two Gram matrices: both fits see their sample only through it (noise-free
-        ``y = Z c``, so ``Z^T y = Gram c``; the refit's ``<f, y>`` and ``||f||^2`` with ``f = Z b``); the
-        samples themselves (0.3 GB per replica at the full profile) are dropped as soon as drawn."""
+        """The replica's two Gram matrices, which is all both fits see of their samples (noise-free
+        ``y = Z c``, so ``Z^T y = Gram c``; the refit's ``<f, y>`` and ``||f||^2`` with ``f = Z b``): drawn
+        directly from their Wishart law (:func:`checks._wishart.gaussian_gram`), not from the samples (at the
+        full profile 70 000 x 500 normals and their product per replica)."""
         g = torch.Generator(device="cpu").manual_seed(seed)
-        z_train = torch.randn(m, width, generator=g, dtype=DTYPE)
-        z_refit = torch.randn(n_refit, width, generator=g, dtype=DTYPE)
-        return z_train.T @ z_train, z_refit.T @ z_refit
+        return gaussian_gram(g, width, m), gaussian_gram(g, width, n_refit)
 
     rows = per_replica(one, seeds)
     dev = torch.device(device)
@@ -272,7 +273,8 @@ def modality_sweep(params: Mapping[str, float], replicas: int, seeds: Sequence[i
     refit the head of a frozen full-rank encoder).
 
     Draws of replica ``i``, in order: for each ``m``: latents (m, p(K+1)), noise (m,), Rademacher signs
-    (draws, m); then the refit latents (n_refit, p(K+1)) and noise (n_refit,).
+    (draws, m); then the Gram matrix of the refit latents and noise ``[Z, eps]`` (n_refit, p(K+1) + 1), drawn
+    from its Wishart law.
 
     Fits, per ``m`` and subset ``M_j``: the B-S2 ridge fit (``excess_table``); the ERM of the squared
     loss over the norm ball ``||theta|| <= B = ||theta*|| = sqrt(2 p K)`` (:func:`ball_least_squares`; the
@@ -316,14 +318,15 @@ def modality_sweep(params: Mapping[str, float], replicas: int, seeds: Sequence[i
     c_cpu = latent_target(K, p, w)
 
     def one(_: int, seed: int) -> tuple[list[tuple[torch.Tensor, ...]], tuple[torch.Tensor, torch.Tensor]]:
-        """The replica's training samples, and its refit sample as the least-squares refit sees it: its
-        Gram matrix and ``Z^T y`` (the sample itself, 0.3 GB per replica at the full profile, is dropped)."""
+        """The replica's training samples, and its refit sample as the least-squares refit sees it: the
+        Gram matrix of ``[Z, eps]`` drawn from its Wishart law (:func:`checks._wishart.gaussian_gram`), which
+        gives ``Z^T Z`` and ``Z^T y = Z^T Z c + sigma Z^T eps`` (the sample itself, 40 000 x 501 normals per
+        replica at the full profile, is never drawn)."""
         g = torch.Generator(device="cpu").manual_seed(seed)
         samples = [(torch.randn(m, width, generator=g, dtype=DTYPE), torch.randn(m, generator=g, dtype=DTYPE),
                     torch.randint(0, 2, (draws, m), generator=g).to(DTYPE) * 2 - 1) for m in grid]
-        z_refit = torch.randn(n_refit, width, generator=g, dtype=DTYPE)
-        y_refit = z_refit @ c_cpu + sigma * torch.randn(n_refit, generator=g, dtype=DTYPE)
-        return samples, (z_refit.T @ z_refit, z_refit.T @ y_refit)
+        joint = gaussian_gram(g, width + 1, n_refit)
+        return samples, (joint[:width, :width], joint[:width, :width] @ c_cpu + sigma * joint[:width, width])
 
     per = per_replica(one, seeds)
     dev = torch.device(device)
