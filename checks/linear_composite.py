@@ -317,18 +317,28 @@ def modality_sweep(params: Mapping[str, float], replicas: int, seeds: Sequence[i
     width = p * (K + 1)
     c_cpu = latent_target(K, p, w)
 
-    def one(_: int, seed: int) -> tuple[list[tuple[torch.Tensor, ...]], tuple[torch.Tensor, torch.Tensor]]:
-        """The replica's training samples, and its refit sample as the least-squares refit sees it: the
-        Gram matrix of ``[Z, eps]`` drawn from its Wishart law (:func:`checks._wishart.gaussian_gram`), which
-        gives ``Z^T Z`` and ``Z^T y = Z^T Z c + sigma Z^T eps`` (the sample itself, 40 000 x 501 normals per
-        replica at the full profile, is never drawn)."""
-        g = torch.Generator(device="cpu").manual_seed(seed)
-        samples = [(torch.randn(m, width, generator=g, dtype=DTYPE), torch.randn(m, generator=g, dtype=DTYPE),
-                    torch.randint(0, 2, (draws, m), generator=g).to(DTYPE) * 2 - 1) for m in grid]
-        joint = gaussian_gram(g, width + 1, n_refit)
-        return samples, (joint[:width, :width], joint[:width, :width] @ c_cpu + sigma * joint[:width, width])
+    R = len(seeds)
+    # drawn straight into the batch's tensors (stacking per-replica draws copied every sample once more)
+    Z_cpu = [torch.empty(R, m, width, dtype=DTYPE) for m in grid]
+    eps_cpu = [torch.empty(R, m, dtype=DTYPE) for m in grid]
+    sig_cpu = [torch.empty(R, draws, m, dtype=DTYPE) for m in grid]
+    Gram_rf_cpu, Zty_rf_cpu = torch.empty(R, width, width, dtype=DTYPE), torch.empty(R, width, dtype=DTYPE)
 
-    per = per_replica(one, seeds)
+    def one(i: int, seed: int) -> None:
+        """Replica ``i``'s training samples, into slot ``i``, and its refit sample as the least-squares refit
+        sees it: the Gram matrix of ``[Z, eps]`` drawn from its Wishart law (:func:`checks._wishart.gaussian_gram`),
+        which gives ``Z^T Z`` and ``Z^T y = Z^T Z c + sigma Z^T eps`` (the sample itself, 40 000 x 501 normals
+        per replica at the full profile, is never drawn)."""
+        g = torch.Generator(device="cpu").manual_seed(seed)
+        for gi, m in enumerate(grid):
+            torch.randn(m, width, generator=g, dtype=DTYPE, out=Z_cpu[gi][i])
+            torch.randn(m, generator=g, dtype=DTYPE, out=eps_cpu[gi][i])
+            sig_cpu[gi][i] = torch.randint(0, 2, (draws, m), generator=g).to(DTYPE) * 2 - 1
+        joint = gaussian_gram(g, width + 1, n_refit)
+        Gram_rf_cpu[i] = joint[:width, :width]
+        Zty_rf_cpu[i] = joint[:width, :width] @ c_cpu + sigma * joint[:width, width]
+
+    per_replica(one, seeds)
     dev = torch.device(device)
     c = c_cpu.to(dev)
     B = math.sqrt(2 * p * K)  # ||theta*|| with theta* = all ones in modality coordinates
@@ -346,8 +356,7 @@ def modality_sweep(params: Mapping[str, float], replicas: int, seeds: Sequence[i
         res = (1 - w) ** 2 * (K - j) * p
         return truncated_sq_risk(torch.tensor(res + sigma ** 2, dtype=DTYPE, device=dev), C) - r_star
 
-    Gram_rf = torch.stack([r[1][0] for r in per]).to(dev)
-    Zty_rf = torch.stack([r[1][1] for r in per]).to(dev).unsqueeze(-1)
+    Gram_rf, Zty_rf = Gram_rf_cpu.to(dev), Zty_rf_cpu.to(dev).unsqueeze(-1)
 
     def eta_full_refit(j: int) -> torch.Tensor:
         """Freeze a full-rank encoder of M_j (features span x~_M), refit the head by least squares on the
@@ -367,9 +376,7 @@ def modality_sweep(params: Mapping[str, float], replicas: int, seeds: Sequence[i
     trunc_hits = torch.zeros(len(seeds), dtype=DTYPE, device=dev)
     trunc_total = 0
     for gi, m in enumerate(grid):
-        Z = torch.stack([r[0][gi][0] for r in per]).to(dev)
-        eps = torch.stack([r[0][gi][1] for r in per]).to(dev)
-        sig = torch.stack([r[0][gi][2] for r in per]).to(dev)
+        Z, eps, sig = Z_cpu[gi].to(dev), eps_cpu[gi].to(dev), sig_cpu[gi].to(dev)
         y = Z @ c + sigma * eps
         Gram = Z.transpose(1, 2) @ Z
         Zty = (Z.transpose(1, 2) @ y.unsqueeze(-1)).squeeze(-1)
