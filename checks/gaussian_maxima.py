@@ -13,7 +13,9 @@ Three pieces:
 
 The checks follow the interface of :mod:`checks`: ``fn(params, replicas, seeds, device)``; replica ``i``
 draws its random numbers on the CPU from ``torch.Generator().manual_seed(seeds[i])`` (so it is the same
-whatever the batch size or device), then everything is stacked, moved to ``device`` and computed batched.
+whatever the batch size or device), then everything is moved to ``device`` and computed batched. Both
+Monte Carlo checks read each Gaussian vector only through its maximum, so they draw the maximum itself
+(one uniform through the inverse of its CDF ``Phi^m``: :func:`max_of_normals`), not its ``m`` coordinates.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ __all__ = [
     "default_margin",
     "winning_probability",
     "max_density_sup",
+    "inside_unit_interval",
+    "max_of_normals",
     "gaussian_max_facts",
     "winning_modality_at_init",
 ]
@@ -91,15 +95,39 @@ def max_density_sup(m: int, sigma: float) -> float:
     return math.exp(-float(res.fun)) / sigma
 
 
-def _draw(shape: tuple[int, ...], seeds: Sequence[int], n_tensors: int) -> list[torch.Tensor]:
-    """Per-replica CPU draws: replica ``i`` draws ``n_tensors`` standard-normal tensors of ``shape`` from
-    ``seeds[i]`` (in order), returned stacked as ``n_tensors`` tensors of shape ``(R, *shape)``."""
-    def one(_: int, seed: int) -> list[torch.Tensor]:
-        g = torch.Generator(device="cpu").manual_seed(seed)
-        return [torch.randn(shape, generator=g, dtype=torch.float64) for _ in range(n_tensors)]
+def max_of_normals(u: torch.Tensor, m: int) -> torch.Tensor:
+    """The maximum of ``m`` i.i.d. standard normals as a function of a uniform ``u`` in (0, 1): its CDF is
+    ``Phi^m``, so ``Phi^{-1}(u^{1/m})`` has its law exactly. Computed from the nearer tail (``ndtri`` of
+    ``u^{1/m}`` below the median, ``-ndtri(1 - u^{1/m})`` with ``1 - u^{1/m} = -expm1(ln(u)/m)`` above it), so
+    both tails keep their relative precision."""
+    log_p = torch.log(u) / m
+    p = torch.exp(log_p)
+    below = p < 0.5
+    x = torch.special.ndtri(torch.where(below, p, -torch.expm1(log_p)))
+    return torch.where(below, x, -x)
 
-    rows = per_replica(one, seeds)
-    return [torch.stack([row[k] for row in rows]) for k in range(n_tensors)]
+
+def _draw_maxima(count: int, m: int, seeds: Sequence[int], n_tensors: int, device: str) -> list[torch.Tensor]:
+    """Per-replica draws of maxima of ``m`` standard normals: replica ``i`` draws ``n_tensors`` x ``count``
+    uniforms on the CPU from ``seeds[i]`` (in order), each the maximum of one vector through
+    :func:`max_of_normals`; returned as ``n_tensors`` tensors of shape ``(R, count)`` on ``device``. Every
+    quantity these checks measure reads a vector only through its maximum, so drawing the maximum is the
+    same law as drawing the ``m`` coordinates, at ``1/m`` of the random numbers (issue 21)."""
+    uniforms = [torch.empty(len(seeds), count, dtype=torch.float64) for _ in range(n_tensors)]
+
+    def one(i: int, seed: int) -> None:
+        g = torch.Generator(device="cpu").manual_seed(seed)
+        for k in range(n_tensors):
+            torch.rand(count, generator=g, dtype=torch.float64, out=uniforms[k][i])
+
+    per_replica(one, seeds)
+    return [max_of_normals(inside_unit_interval(u.to(device)), m) for u in uniforms]
+
+
+def inside_unit_interval(u: torch.Tensor) -> torch.Tensor:
+    """float64 uniforms of ``torch.rand`` (multiples of 2^-53 in [0, 1)) moved by half a step into (0, 1):
+    the largest, whose shift would round to 1 (not representable below it), is kept at 1 - 2^-53."""
+    return (u + 2.0 ** -54).clamp_(max=1.0 - 2.0 ** -53)
 
 
 def _check_seeds(replicas: int, seeds: Sequence[int]) -> None:
@@ -137,11 +165,7 @@ def gaussian_max_facts(params: Mapping[str, float], replicas: int, seeds: Sequen
     delta = float(params["delta"])
     c_rev = float(params["c_rev"])
 
-    X, Y = _draw((draws, m), seeds, 2)
-    X = (X.to(device) * sigma)
-    Y = (Y.to(device) * sigma)
-    mx = X.max(dim=-1).values  # (R, draws)
-    my = Y.max(dim=-1).values
+    mx, my = (sigma * v for v in _draw_maxima(draws, m, seeds, 2, device))  # max X, max Y: (R, draws)
     anti_hit = (mx - c_anti * my).abs() <= delta          # (R, draws) bool: one byte per draw, not eight
     rev_hit = mx >= c_rev * my
     anti, rev = anti_hit.to(torch.float64), rev_hit.to(torch.float64)
@@ -187,9 +211,8 @@ def winning_modality_at_init(params: Mapping[str, float], replicas: int, seeds: 
     lam1 = (1.0 + G) / ratio
     lam2 = (1.0 + G) * ratio
 
-    W1, W2 = _draw((classes, m), seeds, 2)
-    gam1 = (W1.to(device) * sigma0).max(dim=-1).values.clamp(min=0.0)  # (R, classes)
-    gam2 = (W2.to(device) * sigma0).max(dim=-1).values.clamp(min=0.0)
+    max1, max2 = _draw_maxima(classes, m, seeds, 2, device)  # max_l <w_l^r, M^r> / sigma0: (R, classes)
+    gam1, gam2 = (sigma0 * max1).clamp(min=0.0), (sigma0 * max2).clamp(min=0.0)
     w1 = (gam1 > 0) & (gam1 >= lam1 * gam2)
     w2 = (gam2 > 0) & (gam2 >= lam2 * gam1)
     nei = ~(w1 | w2)

@@ -6,11 +6,15 @@ import math
 
 import numpy as np
 import pytest
+import torch
+from scipy import special, stats
 
 from checks.gaussian_maxima import (
     default_margin,
     gaussian_max_facts,
+    inside_unit_interval,
     max_density_sup,
+    max_of_normals,
     winning_modality_at_init,
     winning_probability,
 )
@@ -108,3 +112,28 @@ def test_replica_reproducible_across_batch_size(fn, params):
 def test_seed_count_mismatch_raises():
     with pytest.raises(ValueError):
         winning_modality_at_init({"m": 4, "ratio": 1.0, "sigma0": 1.0, "classes": 10}, 2, [1], "cpu")
+
+
+@pytest.mark.parametrize("m", [1, 4, 20])
+def test_max_of_normals_has_the_law_of_the_maximum(m):
+    """The checks draw a vector's maximum through the inverse of its CDF Phi^m (issue 21): its law against
+    Phi^m (one-sample KS) and against maxima of drawn normal vectors (two-sample KS); the law of the
+    maximum of m - 1 (or 2m) normals, the slip it would be, is rejected by the same test."""
+    u = inside_unit_interval(torch.rand(200_000, generator=torch.Generator().manual_seed(m), dtype=torch.float64))
+    drawn = max_of_normals(u, m).numpy()
+    assert stats.kstest(drawn, lambda x: special.ndtr(x) ** m).pvalue > 1e-3
+    direct = np.random.default_rng(m).standard_normal((200_000, m)).max(axis=1)
+    assert stats.ks_2samp(drawn, direct).pvalue > 1e-3
+    wrong = max(m - 1, 1) if m > 1 else 2
+    assert stats.kstest(drawn, lambda x: special.ndtr(x) ** wrong).pvalue < 1e-6
+
+
+def test_max_of_normals_keeps_both_tails():
+    """From the smallest to the largest uniform torch draws (moved into (0, 1)) the maximum is finite and
+    increasing, and Phi(x)^m gives u back to 1e-10 relative in both tails (ln u against m ln Phi(x))."""
+    u = inside_unit_interval(torch.tensor([0.0, 1e-12, 0.3, 0.5, 0.9, 1 - 1e-12, 1 - 2.0 ** -53], dtype=torch.float64))
+    assert 0 < float(u.min()) and float(u.max()) < 1
+    for m in (4, 20):
+        got = max_of_normals(u, m).numpy()
+        assert np.all(np.isfinite(got)) and np.all(np.diff(got) > 0)
+        np.testing.assert_allclose(m * special.log_ndtr(got), np.log(u.numpy()), rtol=1e-10)
