@@ -40,7 +40,7 @@ import math
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -52,10 +52,12 @@ DECISIVE = ("PASS", "FAIL")
 
 def judge(targets: list[str], profile: str, device: str, precision: str, seed: int,
           adaptive: bool, replicas: int | None = None, correction: str = "holm",
-          max_batch: int | None = None, reuse: tuple[Any, set[str]] | None = None) -> tuple[dict[str, dict[str, Any]], float, Any, float]:
+          max_batch: int | None = None, reuse: tuple[Any, set[str]] | None = None,
+          on_record: Callable[[dict[str, Any]], None] | None = None) -> tuple[dict[str, dict[str, Any]], float, Any, float]:
     """The records of one run of ``targets`` (by id), its wall-clock seconds, its runner and the seconds of the
     check runs it reused (``max_batch``: at most that many replicas per check call, as `verify --max-batch`;
-    the measurements do not depend on it; ``reuse``: a runner and the keys of its check runs to take as run)."""
+    the measurements do not depend on it; ``reuse``: a runner and the keys of its check runs to take as run;
+    ``on_record``: called with each result's record as it finishes, before the run's family correction)."""
     from verifier.interfaces import progress
     from verifier.running import registry as reg
     from verifier.running.runner import Options, Runner
@@ -68,8 +70,33 @@ def judge(targets: list[str], profile: str, device: str, precision: str, seed: i
     runner = Runner(registry, options, None)
     reused = runner.reuse(*reuse) if reuse else 0.0
     start = time.perf_counter()
-    record = runner.run(targets, argv=["benchmarks/adaptive.py"], progress=progress.make(sys.stderr))
+    shown = progress.make(sys.stderr)
+
+    def report(done: int, total: int, rid: str, item: dict[str, Any] | None) -> None:
+        shown(done, total, rid, item)
+        if item is not None and on_record is not None:
+            on_record(item)
+
+    record = runner.run(targets, argv=["benchmarks/adaptive.py"], progress=report)
     return {item["id"]: item for item in record.results}, time.perf_counter() - start, runner, reused
+
+
+def partial_writer(path: Path | None) -> Callable[[str, dict[str, Any]], None]:
+    """Keeps ``path`` (the ``--json`` file) up to date while the two runs go, so that a run stopped halfway (a
+    time limit, the memory watchdog) keeps what it finished: ``"complete": false`` and, per run, each finished
+    result's verdict, replicas, check seconds and claims (before the run's family correction). The finished
+    comparison replaces it."""
+    finished: dict[str, list[dict[str, Any]]] = {"fixed": [], "adaptive": []}
+
+    def keep(run: str, item: dict[str, Any]) -> None:
+        if path is None:
+            return
+        finished[run].append({"result": item["id"], "verdict": item["verdict"], "replicas": item.get("replicas"),
+                              "check_seconds": item.get("check_seconds"),
+                              "claims": {c["label"]: c["verdict"] for c in item.get("claims", [])}})
+        path.write_text(json.dumps({"complete": False, "note": "verdicts before each run's family correction",
+                                    "finished": finished}, indent=1))
+    return keep
 
 
 def reusable(records: dict[str, dict[str, Any]]) -> set[str]:
@@ -297,12 +324,15 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if not targets:
             parser.error(f"no target fits within {args.within:g} s")
+    keep = partial_writer(args.json)
     fixed, fixed_s, fixed_runner, _ = judge(targets, args.profile, device, args.precision, args.seed, False,
-                                            args.replicas, args.correction, args.max_batch)
+                                            args.replicas, args.correction, args.max_batch,
+                                            on_record=lambda item: keep("fixed", item))
     keys = reusable(fixed) if args.reuse_fixed else set()
     adaptive, adaptive_s, _, reused_s = judge(targets, args.profile, device, args.precision, args.seed, True,
                                               args.replicas, args.correction, args.max_batch,
-                                              (fixed_runner, keys) if keys else None)
+                                              (fixed_runner, keys) if keys else None,
+                                              on_record=lambda item: keep("adaptive", item))
     rows = compare(fixed, adaptive)
     claims = claim_rows(fixed, adaptive, None if args.all_claims or args.all or args.paper else targets)
     print(table(rows, (fixed_s, adaptive_s + reused_s), claims))
@@ -311,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
               f"again: their {reused_s:.1f} s of the fixed run are counted in the adaptive total (the same check call "
               "in both runs)")
     if args.json:
-        args.json.write_text(json.dumps({"profile": args.profile, "replicas": args.replicas,
+        args.json.write_text(json.dumps({"complete": True, "profile": args.profile, "replicas": args.replicas,
                                          "correction": args.correction, "rows": rows,
                                          "claims": claims, "seconds": {"fixed": fixed_s, "adaptive": adaptive_s + reused_s,
                                                                        "reused_in_adaptive": reused_s},

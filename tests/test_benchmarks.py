@@ -283,6 +283,7 @@ def test_adaptive_benchmark_reuses_only_trainings_whose_first_reader_is_fixed_n(
     assert [{k: v for k, v in r.items() if k not in drop} for r in reused["rows"]] == [
         {k: v for k, v in r.items() if k not in drop} for r in plain["rows"]]
     assert reused["claims"] == plain["claims"] and len(reused["claims"]) == 10
+    assert plain["complete"] is True and reused["complete"] is True
     rows = {r["result"]: r for r in reused["rows"]}
     assert rows["huang2022/lemma-a.1"]["adaptive_seconds"] == rows["huang2022/lemma-a.1"]["fixed_seconds"] > 0
     assert rows["huang2022/claim-a.11"]["adaptive_seconds"] == rows["huang2022/claim-a.11"]["fixed_seconds"] > 0
@@ -291,3 +292,25 @@ def test_adaptive_benchmark_reuses_only_trainings_whose_first_reader_is_fixed_n(
     assert len(reused["reused_trainings"]) == 3 and "reused_trainings" in plain and not plain["reused_trainings"]
     reused_seconds = sum(rows[r]["fixed_seconds"] for r in ("huang2022/lemma-a.1", "huang2022/claim-a.11", "huang2022/lemma-a.15"))
     assert reused["seconds"]["adaptive"] >= reused["seconds"]["reused_in_adaptive"] == pytest.approx(reused_seconds)
+
+
+def test_adaptive_benchmark_keeps_what_finished_while_it_runs(tmp_path):
+    """A campaign stopped halfway (the memory watchdog killed two in the seventh pass) keeps the results it
+    finished: the --json file is rewritten after each one, marked incomplete."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.adaptive import partial_writer
+
+    path = tmp_path / "partial.json"
+    keep = partial_writer(path)
+    item = {"id": "p/lemma-1", "verdict": "PASS", "replicas": 8, "check_seconds": 1.5,
+            "claims": [{"label": "rate <= 0.8", "verdict": "PASS"}]}
+    keep("fixed", item)
+    keep("fixed", {**item, "id": "p/lemma-2", "verdict": "FAIL", "claims": [{"label": "x", "verdict": "FAIL"}]})
+    keep("adaptive", {**item, "replicas": 4})
+    written = json.loads(path.read_text())
+    assert written["complete"] is False
+    assert [r["result"] for r in written["finished"]["fixed"]] == ["p/lemma-1", "p/lemma-2"]
+    assert written["finished"]["fixed"][1]["claims"] == {"x": "FAIL"}
+    assert written["finished"]["adaptive"] == [{"result": "p/lemma-1", "verdict": "PASS", "replicas": 4,
+                                                "check_seconds": 1.5, "claims": {"rate <= 0.8": "PASS"}}]
+    partial_writer(None)("fixed", item)   # without --json nothing is written
