@@ -125,14 +125,19 @@ def colored_digits(params: Mapping[str, float], replicas: int, seeds: Sequence[i
     w_single = torch.stack([d[5] for d in draws]).to(device).requires_grad_()
     w_multi = torch.stack([d[6] for d in draws]).to(device).requires_grad_()
     v_text = torch.stack([d[7] for d in draws]).to(device).requires_grad_()
-    aug = torch.Generator(device=device).manual_seed(int(draws[0][8]))
+    augmenters = [torch.Generator(device=device).manual_seed(int(d[8])) for d in draws]  # one per replica
     train_images, train_captions = images[:, ~test], captions[:, ~test]
     optimiser = torch.optim.Adam([w_single, w_multi, v_text], lr=params["lr"])
     encode = lambda w, imgs: torch.relu(imgs @ w.transpose(1, 2))  # noqa: E731
 
     def augment(imgs: torch.Tensor) -> torch.Tensor:
-        keep = torch.rand(imgs.shape, generator=aug, device=device) > params["aug_drop"]
-        return imgs * keep + params["aug_noise"] * torch.randn(imgs.shape, generator=aug, device=device)
+        """A view of every replica's images: dropout and Gaussian pixel noise, each replica's from its own
+        generator (so a replica's views do not depend on the batch it runs in)."""
+        keep, noise = torch.empty_like(imgs), torch.empty_like(imgs)
+        for i, g in enumerate(augmenters):
+            torch.rand(imgs.shape[1:], generator=g, device=device, out=keep[i])
+            torch.randn(imgs.shape[1:], generator=g, device=device, out=noise[i])
+        return imgs * (keep > params["aug_drop"]) + params["aug_noise"] * noise
 
     losses = torch.empty(steps, replicas, 2, device=device)
     for step in range(steps):

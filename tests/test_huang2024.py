@@ -339,6 +339,19 @@ def test_colored_digits_check_runs_on_the_shipped_digits():
     assert ((0 <= out["multi_test_acc"]) & (out["multi_test_acc"] <= 1)).all()
 
 
+def test_colored_digits_replica_is_the_same_whatever_its_batch():
+    """Each replica's augmentation views come from its own generator: replica 4 alone equals replica 4 beside
+    replica 3 (its views came from replica 3's generator before, when the batch shared one)."""
+    from checks.colored_digits import colored_digits
+
+    params = {"n_train": 1200, "hidden": 8, "steps": 3, "lr": 0.01, "temperature": 0.2, "p_spurious": 0.775,
+              "label_noise": 0.1, "aug_noise": 0.1, "aug_drop": 0.2, "ridge": 1.0}
+    pair, alone = colored_digits(params, 2, [3, 4], "cpu"), colored_digits(params, 1, [4], "cpu")
+    for key, value in alone.items():
+        np.testing.assert_allclose(pair[key][1:], value, rtol=1e-5, atol=1e-6, err_msg=key)
+    assert not np.allclose(pair["loss_traj"][0], pair["loss_traj"][1])   # two replicas, two trainings
+
+
 def test_symmetric_info_nce_equals_two_cross_entropies_and_their_gradient():
     """Issue 21: the hand-written InfoNCE of the coloured-digits check (values and gradient) against
     torch's ``F.cross_entropy`` over rows and over columns, in float64."""

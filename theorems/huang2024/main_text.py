@@ -526,8 +526,8 @@ TABLE_1 = Result(
             "10% label noise in both; two-layer ReLU encoders, SimCLR-style InfoNCE (noise + dropout views) vs "
             "CLIP-style InfoNCE with the paper's ideal language encoder (one-hot digit and colour), linear probe on "
             "frozen features. Claims: multi-modal OOD accuracy above single-modal (the paper's direction); "
-            "single-modal OOD accuracy 'low' read as <= 0.5; multi-modal 'high' read as >= 0.75. The single-modal "
-            "augmentation noise comes from one generator shared by the batch (replica 0 is reproducible alone).",
+            "single-modal OOD accuracy 'low' read as <= 0.5; multi-modal 'high' read as >= 0.75. Each replica's "
+            "augmentation noise comes from its own generator (a replica is the same whatever its batch).",
     parameters=_CD_PARAMETERS, profiles={"quick": _CD_INSTANCE, "full": {**_CD_INSTANCE, "hidden": 256, "steps": 1000}},
     replicas={"quick": 4, "full": 32}, check="checks.colored_digits:colored_digits",
     measures={"single_train_acc": "single-modal probe accuracy on the (noisy) training labels",
