@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks._options import add_device_and_precision, resolved_device
 
 DECISIVE = ("PASS", "FAIL")
+PARTIAL_CLAIM_FIELDS = ("verdict", "observed", "observed_ci", "claimed", "p_fail")
 
 
 def judge(targets: list[str], profile: str, device: str, precision: str, seed: int,
@@ -84,8 +85,8 @@ def judge(targets: list[str], profile: str, device: str, precision: str, seed: i
 def partial_writer(path: Path | None) -> Callable[[str, dict[str, Any]], None]:
     """Keeps ``path`` (the ``--json`` file) up to date while the two runs go, so that a run stopped halfway (a
     time limit, the memory watchdog) keeps what it finished: ``"complete": false`` and, per run, each finished
-    result's verdict, replicas, check seconds and claims (before the run's family correction). The finished
-    comparison replaces it."""
+    result's verdict, replicas, check seconds and claims (verdict, what was observed with its interval, what
+    was claimed, p_fail; before the run's family correction). The finished comparison replaces it."""
     finished: dict[str, list[dict[str, Any]]] = {"fixed": [], "adaptive": []}
 
     def keep(run: str, item: dict[str, Any]) -> None:
@@ -93,7 +94,8 @@ def partial_writer(path: Path | None) -> Callable[[str, dict[str, Any]], None]:
             return
         finished[run].append({"result": item["id"], "verdict": item["verdict"], "replicas": item.get("replicas"),
                               "check_seconds": item.get("check_seconds"),
-                              "claims": {c["label"]: c["verdict"] for c in item.get("claims", [])}})
+                              "claims": {c["label"]: {key: c.get(key) for key in PARTIAL_CLAIM_FIELDS}
+                                         for c in item.get("claims", [])}})
         path.write_text(json.dumps({"complete": False, "note": "verdicts before each run's family correction",
                                     "finished": finished}, indent=1))
     return keep

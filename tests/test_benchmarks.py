@@ -302,15 +302,19 @@ def test_adaptive_benchmark_keeps_what_finished_while_it_runs(tmp_path):
 
     path = tmp_path / "partial.json"
     keep = partial_writer(path)
-    item = {"id": "p/lemma-1", "verdict": "PASS", "replicas": 8, "check_seconds": 1.5,
-            "claims": [{"label": "rate <= 0.8", "verdict": "PASS"}]}
+    claim = {"label": "rate <= 0.8", "verdict": "PASS", "observed": 0.5, "observed_ci": [0.4, 0.6], "claimed": 0.8,
+             "p_fail": 1.0, "detail": "not kept"}
+    item = {"id": "p/lemma-1", "verdict": "PASS", "replicas": 8, "check_seconds": 1.5, "claims": [claim]}
     keep("fixed", item)
-    keep("fixed", {**item, "id": "p/lemma-2", "verdict": "FAIL", "claims": [{"label": "x", "verdict": "FAIL"}]})
+    keep("fixed", {**item, "id": "p/lemma-2", "verdict": "FAIL",
+                   "claims": [{**claim, "label": "x", "verdict": "FAIL", "observed": 0.9, "p_fail": 0.001}]})
     keep("adaptive", {**item, "replicas": 4})
     written = json.loads(path.read_text())
     assert written["complete"] is False
     assert [r["result"] for r in written["finished"]["fixed"]] == ["p/lemma-1", "p/lemma-2"]
-    assert written["finished"]["fixed"][1]["claims"] == {"x": "FAIL"}
-    assert written["finished"]["adaptive"] == [{"result": "p/lemma-1", "verdict": "PASS", "replicas": 4,
-                                                "check_seconds": 1.5, "claims": {"rate <= 0.8": "PASS"}}]
+    assert written["finished"]["fixed"][1]["claims"] == {"x": {"verdict": "FAIL", "observed": 0.9, "observed_ci": [0.4, 0.6],
+                                                               "claimed": 0.8, "p_fail": 0.001}}
+    assert written["finished"]["adaptive"] == [{"result": "p/lemma-1", "verdict": "PASS", "replicas": 4, "check_seconds": 1.5,
+                                                "claims": {"rate <= 0.8": {"verdict": "PASS", "observed": 0.5, "observed_ci": [0.4, 0.6],
+                                                                           "claimed": 0.8, "p_fail": 1.0}}}]
     partial_writer(None)("fixed", item)   # without --json nothing is written
