@@ -266,10 +266,11 @@ def test_quick_peer_row_reports_speedups_and_a_mismatch(tmp_path):
 
 
 def test_adaptive_benchmark_reuses_only_trainings_whose_first_reader_is_fixed_n(tmp_path):
-    """`adaptive.py --reuse-fixed` takes from the fixed run Lemma A.1's training (its Bounds have no support: no
-    reader can stop early) the shared huang2022 training, whose first reader (Claim A.11) runs it in full
-    though Lemma A.14 after it could stop early, and Lemma A.15's recursion (which A.14 uses); it runs Lemma A.3's (every claim sequential) again. The rows
-    and claims equal those of a run without it, and the adaptive total counts the reused seconds."""
+    """`adaptive.py --reuse-fixed` takes three trainings from the fixed run: Lemma A.1's (its Bounds have no
+    support: no reader can stop early), the shared huang2022 training (its first reader, Claim A.11, runs it
+    in full, though Lemma A.14 after it could stop early) and Lemma A.15's recursion (which A.14 uses); it runs
+    Lemma A.3's (every claim sequential) again. The rows and claims equal those of a run without it, and the
+    adaptive total counts the reused seconds."""
     sys.path.insert(0, str(ROOT))
     from benchmarks.adaptive import main
 
