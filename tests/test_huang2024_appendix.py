@@ -207,7 +207,7 @@ def _training_measures():
     scale = torch.tensor(np.sqrt(np.array(cfg.points) * cfg.d / cfg.n) * cfg.sigma_xi, dtype=torch.float64)
     enc = ct._encoder(data["xi"], data["w0"], data["xi_hat"])
     single = ct._train(cfg, data, enc, None, scale, multi=False)
-    assert torch.allclose(single.records["cl"][0], torch.ones(2, 2, dtype=torch.float64), atol=1e-3)
+    assert torch.allclose(single.records["cl"][..., 0], torch.ones(2, 2, dtype=torch.float64), atol=1e-3)
     # C.14 at t = 0, regime point, against autograd on W
     y, xi, xi_hat, w0 = data["y"], data["xi"], data["xi_hat"], data["w0"]
     mu_norm = float(scale[0])
@@ -221,7 +221,7 @@ def _training_measures():
                       h1.detach().unsqueeze(1), h2.detach().unsqueeze(1), neg, cfg.tau)[:, 0]
     (g,) = torch.autograd.grad(loss.sum(), (W,))
     q = (g ** 2).sum((-1, -2)) / (max(mu_norm ** 2, cfg.sigma_xi ** 2 * cfg.d) * loss.detach())
-    torch.testing.assert_close(single.records["c14_q"][0][:, 0], q, rtol=1e-9, atol=0)
+    torch.testing.assert_close(single.records["c14_q"][:, 0, 0], q, rtol=1e-9, atol=0)
     # C.15 / D.12: ||W - W*||_F^2 for arbitrary coefficients
     gen = torch.Generator().manual_seed(0)
     gamma = torch.randn(2, 2, cfg.m, generator=gen, dtype=torch.float64)
