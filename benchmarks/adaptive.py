@@ -172,7 +172,7 @@ def shortenable(check: str, seconds: float, trainings: list[dict[str, Any]]) -> 
 
 def compare(fixed: dict[str, dict[str, Any]], adaptive: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per empirical result: verdicts, replicas and check seconds of both runs, its claims without a
-    sequential test, and every claim's verdict in both runs (for the JSON)."""
+    sequential test, and every claim's verdict and measurement in both runs (for the JSON)."""
     rows = []
     for rid, item in fixed.items():
         other = adaptive[rid]
@@ -183,9 +183,16 @@ def compare(fixed: dict[str, dict[str, Any]], adaptive: dict[str, dict[str, Any]
                      "maximum": other.get("replicas_maximum", item["replicas"]),
                      "fixed_seconds": item.get("check_seconds"), "adaptive_seconds": other.get("check_seconds"),
                      "not_adaptive": sorted((other.get("adaptive") or {}).get("not_adaptive", {})),
-                     "claims": [{"claim": c["label"], "fixed": c["verdict"], "adaptive": a.get("verdict")}
+                     "claims": [{"claim": c["label"], "fixed": c["verdict"], "adaptive": a.get("verdict"),
+                                 "fixed_measured": _measured(c), "adaptive_measured": _measured(a)}
                                 for c, a in zip(item.get("claims", []), other.get("claims", []))]})
     return rows
+
+
+def _measured(claim: dict[str, Any]) -> dict[str, Any]:
+    """What a claim observed, with its interval, what it claimed and its p_fail (the fields the partial file
+    keeps), so that a finished comparison keeps the numbers behind its verdicts too."""
+    return {key: claim.get(key) for key in PARTIAL_CLAIM_FIELDS if key != "verdict"}
 
 
 def agreement(fixed: str, adaptive: str, before_correction: str | None = None) -> str:

@@ -97,7 +97,8 @@ def test_adaptive_benchmark_pairs_claims_and_flags_a_contradiction():
 
     def item(verdict, claims, replicas, adaptive=False):
         return {"id": "p/r", "verdict": verdict, "replicas": replicas, "check_seconds": 2.0 if adaptive else 4.0,
-                "claims": [{"label": label, "kind": "Bound", "verdict": v,
+                "claims": [{"label": label, "kind": "Bound", "verdict": v, "observed": 0.25, "observed_ci": [0.2, 0.3],
+                            "claimed": 0.5, "p_fail": 0.01,
                             **({"sequential": {}, "replicas_used": replicas, "replicas_maximum": 64} if seq else {})}
                            for label, v, seq in claims],
                 **({"replicas_maximum": 64, "adaptive": {"not_adaptive": {"c": "no support"}}} if adaptive else {})}
@@ -113,7 +114,10 @@ def test_adaptive_benchmark_pairs_claims_and_flags_a_contradiction():
     assert agreement("FAIL", "INCONCLUSIVE", "FAIL") == "adaptive undecided (family correction)"
     rows = compare(fixed, adaptive)
     assert rows[0]["fixed_seconds"] == 4.0 and rows[0]["adaptive_seconds"] == 2.0 and rows[0]["not_adaptive"] == ["c"]
-    assert rows[0]["claims"][1] == {"claim": "b", "fixed": "FAIL", "adaptive": "INCONCLUSIVE"} and len(rows[0]["claims"]) == 4
+    measured = {"observed": 0.25, "observed_ci": [0.2, 0.3], "claimed": 0.5, "p_fail": 0.01}
+    assert rows[0]["claims"][1] == {"claim": "b", "fixed": "FAIL", "adaptive": "INCONCLUSIVE",
+                                    "fixed_measured": measured, "adaptive_measured": measured}
+    assert len(rows[0]["claims"]) == 4
     text = table(rows, (10.0, 4.0), claims)
     assert "16/64" in text and "6.0 s, 60% saved" in text and "adaptive undecided 1" in text and "CONTRADICTS 0" in text
 
