@@ -181,6 +181,10 @@ def test_python_dash_m_verifier_runs_without_installing():
                           text=True, timeout=120, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
     assert proc.returncode == 0, proc.stderr
     assert "huang2022/corollary-5.3" in proc.stdout and "huang2024/lemma-c.9" in proc.stdout
+    # the console entry (which skips the interpreter's last garbage collection) keeps main's exit status
+    bad = subprocess.run([sys.executable, "-m", "verifier", "theorem", "no-such-result", "--no-autoload"], cwd=root,
+                         capture_output=True, text=True, timeout=120, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
+    assert bad.returncode == 2 and "unknown result 'no-such-result'" in bad.stderr
 
 
 def test_non_finite_parameters_and_a_check_that_exits_are_reported(plugin, capsys, tmp_path):
