@@ -98,8 +98,11 @@ def _parser() -> argparse.ArgumentParser:
     loudness = running.add_mutually_exclusive_group()
     loudness.add_argument("--quiet", action="store_true", help="one line per result, no table or progress")
     loudness.add_argument("--verbose", action="store_true", help="also measurements and tracebacks")
-    running.add_argument("--executor", choices=("local", "ray", "slurm"), default="local",
-                         help="run independent checks in this process (default), as Ray tasks or as a SLURM job array")
+    running.add_argument("--executor", choices=("local", "processes", "ray", "slurm"), default="local",
+                         help="run independent checks in this process (default), in local processes (--jobs), as "
+                              "Ray tasks or as a SLURM job array")
+    running.add_argument("--jobs", type=_positive_int, default=None, metavar="N",
+                         help="with --executor processes: at most N check runs at once (default: one per core)")
     running.add_argument("--ray-address", default=None, help="Ray cluster address (default: start a local instance)")
     slurm = slurm_executor.SlurmOptions()
     running.add_argument("--slurm-cluster", choices=slurm_executor.CLUSTERS, default=slurm.cluster,
@@ -335,7 +338,11 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
     options = _options(args, registry, targets)
     _check_targets(args, args.html)
     try:
-        executor = _slurm(args) if args.executor == "slurm" else executors.make(args.executor, args.ray_address)
+        if args.jobs is not None and args.executor != "processes":
+            raise UsageError(f"--jobs {args.jobs} is for --executor processes (this run's executor: {args.executor})")
+        announce = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
+        executor = (_slurm(args) if args.executor == "slurm"
+                    else executors.make(args.executor, args.ray_address, args.jobs, announce))
     except RuntimeError as exc:
         raise UsageError(str(exc)) from None
     store = _open_store(args, running=True)

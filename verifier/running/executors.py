@@ -1,4 +1,4 @@
-"""Where check runs execute: in this process (default), or as Ray tasks on a cluster.
+"""Where check runs execute: in this process (default), in local processes, or as Ray tasks on a cluster.
 
 An executor receives every independent check run of a ``verify`` invocation before any result is
 judged (``map``), so they can run in parallel; the driver gathers their measurements into its own
@@ -62,6 +62,15 @@ def run_job(job: Job) -> Outcome:
     return Outcome(data, time.perf_counter() - start, notes)
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during an executor's ``map``: ``outcomes`` holds the runs finished by then (None: not run),
+    for the driver to keep before it stops."""
+
+    def __init__(self, outcomes: list[Outcome | None]):
+        super().__init__()
+        self.outcomes = outcomes
+
+
 class RayExecutor:
     """Runs jobs as Ray tasks (``address=None`` starts a local Ray instance)."""
 
@@ -86,13 +95,19 @@ class RayExecutor:
         self._ray.shutdown()
 
 
-def make(name: str, address: str | None) -> RayExecutor | None:
-    """The executor named on the command line (None: in this process)."""
+def make(name: str, address: str | None = None, jobs: int | None = None,
+         report: Callable[[str], None] | None = None) -> Any:
+    """The executor named on the command line (None: in this process); ``jobs`` and ``report`` are the
+    local processes' (:mod:`verifier.running.process_executor`)."""
     if name == "local":
         return None
     if name == "ray":
         return RayExecutor(address)
-    raise ValueError(f"--executor must be local or ray, got {name!r}")
+    if name == "processes":
+        from verifier.running.process_executor import ProcessExecutor
+
+        return ProcessExecutor(jobs, report)
+    raise ValueError(f"--executor must be local, processes or ray, got {name!r}")
 
 
 MapFunction = Callable[[Sequence[Job]], list[Outcome]]

@@ -234,9 +234,16 @@ class Runner:
                 continue
             if not self._cached(job.key):
                 pending.setdefault(job.key, (job, description))
-        for (job, description), outcome in zip(pending.values(), run_many([job for job, _ in pending.values()])):
-            if outcome.error is None:
+        try:
+            outcomes: list[executors.Outcome | None] = list(run_many([job for job, _ in pending.values()]))
+            stopped = None
+        except executors.Interrupted as interrupted:  # keep what finished, then stop as Ctrl-C asks
+            outcomes, stopped = interrupted.outcomes, interrupted
+        for (job, description), outcome in zip(pending.values(), outcomes):
+            if outcome is not None and outcome.error is None:
                 self._keep(job, description, outcome)
+        if stopped is not None:
+            raise KeyboardInterrupt from None
 
     def measure(self, result: Result, params: Mapping[str, float],
                 notes: list[str]) -> tuple[dict[str, np.ndarray], float, bool, str]:

@@ -1,0 +1,67 @@
+"""``--executor processes``: check runs in spawned local processes give the in-process measurements,
+a plugin's function runs in the driver, a failing run is its own ERROR, and Ctrl-C keeps what finished."""
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from verifier.interfaces.cli import main
+from verifier.running import executors, registry
+from verifier.running.process_executor import ProcessExecutor
+from verifier.running.runner import Options, Runner
+
+
+def _plugin_like(params, replicas, seeds, device):
+    """A check given as a function (as a plugin's is), which a spawned worker could not import by name."""
+    return {"seed": np.asarray(seeds, dtype=float) * params["scale"]}
+
+
+def _jobs() -> list[executors.Job]:
+    loaded = registry.load(autoload=False)
+    runner = Runner(loaded, Options(profile="quick", device="cpu", threads=1), None)
+    result = loaded.results["huang2021/table-4"]  # checks.linear_composite:overlap_table, 4 replicas, < 1 s
+    built_in, _ = runner.job(result, result.parameter_values("quick"))
+    broken = replace(built_in, key="broken", check="checks.no_such_module:check")
+    plugin = replace(built_in, key="plugin", check=_plugin_like, params={"scale": 2.0}, shapes={})
+    return [built_in, broken, plugin]
+
+
+def test_worker_runs_equal_the_in_process_runs_and_errors_stay_per_run():
+    jobs = _jobs()
+    lines: list[str] = []
+    outcomes = ProcessExecutor(jobs=2, report=lines.append).map(jobs)
+    expected = executors.run_job(jobs[0])
+    assert outcomes[0].error is None and expected.error is None
+    assert outcomes[0].data.keys() == expected.data.keys()
+    for name, value in expected.data.items():  # one intra-op thread on both sides: bitwise the same
+        np.testing.assert_array_equal(outcomes[0].data[name], value, err_msg=name)
+    assert isinstance(outcomes[1].error, RuntimeError) and "checks.no_such_module" in str(outcomes[1].error)
+    np.testing.assert_array_equal(outcomes[2].data["seed"], 2.0 * np.asarray(jobs[2].seeds, dtype=float))
+    assert len(lines) == 3 and lines[-1].startswith("check runs: 3/3 done")
+    assert any("checks.linear_composite:overlap_table, 4 replicas" in line for line in lines)
+    assert any("ERROR" in line for line in lines)
+
+
+def test_interrupted_map_keeps_the_finished_runs_then_stops():
+    loaded = registry.load(autoload=False)
+    runner = Runner(loaded, Options(profile="quick", device="cpu"), None)
+    order = runner.plan(["huang2021/theorem-1", "huang2021/table-4"])
+    given: list[executors.Job] = []
+
+    def interrupted_map(jobs):
+        given.extend(jobs)
+        finished = executors.Outcome({"x": np.zeros(3)}, 1.5)
+        raise executors.Interrupted([finished] + [None] * (len(jobs) - 1))
+
+    with pytest.raises(KeyboardInterrupt):
+        runner.prefetch(order, interrupted_map)
+    assert len(given) == 2  # the two distinct trainings of the plan
+    assert runner._cached(given[0].key) and not runner._cached(given[1].key)
+    np.testing.assert_array_equal(runner.measurements_of(given[0].key)["x"], np.zeros(3))
+
+
+def test_jobs_needs_the_processes_executor(capsys):
+    assert main(["paper", "huang2021", "--jobs", "2", "--device", "cpu"]) == 2
+    assert "--jobs 2 is for --executor processes" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="--jobs must be a positive integer, got 0"):
+        ProcessExecutor(jobs=0)

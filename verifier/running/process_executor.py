@@ -1,0 +1,90 @@
+"""``--executor processes``: the independent check runs of an invocation in parallel local processes.
+
+A ``verify paper`` or ``verify all`` on a machine with several cores runs its distinct trainings side
+by side, ``--jobs N`` at a time (default: one per core), with the standard library alone. Workers are
+spawned (never forked: torch's thread pools do not survive a fork) and each takes
+``cores // N`` intra-op threads unless the run sets ``--threads``; a check that pins itself to one
+thread still does. A run's seeds are part of its job, so its measurements do not depend on which
+worker ran it or in what order. Plugin checks (loaded from a file path, which a spawned worker cannot
+import by name) run in the driver while the workers run the rest. Ctrl-C stops the workers and hands
+the runs already finished to the driver, which keeps them (:class:`Interrupted`).
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Callable, Sequence
+
+from verifier.running.executors import Interrupted, Job, Outcome, run_job
+
+
+def _set_threads(threads: int) -> None:
+    """Worker initializer: torch's default intra-op threads in this worker."""
+    import torch
+
+    torch.set_num_threads(threads)
+
+
+def _run(job: Job) -> Outcome:
+    """:func:`run_job` with an error the driver can unpickle whatever the check raised."""
+    outcome = run_job(job)
+    if outcome.error is not None:
+        outcome.error = RuntimeError(f"{type(outcome.error).__name__}: {outcome.error}")
+    return outcome
+
+
+class ProcessExecutor:
+    """Runs jobs in at most ``jobs`` spawned processes; ``report`` gets one line per finished run."""
+
+    def __init__(self, jobs: int | None = None, report: Callable[[str], None] | None = None):
+        cores = os.cpu_count() or 1
+        if jobs is not None and jobs < 1:
+            raise ValueError(f"--jobs must be a positive integer, got {jobs}")
+        self.jobs = jobs or cores
+        self.threads = max(1, cores // self.jobs)
+        self._report = report or (lambda line: None)
+
+    def map(self, jobs: Sequence[Job]) -> list[Outcome]:
+        outcomes: list[Outcome | None] = [None] * len(jobs)
+        portable = [i for i, job in enumerate(jobs) if isinstance(job.check, str)]
+        in_driver = [i for i, job in enumerate(jobs) if not isinstance(job.check, str)]
+        if not portable:
+            return [run_job(job) for job in jobs]
+        pool = ProcessPoolExecutor(max_workers=min(self.jobs, len(portable)),
+                                   mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_set_threads, initargs=(self.threads,))
+        futures: dict[Future[Outcome], int] = {pool.submit(_run, jobs[i]): i for i in portable}
+        try:
+            for i in in_driver:
+                outcomes[i] = run_job(jobs[i])
+                self._done(outcomes, jobs, i)
+            pending = set(futures)
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    i = futures[future]
+                    try:
+                        outcomes[i] = future.result()
+                    except Exception as exc:  # a worker that died (killed, out of memory): that run's ERROR
+                        outcomes[i] = Outcome(None, 0.0, [], RuntimeError(f"its worker process failed: {exc}"))
+                    self._done(outcomes, jobs, i)
+        except KeyboardInterrupt:
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise Interrupted(outcomes) from None
+        pool.shutdown()
+        return [outcome if outcome is not None else Outcome(None, 0.0, [], RuntimeError("not run"))
+                for outcome in outcomes]
+
+    def _done(self, outcomes: list[Outcome | None], jobs: Sequence[Job], i: int) -> None:
+        outcome = outcomes[i]
+        assert outcome is not None
+        count = sum(o is not None for o in outcomes)
+        name = jobs[i].check if isinstance(jobs[i].check, str) else getattr(jobs[i].check, "__name__", "check")
+        state = "ERROR" if outcome.error is not None else f"{outcome.seconds:.1f} s"
+        self._report(f"check runs: {count}/{len(jobs)} done ({name}, {len(jobs[i].seeds)} replicas, {state})")
+
+    def close(self) -> None:
+        """Nothing held between maps (each map's pool is shut down when it returns)."""
