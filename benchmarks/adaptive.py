@@ -54,11 +54,15 @@ PARTIAL_CLAIM_FIELDS = ("verdict", "observed", "observed_ci", "claimed", "p_fail
 def judge(targets: list[str], profile: str, device: str, precision: str, seed: int,
           adaptive: bool, replicas: int | None = None, correction: str = "holm",
           max_batch: int | None = None, reuse: tuple[Any, set[str]] | None = None,
-          on_record: Callable[[dict[str, Any]], None] | None = None) -> tuple[dict[str, dict[str, Any]], float, Any, float]:
-    """The records of one run of ``targets`` (by id), its wall-clock seconds, its runner and the seconds of the
-    check runs it reused (``max_batch``: at most that many replicas per check call, as `verify --max-batch`;
-    the measurements do not depend on it; ``reuse``: a runner and the keys of its check runs to take as run;
-    ``on_record``: called with each result's record as it finishes, before the run's family correction)."""
+          on_record: Callable[[dict[str, Any]], None] | None = None,
+          jobs: int | None = None) -> tuple[dict[str, dict[str, Any]], float, Any, float]:
+    """The records of one run of ``targets`` (by id), its seconds, its runner and the seconds of the check runs
+    it reused (``max_batch``: at most that many replicas per check call, as `verify --max-batch`; the
+    measurements do not depend on it; ``reuse``: a runner and the keys of its check runs to take as run;
+    ``on_record``: called with each result's record as it finishes, before the run's family correction;
+    ``jobs``: run the distinct trainings first in that many local processes, as `verify --executor
+    processes`, and count their own seconds, not the wall time they overlapped in, so that the seconds are
+    those of one process either way)."""
     from verifier.interfaces import progress
     from verifier.running import registry as reg
     from verifier.running.runner import Options, Runner
@@ -78,8 +82,20 @@ def judge(targets: list[str], profile: str, device: str, precision: str, seed: i
         if item is not None and on_record is not None:
             on_record(item)
 
-    record = runner.run(targets, argv=["benchmarks/adaptive.py"], progress=report)
-    return {item["id"]: item for item in record.results}, time.perf_counter() - start, runner, reused
+    overlapped = [0.0, 0.0]  # the processes' wall seconds, and their runs' own seconds
+
+    def in_processes(batch: list[Any]) -> list[Any]:
+        from verifier.running.process_executor import ProcessExecutor
+
+        began = time.perf_counter()
+        outcomes = ProcessExecutor(jobs, lambda line: print(line, file=sys.stderr, flush=True)).map(batch)
+        overlapped[:] = [time.perf_counter() - began, sum(outcome.seconds for outcome in outcomes)]
+        return outcomes
+
+    record = runner.run(targets, argv=["benchmarks/adaptive.py"], progress=report,
+                        run_many=in_processes if jobs else None)
+    seconds = time.perf_counter() - start - overlapped[0] + overlapped[1]
+    return {item["id"]: item for item in record.results}, seconds, runner, reused
 
 
 def partial_writer(path: Path | None) -> Callable[[str, dict[str, Any]], None]:
@@ -292,6 +308,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse-fixed", action="store_true",
                         help="do not run again, in the adaptive run, a training whose first reader has a claim with no "
                              "sequential test (the same call in both runs): take the fixed run's, and its seconds")
+    parser.add_argument("--jobs", type=int, default=None, metavar="N",
+                        help="run the fixed run's distinct trainings in N local processes first (wall time; the "
+                             "seconds reported are still each training's own, as in one process)")
     parser.add_argument("--list", action="store_true",
                         help="with --costs: print the targets kept and those left out, and run nothing")
     add_device_and_precision(parser)
@@ -303,6 +322,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("name the results to judge, or give --all or --paper (one of the three)")
     if args.max_batch is not None and args.max_batch < 1:
         parser.error("--max-batch must be a positive integer")
+    if args.jobs is not None and args.jobs < 1:
+        parser.error("--jobs must be a positive integer")
     if (args.costs is None) != (args.within is None):
         parser.error("--costs and --within go together")
     if args.list and args.costs is None:
@@ -336,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     keep = partial_writer(args.json)
     fixed, fixed_s, fixed_runner, _ = judge(targets, args.profile, device, args.precision, args.seed, False,
                                             args.replicas, args.correction, args.max_batch,
-                                            on_record=lambda item: keep("fixed", item))
+                                            on_record=lambda item: keep("fixed", item), jobs=args.jobs)
     keys = reusable(fixed) if args.reuse_fixed else set()
     adaptive, adaptive_s, _, reused_s = judge(targets, args.profile, device, args.precision, args.seed, True,
                                               args.replicas, args.correction, args.max_batch,
