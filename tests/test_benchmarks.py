@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -323,3 +324,30 @@ def test_adaptive_benchmark_keeps_what_finished_while_it_runs(tmp_path):
                                                 "claims": {"rate <= 0.8": {"verdict": "PASS", "observed": 0.5, "observed_ci": [0.4, 0.6],
                                                                            "claimed": 0.8, "p_fail": 1.0}}}]
     partial_writer(None)("fixed", item)   # without --json nothing is written
+
+
+def test_adaptive_benchmark_runs_the_fixed_trainings_in_processes_with_the_same_rows(tmp_path):
+    """`adaptive.py --jobs N` trains the fixed run's distinct trainings in spawned processes first (one per core,
+    so one thread each): the rows and claims equal those of the one-process run with one thread, and the fixed run's seconds
+    count each training's own seconds (not the wall time they overlapped in), so they are at least their sum."""
+    sys.path.insert(0, str(ROOT))
+    import torch
+
+    from benchmarks.adaptive import main
+
+    targets = ["--paper", "huang2021", "--device", "cpu", "--replicas", "2", "--reuse-fixed"]
+    plain, parallel = tmp_path / "plain.json", tmp_path / "parallel.json"
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # the workers' with one job per core (a thread count changes the order of sums)
+    try:
+        assert main([*targets, "--json", str(plain)]) == 0
+    finally:
+        torch.set_num_threads(threads)
+    assert main([*targets, "--jobs", str(os.cpu_count() or 1), "--json", str(parallel)]) == 0
+    plain, parallel = json.loads(plain.read_text()), json.loads(parallel.read_text())
+    drop = ("fixed_seconds", "adaptive_seconds")
+    assert [{k: v for k, v in r.items() if k not in drop} for r in parallel["rows"]] == [
+        {k: v for k, v in r.items() if k not in drop} for r in plain["rows"]]
+    assert parallel["claims"] == plain["claims"] and len(parallel["rows"]) == 7
+    trainings = parallel["seconds"]["reused_in_adaptive"]  # both huang2021 trainings, their own seconds
+    assert len(parallel["reused_trainings"]) == 2 and parallel["seconds"]["fixed"] >= trainings > 0
