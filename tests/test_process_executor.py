@@ -65,3 +65,19 @@ def test_jobs_needs_the_processes_executor(capsys):
     assert "--jobs 2 is for --executor processes" in capsys.readouterr().err
     with pytest.raises(ValueError, match="--jobs must be a positive integer, got 0"):
         ProcessExecutor(jobs=0)
+
+
+def test_the_command_line_runs_a_theorem_in_processes_as_in_process(tmp_path, capsys):
+    """`verify theorem ... --executor processes` judges what the in-process run judges (Table 4 and the two
+    results it uses, two trainings), from the same numbers, and says as each check run finishes."""
+    import json
+
+    common = ["theorem", "huang2021/table-4", "--device", "cpu", "--threads", "1"]
+    for name, extra in (("local", []), ("processes", ["--executor", "processes", "--jobs", "2"])):
+        assert main([*common, *extra, "--store", str(tmp_path / f"{name}.sqlite"),
+                     "--json", str(tmp_path / f"{name}.json")]) == 0
+    err = capsys.readouterr().err
+    assert "check runs: 2/2 done" in err and "linear_composite:overlap_table, 4 replicas" in err  # its 2 trainings
+    local, spawned = (json.loads((tmp_path / f"{name}.json").read_text())["results"] for name in ("local", "processes"))
+    assert [r["verdict"] for r in spawned] == [r["verdict"] for r in local] == ["PASS"] * 3  # with what it uses
+    assert [r["claims"] for r in spawned] == [r["claims"] for r in local] and len(local[-1]["claims"]) == 18

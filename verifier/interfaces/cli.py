@@ -332,7 +332,7 @@ def _options(args: argparse.Namespace, registry: reg.Registry, targets: list[str
 
 
 def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Registry) -> int:
-    from verifier.running import seed_sweep
+    from verifier.running import process_executor, seed_sweep
 
     targets = _targets(args, registry)
     options = _options(args, registry, targets)
@@ -342,7 +342,8 @@ def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Re
             raise UsageError(f"--jobs {args.jobs} is for --executor processes (this run's executor: {args.executor})")
         announce = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
         executor = (_slurm(args) if args.executor == "slurm"
-                    else executors.make(args.executor, args.ray_address, args.jobs, announce))
+                    else process_executor.ProcessExecutor(args.jobs, announce) if args.executor == "processes"
+                    else executors.make(args.executor, args.ray_address))
     except RuntimeError as exc:
         raise UsageError(str(exc)) from None
     store = _open_store(args, running=True)

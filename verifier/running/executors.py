@@ -95,19 +95,14 @@ class RayExecutor:
         self._ray.shutdown()
 
 
-def make(name: str, address: str | None = None, jobs: int | None = None,
-         report: Callable[[str], None] | None = None) -> Any:
-    """The executor named on the command line (None: in this process); ``jobs`` and ``report`` are the
-    local processes' (:mod:`verifier.running.process_executor`)."""
+def make(name: str, address: str | None) -> RayExecutor | None:
+    """The executor named on the command line (None: in this process); the local processes' and SLURM's
+    are made by the CLI from their own options."""
     if name == "local":
         return None
     if name == "ray":
         return RayExecutor(address)
-    if name == "processes":
-        from verifier.running.process_executor import ProcessExecutor
-
-        return ProcessExecutor(jobs, report)
-    raise ValueError(f"--executor must be local, processes or ray, got {name!r}")
+    raise ValueError(f"--executor must be local or ray, got {name!r}")
 
 
 MapFunction = Callable[[Sequence[Job]], list[Outcome]]
