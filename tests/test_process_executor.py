@@ -60,6 +60,26 @@ def test_interrupted_map_keeps_the_finished_runs_then_stops():
     np.testing.assert_array_equal(runner.measurements_of(given[0].key)["x"], np.zeros(3))
 
 
+def _interrupting(params, replicas, seeds, device):
+    raise KeyboardInterrupt
+
+
+def test_ctrl_c_stops_the_workers_and_hands_back_what_finished():
+    """Ctrl-C while the driver runs a plugin's check: the workers are stopped (none left running) and the
+    driver gets :class:`executors.Interrupted` with the runs finished by then (here: none)."""
+    import multiprocessing
+    import time
+
+    built_in, _, plugin = _jobs()
+    with pytest.raises(executors.Interrupted) as stopped:
+        ProcessExecutor(jobs=1).map([built_in, replace(plugin, check=_interrupting)])
+    assert len(stopped.value.outcomes) == 2 and stopped.value.outcomes[1] is None
+    deadline = time.monotonic() + 10
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not multiprocessing.active_children()
+
+
 def test_jobs_needs_the_processes_executor(capsys):
     assert main(["paper", "huang2021", "--jobs", "2", "--device", "cpu"]) == 2
     assert "--jobs 2 is for --executor processes" in capsys.readouterr().err

@@ -69,8 +69,8 @@ class ProcessExecutor:
                     except Exception as exc:  # a worker that died (killed, out of memory): that run's ERROR
                         outcomes[i] = Outcome(None, 0.0, [], RuntimeError(f"its worker process failed: {exc}"))
                     self._done(outcomes, jobs, i)
-        except KeyboardInterrupt:
-            for process in list(getattr(pool, "_processes", {}).values()):
+        except KeyboardInterrupt:  # stop the workers now (Python 3.14's terminate_workers does this publicly)
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
                 process.terminate()
             pool.shutdown(wait=False, cancel_futures=True)
             raise Interrupted(outcomes) from None
