@@ -80,6 +80,16 @@ def test_ctrl_c_stops_the_workers_and_hands_back_what_finished():
     assert not multiprocessing.active_children()
 
 
+def test_how_many_workers():
+    """--jobs wins; by default one per core on the CPU and one on CUDA (processes would share the device)."""
+    import os
+
+    built_in, _, plugin = _jobs()
+    assert ProcessExecutor().workers([built_in, plugin]) == (os.cpu_count() or 1)
+    assert ProcessExecutor().workers([built_in, replace(plugin, device="cuda")]) == 1
+    assert ProcessExecutor(jobs=3).workers([replace(built_in, device="cuda")]) == 3
+
+
 def test_jobs_needs_the_processes_executor(capsys):
     assert main(["paper", "huang2021", "--jobs", "2", "--device", "cpu"]) == 2
     assert "--jobs 2 is for --executor processes" in capsys.readouterr().err

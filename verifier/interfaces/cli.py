@@ -102,7 +102,8 @@ def _parser() -> argparse.ArgumentParser:
                          help="run independent checks in this process (default), in local processes (--jobs), as "
                               "Ray tasks or as a SLURM job array")
     running.add_argument("--jobs", type=_positive_int, default=None, metavar="N",
-                         help="with --executor processes: at most N check runs at once (default: one per core)")
+                         help="with --executor processes: at most N check runs at once (default: one per core, one "
+                              "on CUDA)")
     running.add_argument("--ray-address", default=None, help="Ray cluster address (default: start a local instance)")
     slurm = slurm_executor.SlurmOptions()
     running.add_argument("--slurm-cluster", choices=slurm_executor.CLUSTERS, default=slurm.cluster,

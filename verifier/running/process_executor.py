@@ -1,11 +1,11 @@
 """``--executor processes``: the independent check runs of an invocation in parallel local processes.
 
 A ``verify paper`` or ``verify all`` on a machine with several cores runs its distinct trainings side
-by side, ``--jobs N`` at a time (default: one per core), with the standard library alone. Workers are
-spawned (never forked: torch's thread pools do not survive a fork) and each takes
+by side, ``--jobs N`` at a time (default: one per core; one on CUDA), with the standard library alone.
+Workers are spawned (never forked: torch's thread pools do not survive a fork) and each takes
 ``cores // N`` intra-op threads unless the run sets ``--threads``; a check that pins itself to one
 thread still does. A run's seeds are part of its job, so its measurements do not depend on which
-worker ran it or in what order. Plugin checks (loaded from a file path, which a spawned worker cannot
+worker ran it or in what order (a different thread count moves them by rounding only). Plugin checks (loaded from a file path, which a spawned worker cannot
 import by name) run in the driver while the workers run the rest. Ctrl-C stops the workers and hands
 the runs already finished to the driver, which keeps them (:class:`Interrupted`).
 """
@@ -38,12 +38,18 @@ class ProcessExecutor:
     """Runs jobs in at most ``jobs`` spawned processes; ``report`` gets one line per finished run."""
 
     def __init__(self, jobs: int | None = None, report: Callable[[str], None] | None = None):
-        cores = os.cpu_count() or 1
         if jobs is not None and jobs < 1:
             raise ValueError(f"--jobs must be a positive integer, got {jobs}")
-        self.jobs = jobs or cores
-        self.threads = max(1, cores // self.jobs)
+        self.requested = jobs
         self._report = report or (lambda line: None)
+
+    def workers(self, jobs: Sequence[Job]) -> int:
+        """How many processes run ``jobs`` at once: ``--jobs``; by default one per core, or one for a run on
+        CUDA (each process would hold its own CUDA context on the same device, and they would only take turns)."""
+        if self.requested is not None:
+            return self.requested
+        on_gpu = any(str(job.device).startswith("cuda") for job in jobs)
+        return 1 if on_gpu else os.cpu_count() or 1
 
     def map(self, jobs: Sequence[Job]) -> list[Outcome]:
         outcomes: list[Outcome | None] = [None] * len(jobs)
@@ -51,9 +57,11 @@ class ProcessExecutor:
         in_driver = [i for i, job in enumerate(jobs) if not isinstance(job.check, str)]
         if not portable:
             return [run_job(job) for job in jobs]
-        pool = ProcessPoolExecutor(max_workers=min(self.jobs, len(portable)),
+        workers = self.workers(jobs)
+        threads = max(1, (os.cpu_count() or 1) // workers)
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(portable)),
                                    mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_set_threads, initargs=(self.threads,))
+                                   initializer=_set_threads, initargs=(threads,))
         futures: dict[Future[Outcome], int] = {pool.submit(_run, jobs[i]): i for i in portable}
         try:
             for i in in_driver:
