@@ -5,8 +5,9 @@ by side, ``--jobs N`` at a time (default: one per core; one on CUDA), with the s
 Workers are spawned (never forked: torch's thread pools do not survive a fork) and each takes
 ``cores // N`` intra-op threads unless the run sets ``--threads``; a check that pins itself to one
 thread still does. A run's seeds are part of its job, so its measurements do not depend on which
-worker ran it or in what order (a different thread count moves them by rounding only). Plugin checks (loaded from a file path, which a spawned worker cannot
-import by name) run in the driver while the workers run the rest. Ctrl-C stops the workers and hands
+worker ran it or in what order (a different thread count moves them by rounding only). Plugin checks
+(loaded from a file path, which a spawned worker cannot import by name) run in the driver while the
+workers run the rest. Ctrl-C stops the workers and hands
 the runs already finished to the driver, which keeps them (:class:`Interrupted`).
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Callable, Sequence
 
+from verifier.running.check_code import check_name
 from verifier.running.executors import Interrupted, Job, Outcome, run_job
 
 
@@ -90,7 +92,7 @@ class ProcessExecutor:
         outcome = outcomes[i]
         assert outcome is not None
         count = sum(o is not None for o in outcomes)
-        name = jobs[i].check if isinstance(jobs[i].check, str) else getattr(jobs[i].check, "__name__", "check")
+        name = check_name(jobs[i].check)
         state = "ERROR" if outcome.error is not None else f"{outcome.seconds:.1f} s"
         self._report(f"check runs: {count}/{len(jobs)} done ({name}, {len(jobs[i].seeds)} replicas, {state})")
 

@@ -234,15 +234,15 @@ class Runner:
                 continue
             if not self._cached(job.key):
                 pending.setdefault(job.key, (job, description))
+        stopped = False
         try:
             outcomes: list[executors.Outcome | None] = list(run_many([job for job, _ in pending.values()]))
-            stopped = None
         except executors.Interrupted as interrupted:  # keep what finished, then stop as Ctrl-C asks
-            outcomes, stopped = interrupted.outcomes, interrupted
+            outcomes, stopped = interrupted.outcomes, True
         for (job, description), outcome in zip(pending.values(), outcomes):
             if outcome is not None and outcome.error is None:
                 self._keep(job, description, outcome)
-        if stopped is not None:
+        if stopped:
             raise KeyboardInterrupt from None
 
     def measure(self, result: Result, params: Mapping[str, float],
