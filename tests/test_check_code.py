@@ -53,6 +53,26 @@ def test_a_check_split_over_files_gets_a_new_digest_when_a_helper_file_changes(t
     assert "toy_split_checks.main" not in sys.modules   # versioned without importing it
 
 
+def test_the_remembered_module_files_follow_an_edit_that_imports_a_new_module(tmp_path, monkeypatch):
+    """The files of a check's modules are found once per process and kept while none of them changes; an
+    edit that imports another module of the package (a new file) is seen at the next digest."""
+    package = tmp_path / "toy_growing_checks"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "main.py").write_text("def check(params, replicas, seeds, device):\n    return {}\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    first = check_code.check_source_digest("toy_growing_checks.main:check")
+    assert check_code.check_source_digest("toy_growing_checks.main:check") == first
+    (package / "extra.py").write_text("OFFSET = 1\n")
+    (package / "main.py").write_text("from .extra import OFFSET\n\n\ndef check(params, replicas, seeds, device):\n"
+                                     "    return {}\n")
+    assert set(check_code._sources_on_disk("toy_growing_checks.main:check")) == {"toy_growing_checks.extra",
+                                                                               "toy_growing_checks.main"}
+    second = check_code.check_source_digest("toy_growing_checks.main:check")
+    (package / "extra.py").write_text("OFFSET = 22\n")
+    assert check_code.check_source_digest("toy_growing_checks.main:check") not in (first, second)
+
+
 def test_declared_shapes_are_kept_on_disk_per_source_version(tmp_path, monkeypatch):
     monkeypatch.setenv("VERIFY_CACHE_DIR", str(tmp_path / "cache"))
     package = tmp_path / "toy_shaped_checks"

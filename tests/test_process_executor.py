@@ -111,3 +111,23 @@ def test_the_command_line_runs_a_theorem_in_processes_as_in_process(tmp_path, ca
     local, spawned = (json.loads((tmp_path / f"{name}.json").read_text())["results"] for name in ("local", "processes"))
     assert [r["verdict"] for r in spawned] == [r["verdict"] for r in local] == ["PASS"] * 3  # with what it uses
     assert [r["claims"] for r in spawned] == [r["claims"] for r in local] and len(local[-1]["claims"]) == 18
+
+
+def test_started_workers_serve_every_map_and_a_pool_a_worker_died_in_is_replaced(tmp_path, monkeypatch):
+    """`start` spawns the workers before the run is planned (the CLI's order); the maps after it reuse them;
+    a worker that dies makes its run an ERROR and the next map gets a pool of its own."""
+    (tmp_path / "toy_dying_check.py").write_text("import os\n\n\ndef check(params, replicas, seeds, device):\n"
+                                                 "    os._exit(3)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    built_in, _, _ = _jobs()
+    executor = ProcessExecutor(jobs=1)
+    executor.start("cpu")
+    pool = executor._pool
+    first = executor.map([built_in])
+    assert first[0].error is None and executor._pool is pool
+    dying = executor.map([replace(built_in, key="dying", check="toy_dying_check:check")])
+    assert "its worker process failed" in str(dying[0].error) and executor._pool is None
+    again = executor.map([built_in])
+    for name, value in first[0].data.items():
+        np.testing.assert_array_equal(again[0].data[name], value, err_msg=name)
+    executor.close()

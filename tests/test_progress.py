@@ -57,3 +57,15 @@ def test_the_heartbeat_stops_when_the_result_ends():
     time.sleep(0.2)
     lines = stream.getvalue().splitlines()
     assert lines[-1] == "[1/1] toy/r: PASS (0.2 s)" and 1 <= sum("still running" in line for line in lines) <= 5
+
+
+def test_a_fail_line_says_it_is_before_the_family_correction():
+    """A FAIL printed as its result ends may become INCONCLUSIVE under the run's family correction, which
+    only the final table applies (seen in `verify all`: the sigma0 sweep's line said FAIL, its row INCONCLUSIVE)."""
+    stream = io.StringIO()
+    show = progress.make(stream, heartbeat=60)
+    for done, verdict in enumerate(("FAIL", "INCONCLUSIVE"), start=1):
+        show(done - 1, 2, f"toy/r{done}", None)
+        show(done, 2, f"toy/r{done}", {"verdict": verdict, "seconds": 0.1})
+    assert stream.getvalue().splitlines() == ["[1/2] toy/r1: FAIL before the run's family correction (0.1 s)",
+                                              "[2/2] toy/r2: INCONCLUSIVE (0.1 s)"]

@@ -11,7 +11,7 @@ import gc
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from verifier.interfaces import output_paths, scaffold
 from verifier.interfaces import progress as progress_display
@@ -33,6 +33,7 @@ from verifier.running.store import MEMORY, Store, StoreError, default_path, set_
 from verifier.spec.results import PROFILES
 
 if TYPE_CHECKING:  # the runner (scipy) is imported by the commands that run something
+    from verifier.running.process_executor import ProcessExecutor
     from verifier.running.runner import Options
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -311,6 +312,18 @@ def _slurm(args: argparse.Namespace) -> slurm_executor.SlurmExecutor:
         args.slurm_array_max, args.slurm_parallel))
 
 
+def _processes(args: argparse.Namespace, announce: Callable[[str], None] | None) -> ProcessExecutor:
+    """``--executor processes``, its workers started now so that their start-up overlaps the planning."""
+    from verifier.running.process_executor import ProcessExecutor
+
+    executor = ProcessExecutor(args.jobs, announce)
+    try:
+        executor.start(resolve_device(args.device))
+    except DeviceError:
+        pass  # _options reports it
+    return executor
+
+
 def _options(args: argparse.Namespace, registry: reg.Registry, targets: list[str]) -> Options:
     """The run's options from the command line, checked against the results the targets need."""
     from verifier.running.runner import Options
@@ -333,21 +346,26 @@ def _options(args: argparse.Namespace, registry: reg.Registry, targets: list[str
 
 
 def _command_run(args: argparse.Namespace, argv: Sequence[str], registry: reg.Registry) -> int:
-    from verifier.running import process_executor, seed_sweep
+    from verifier.running import seed_sweep
 
     targets = _targets(args, registry)
-    options = _options(args, registry, targets)
-    _check_targets(args, args.html)
+    if args.jobs is not None and args.executor != "processes":
+        raise UsageError(f"--jobs {args.jobs} is for --executor processes (this run's executor: {args.executor})")
+    announce = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
+    executor = _processes(args, announce) if args.executor == "processes" else None
     try:
-        if args.jobs is not None and args.executor != "processes":
-            raise UsageError(f"--jobs {args.jobs} is for --executor processes (this run's executor: {args.executor})")
-        announce = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
-        executor = (_slurm(args) if args.executor == "slurm"
-                    else process_executor.ProcessExecutor(args.jobs, announce) if args.executor == "processes"
-                    else executors.make(args.executor, args.ray_address))
-    except RuntimeError as exc:
-        raise UsageError(str(exc)) from None
-    store = _open_store(args, running=True)
+        options = _options(args, registry, targets)
+        _check_targets(args, args.html)
+        if executor is None:
+            try:
+                executor = _slurm(args) if args.executor == "slurm" else executors.make(args.executor, args.ray_address)
+            except RuntimeError as exc:
+                raise UsageError(str(exc)) from None
+        store = _open_store(args, running=True)
+    except BaseException:
+        if executor:
+            executor.close()
+        raise
     started = time.perf_counter()
     try:
         progress = (lambda *a: None) if args.quiet else progress_display.make()

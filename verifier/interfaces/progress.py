@@ -1,5 +1,6 @@
 """What a run shows while it runs: a live bar on a terminal; elsewhere (CI, ``| tee``, a notebook cell) one
-line per finished result and, while a result's check runs, a heartbeat line at most every
+line per finished result (a FAIL there is marked as before the run's family correction, which the
+final table applies) and, while a result's check runs, a heartbeat line at most every
 ``heartbeat`` seconds, so a log never goes silent for minutes."""
 from __future__ import annotations
 
@@ -67,5 +68,8 @@ def _lines(stream: TextIO, period: float) -> Callback:
             return
         if rid in running:
             running.pop(rid).set()
-        print(f"[{done}/{total}] {rid}: {item['verdict']} ({item['seconds']:.1f} s)", file=stream, flush=True)
+        verdict = item["verdict"]
+        if verdict == "FAIL":  # the run's family correction, at its end, may yet make it INCONCLUSIVE
+            verdict = "FAIL before the run's family correction"
+        print(f"[{done}/{total}] {rid}: {verdict} ({item['seconds']:.1f} s)", file=stream, flush=True)
     return plain
