@@ -82,3 +82,26 @@ def test_per_replica_values_broadcast_against_a_grid():
 def test_implication_whose_conclusion_is_decided_by_positivity():
     claim = Implication("trivial", premises=(sp.Ge(a, b),), conclusion=sp.Ge(a, -b), multipliers=(0,), positive=("a", "b"))
     assert judge_symbolic(claim).verdict == "SYMBOLIC"
+
+
+def test_compiled_evaluation_equals_substitution_and_falls_back_to_it():
+    """`evaluate` calls the expression compiled once with the parameters as floats (issue 21); it agrees
+    with substituting them first, and where it cannot give finite reals the substituted path answers,
+    errors included."""
+    import numpy as np
+    import pytest
+
+    x, g, d, n, delta = sp.symbols("x g d n delta")
+    bound = sp.sqrt(sp.log(6 * n / delta)) * 200 * sp.sqrt(2) * n / d + sp.Heaviside(x - g, 0) + sp.erf(g) * x
+    params = {"n": 100, "d": 400, "delta": 0.1, "g": 0.5}
+    data = {"x": np.linspace(-2.0, 2.0, 9)}
+    compiled = symbolic.evaluate(bound, params, data)
+    substituted = symbolic._evaluate_substituted(bound, params, data)
+    np.testing.assert_allclose(compiled, substituted, rtol=1e-13, atol=0)
+    assert symbolic.evaluate(sp.Integer(3) / 4, {}).shape == () and float(symbolic.evaluate(n / d, params)) == 0.25
+    with pytest.raises(KeyError, match="needs x, which is neither a parameter nor measured"):
+        symbolic.evaluate(x + n, params)
+    with pytest.raises(TypeError):  # sqrt(-1) is I to sympy: numpy's NaN is not taken for it
+        symbolic.evaluate(sp.sqrt(g - 1), params)
+    nan = symbolic.evaluate(x * n, params, {"x": np.array([np.nan, 1.0])})
+    assert np.isnan(nan[0]) and nan[1] == 100.0
