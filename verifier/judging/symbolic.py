@@ -1,7 +1,7 @@
 """Symbolic layer (sympy): substitute parameters, check assumptions, decide symbolic claims.
 
-Numeric evaluation of an expression over measurements goes through :func:`evaluate`, which
-substitutes the parameters first and then lambdifies what is left over numpy arrays.
+Numeric evaluation of an expression over measurements goes through :func:`evaluate`, which calls the
+expression compiled once (numpy, scipy) with the parameters as floats and the measured arrays.
 """
 from __future__ import annotations
 
@@ -36,8 +36,8 @@ def evaluate(expr: sp.Basic, params: Mapping[str, float],
     The expression is compiled once (:func:`_compiled`, over all its symbols) and called with the
     parameters as floats: substituting them with sympy first, then compiling what is left, cost a
     ``subs`` and a ``lambdify`` per call (1.3 s of a judged ``verify all``, issue 21). Where the compiled
-    call fails or gives a non-finite value, the substituted expression is evaluated instead, so every
-    error message and every exact special value (``0 * oo``, a removable singularity) stays that path's."""
+    call fails or gives a non-finite value, the substituted expression (exact sympy arithmetic on the
+    parameters) is evaluated instead, so an error, a complex value or a NaN is that path's answer, as before."""
     expr = sp.sympify(expr)
     measurements = measurements or {}
     fast = _evaluate_compiled(expr, params, measurements)
