@@ -76,9 +76,14 @@ def _scale_modality2(b: mcm._Batch, lam: torch.Tensor) -> None:
 
 
 def _train(cfg: mcm._Config, seeds: Sequence[int], device: str, sigma0: Sequence[float] | None = None,
-           scale2: Sequence[float] | None = None, test: bool = True) -> dict[str, torch.Tensor]:
+           scale2: Sequence[float] | None = None, test: bool = True, joint_only: bool = False) -> dict[str, torch.Tensor]:
     """Train joint and uni-modal networks for ``len(seeds)`` rows; ``sigma0`` (per row) replaces the
-    initialisation scale, ``scale2`` (per row) rescales modality 2's sufficient target coefficient."""
+    initialisation scale, ``scale2`` (per row) rescales modality 2's sufficient target coefficient.
+    ``joint_only``: the joint network alone (half the work; its training and measurements are those of
+    the full run, as the uni-modal networks are separate); ``train_err`` then has one column and there
+    is no test set."""
+    if joint_only and test:
+        raise ValueError("joint_only trains no uni-modal network: the test errors need them (test=False)")
     dev = torch.device(device)
     dtype = dtype_for(device, cpu_default="float32", cuda_default="float32")
     R, k = len(seeds), cfg.k
@@ -87,14 +92,14 @@ def _train(cfg: mcm._Config, seeds: Sequence[int], device: str, sigma0: Sequence
         b.w0.mul_(torch.as_tensor(np.asarray(sigma0, dtype=np.float64), device=dev).to(dtype).view(R, 1, 1, 1))
     if scale2 is not None:
         _scale_modality2(b, torch.as_tensor(np.asarray(scale2, dtype=np.float64), device=dev).to(dtype))
-    tr = mct._Trainer(b, cfg, mc._representation(cfg))
+    tr = mct._Trainer(b, cfg, mc._representation(cfg), kinds=1 if joint_only else 2)
     gamma0 = tr.gamma()
     c_tilde = mcm._class_strengths(b, cfg, both_sufficient=False)
     init_win = mcm._init_winners(gamma0[:, :, 0], mcm._class_strengths(b, cfg, both_sufficient=True), cfg)
     race = (gamma0[:, :, 0] * c_tilde.pow(1.0 / (cfg.q - 2))).argmax(1)    # Claim A.7's faster modality
     track = mct._Tracker.empty((R, k), dev, dtype)
     first_bad = torch.full((R,), -1, device=dev, dtype=torch.int64)
-    forward_backward = FusedForwardBackward((R, 4, k * cfg.m, cfg.n), k, cfg.m, cfg.rho, cfg.q, dtype, dev)
+    forward_backward = FusedForwardBackward((R, tr.encoders, k * cfg.m, cfg.n), k, cfg.m, cfg.rho, cfg.q, dtype, dev)
     for t in range(cfg.steps + 1):
         grad, loss, out, _, _ = forward_backward(tr.preact(), tr.onehot)
         bad = ~torch.isfinite(loss).all(dim=1)
@@ -107,7 +112,7 @@ def _train(cfg: mcm._Config, seeds: Sequence[int], device: str, sigma0: Sequence
     mct._check_finite(first_bad)
     crossed = torch.isfinite(track.t_cross)
     decisive = crossed & (track.loser_cross < cfg.loser_frac)
-    res = {"train_err": mcm._errors(out, b.y).mean(-1),                   # (R, 3): joint, uni 1, uni 2
+    res = {"train_err": mcm._errors(out, b.y).mean(-1),                   # (R, 3): joint, uni 1, uni 2 (or joint)
            "won1": (decisive & (track.winner == 0)).to(torch.float64),    # (R, k)
            "won2": (decisive & (track.winner == 1)).to(torch.float64),
            "init1": (init_win == 0).to(torch.float64), "init2": (init_win == 1).to(torch.float64),
@@ -231,7 +236,8 @@ def signal_strength_sweep(params: Mapping[str, float], replicas: int, seeds: Seq
 
     ``params``: every key of :data:`checks.modality_competition.REQUIRED_PARAMS` plus ``lambda_min``,
     ``lambda_max``, ``lambda_points``. Only the joint network's race to ``rho_thr`` matters, so
-    ``steps`` may be short (the winner of every class is decided at its ``T_j``); no test set is used.
+    ``steps`` may be short (the winner of every class is decided at its ``T_j``), no test set is used, and
+    only the joint network is trained (the uni-modal networks, separate ones, would be half the work).
 
     Returned arrays (sweep replicas first; ``L`` grid points, ``k`` classes):
 
@@ -251,7 +257,7 @@ def signal_strength_sweep(params: Mapping[str, float], replicas: int, seeds: Seq
     grid = lambda_grid(params)
     L = grid.size
     rows = [int(s) for s in seeds for _ in range(L)]
-    out = _train(cfg, rows, device, scale2=np.tile(grid, R), test=False)
+    out = _train(cfg, rows, device, scale2=np.tile(grid, R), test=False, joint_only=True)
     won1, won2 = out["won1"].view(R, L, k), out["won2"].view(R, L, k)
     ratio = ((1.0 - cfg.mu[0]) / ((1.0 - cfg.mu[1]) * grid ** cfg.q)) ** (1.0 / (cfg.q - 2))
     predicted = np.array([winning_probability(cfg.m, float(a), 0.0)[1] for a in ratio])

@@ -277,6 +277,40 @@ def test_signal_strength_sweep_scales_modality_2() -> None:
     assert np.all(np.diff(r["p2_predicted"]) > 0) and np.all(r["p2_def_a2"] < r["p2_predicted"])
 
 
+@pytest.mark.parametrize("d", [80, 15])  # n = 40: the coefficient representation, then explicit weights (2d < n)
+def test_joint_network_trained_alone_is_the_joint_network_of_the_full_training(d: int) -> None:
+    """The signal-strength sweep trains the joint network alone (`kinds=1`, issue 21: half the work): the
+    uni-modal networks are separate, so the joint one's GD, pre-activations and Gamma are those of the full
+    training, step by step, and so are the sweep's outputs. A coupled update (a bug) would break it."""
+    from checks.modality_competition_fused import FusedForwardBackward
+
+    cfg = mcm._parse(dict(TINY, d=d))
+    b = mcm._draw(cfg, [3, 4], torch.device("cpu"), torch.float64)
+    rep = mc._representation(cfg)
+    assert rep == ("coef" if d == 80 else "weights")
+    full, alone = mct._Trainer(b, cfg, rep), mct._Trainer(b, cfg, rep, kinds=1)
+    km = cfg.k * cfg.m
+    steps = [FusedForwardBackward((2, tr.encoders, km, cfg.n), cfg.k, cfg.m, cfg.rho, cfg.q, torch.float64,
+                                  torch.device("cpu")) for tr in (full, alone)]
+    for _ in range(120):
+        p_full, p_alone = full.preact(), alone.preact()
+        torch.testing.assert_close(p_alone, p_full[:, 0::2], rtol=0, atol=0)
+        torch.testing.assert_close(alone.gamma(), full.gamma()[:, :, :1], rtol=0, atol=0)
+        (g_full, loss_full, *_), (g_alone, loss_alone, *_) = steps[0](p_full, full.onehot), steps[1](p_alone, alone.onehot)
+        torch.testing.assert_close(loss_alone, loss_full[:, :1], rtol=0, atol=0)
+        full.step(g_full)
+        alone.step(g_alone)
+    assert float(full.gamma()[:, :, 0].amax()) > 10 * cfg.sigma0            # the joint network did move
+    scale2 = [0.8, 1.25]
+    whole = ms._train(cfg, [5, 6], "cpu", scale2=scale2, test=False)
+    joint = ms._train(cfg, [5, 6], "cpu", scale2=scale2, test=False, joint_only=True)
+    for key in ("won1", "won2", "init1", "init2", "race2", "p_end_both"):
+        torch.testing.assert_close(joint[key], whole[key], rtol=0, atol=0)
+    torch.testing.assert_close(joint["train_err"], whole["train_err"][:, :1], rtol=0, atol=0)
+    with pytest.raises(ValueError, match="test=False"):
+        ms._train(cfg, [5], "cpu", joint_only=True)
+
+
 # ---------------------------------------------------------------------------------------------------
 # Specs: registry and graph
 # ---------------------------------------------------------------------------------------------------
